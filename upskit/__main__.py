@@ -1,0 +1,5 @@
+import sys
+
+from upskit.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""NUT network protocol client library, async and sync."""

@@ -1,0 +1,1 @@
+"""NUT-format configuration files and the native TOML file, as typed settings."""

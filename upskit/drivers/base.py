@@ -1,0 +1,224 @@
+"""The one driver contract, and the life-cycle loop every driver shares."""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Mapping
+from typing import ClassVar
+
+from upskit import NUT_COMPAT_VERSION
+from upskit.model import CmdResult, Device
+from upskit.transport.base import PortGone, TransportError
+
+log = logging.getLogger(__name__)
+
+#: ups.conf options: ``key = value`` pairs as strings, bare flags as ``True``.
+DriverOptions = Mapping[str, str | bool]
+
+#: Options that must never be echoed as ``driver.parameter.*`` (secrets).
+_SECRET_OPTIONS = frozenset({"password", "authpassword", "privpassword", "community", "secname"})
+#: Options owned by the core, never echoed either.
+_CORE_ONLY = frozenset({"driver", "desc"})
+
+
+class CommunicationError(Exception):
+    """A poll could not talk to the device (besides transport errors)."""
+
+
+class Driver(abc.ABC):
+    """A device driver: owns one :class:`Device`, talks to one port.
+
+    Subclasses implement the hooks; :meth:`run` is the shared life-cycle loop:
+    open -> initialise -> poll every ``poll_interval`` seconds.  A failing poll marks
+    the data stale after ``stale_after`` consecutive failures; a vanished port is
+    closed and reopened with back-off.  ``run`` never returns because of device
+    trouble; only cancellation stops it.
+    """
+
+    #: NUT-style driver name used in ups.conf (``driver = ...``) and ``driver.name``.
+    name: ClassVar[str] = "driver"
+    #: Version of this driver's own logic (``driver.version.internal``).
+    version: ClassVar[str] = "0.1"
+    #: Consecutive failed polls before the data is declared stale.
+    stale_after: ClassVar[int] = 1
+    #: Default seconds between polls (NUT's ``pollinterval``).
+    default_poll_interval: ClassVar[float] = 2.0
+    #: Longest back-off between reconnection attempts.
+    max_backoff: ClassVar[float] = 30.0
+
+    def __init__(self, device: Device, options: DriverOptions, *, config_name: str = "") -> None:
+        self.device = device
+        self.options = dict(options)
+        self.config_name = config_name or self.name
+        self.io_lock = asyncio.Lock()
+        self._wakeup = asyncio.Event()
+        self.initialised = False
+        self.log = logging.LoggerAdapter(log, {"ups": device.name})
+        device.bind(self._guarded_instcmd, self._guarded_setvar)
+        self.publish_driver_info()
+
+    # ------------------------------------------------------------ options
+    def option(self, key: str, default: str | None = None) -> str | None:
+        value = self.options.get(key)
+        if value is None or value is True or value is False:
+            return default
+        return value
+
+    def flag(self, key: str) -> bool:
+        return self.options.get(key) is True or str(self.options.get(key, "")).lower() in {
+            "yes", "true", "on", "1", "enabled",
+        }  # fmt: skip
+
+    def float_option(self, key: str, default: float) -> float:
+        text = self.option(key)
+        if text is None:
+            return default
+        try:
+            return float(text)
+        except ValueError:
+            self.log.warning("%s: option %s=%r is not a number; using %s",
+                             self.device.name, key, text, default)
+            return default
+
+    @property
+    def poll_interval(self) -> float:
+        return max(0.05, self.float_option("pollinterval", self.default_poll_interval))
+
+    def publish_driver_info(self) -> None:
+        """Publish driver.* variables and apply ``default.*`` / ``override.*`` options."""
+        dev = self.device
+        dev.set("driver.name", self.config_name)
+        dev.set("driver.version", NUT_COMPAT_VERSION)
+        dev.set("driver.version.internal", self.version)
+        for key, value in self.options.items():
+            lower = key.lower()
+            if lower.startswith("override."):
+                dev.override(key[len("override."):], value if isinstance(value, str) else "")
+            elif lower.startswith("default."):
+                dev.set_default(key[len("default."):], value if isinstance(value, str) else "")
+            elif lower in _CORE_ONLY or lower in _SECRET_OPTIONS:
+                continue
+            elif value is True:
+                dev.set(f"driver.flag.{key}", "enabled")
+            elif isinstance(value, str):
+                dev.set(f"driver.parameter.{key}", value)
+        dev.set_default("driver.parameter.pollinterval", _fmt_number(self.poll_interval))
+
+    # --------------------------------------------------------------- hooks
+    async def open(self) -> None:
+        """Open the port (NUT's ``upsdrv_initups``); no device detection here."""
+
+    @abc.abstractmethod
+    async def initialise(self) -> None:
+        """Detect the device and publish static data (``upsdrv_initinfo``)."""
+
+    @abc.abstractmethod
+    async def poll(self) -> None:
+        """One update pass (``upsdrv_updateinfo``); raise on communication failure."""
+
+    async def close(self) -> None:
+        """Release the port (``upsdrv_cleanup``)."""
+
+    async def shutdown(self) -> CmdResult:
+        """Tell the UPS to cut the load and return when power comes back (killpower)."""
+        return CmdResult.UNKNOWN
+
+    async def instcmd(self, name: str, param: str | None) -> CmdResult:
+        return CmdResult.UNKNOWN
+
+    async def setvar(self, name: str, value: str) -> CmdResult:
+        return CmdResult.UNKNOWN
+
+    # ---------------------------------------------------- guarded handlers
+    async def _guarded_instcmd(self, name: str, param: str | None) -> CmdResult:
+        try:
+            async with self.io_lock:
+                result = await self.instcmd(name, param)
+        except (TransportError, CommunicationError) as exc:
+            self.log.warning("%s: command %s failed: %s", self.device.name, name, exc)
+            return CmdResult.FAILED
+        self.log.info("%s: instant command %s%s -> %s", self.device.name, name,
+                      f" {param}" if param else "", result.name)
+        if result is CmdResult.HANDLED:
+            self.request_update()
+        return result
+
+    async def _guarded_setvar(self, name: str, value: str) -> CmdResult:
+        try:
+            async with self.io_lock:
+                result = await self.setvar(name, value)
+        except (TransportError, CommunicationError) as exc:
+            self.log.warning("%s: setting %s failed: %s", self.device.name, name, exc)
+            return CmdResult.FAILED
+        if result is CmdResult.HANDLED:
+            self.request_update()
+        return result
+
+    def request_update(self) -> None:
+        """Ask the run loop to poll now instead of waiting for the next tick."""
+        self._wakeup.set()
+
+    # ----------------------------------------------------------- life cycle
+    async def run(self) -> None:
+        """Open, initialise and poll forever; reconnect by itself; never exits on trouble."""
+        first_backoff = min(1.0, self.max_backoff)
+        backoff = first_backoff
+        while True:
+            try:
+                await self._open_and_initialise()
+                backoff = first_backoff
+                await self._poll_loop()
+            except (TransportError, CommunicationError) as exc:
+                self.device.data_stale()
+                self.log.warning("%s: %s; retrying in %.0f s", self.device.name, exc, backoff)
+            finally:
+                with contextlib.suppress(Exception):
+                    await self.close()
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, self.max_backoff)
+
+    async def _open_and_initialise(self) -> None:
+        async with self.io_lock:
+            await self.open()
+            await self.initialise()
+        self.initialised = True
+        self.device.set_connected(True)
+
+    async def _poll_loop(self) -> None:
+        failures = 0
+        was_stale = self.device.stale
+        while True:
+            started = time.monotonic()
+            try:
+                async with self.io_lock:
+                    await self.poll()
+            except PortGone:
+                raise
+            except (TransportError, CommunicationError) as exc:
+                failures += 1
+                self.log.debug("%s: poll failed (%d): %s", self.device.name, failures, exc)
+                if failures >= self.stale_after and not self.device.stale:
+                    self.log.warning("%s: data stale: %s", self.device.name, exc)
+                    self.device.data_stale()
+                    was_stale = True
+            else:
+                failures = 0
+                if was_stale and self.initialised and self.device.last_ok:
+                    self.log.info("%s: communication re-established", self.device.name)
+                was_stale = False
+                self.device.data_ok()
+            delay = self.poll_interval - (time.monotonic() - started)
+            self._wakeup.clear()
+            if delay > 0:
+                # asyncio.timeout, not wait_for: wait_for in 3.11 can swallow a cancel.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(delay):
+                        await self._wakeup.wait()
+
+
+def _fmt_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)

@@ -1,0 +1,1 @@
+"""Dry-contact (genericups) driver."""

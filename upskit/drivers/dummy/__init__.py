@@ -1,0 +1,1 @@
+"""Replays NUT device dumps (.dev/.seq) or relays another NUT server (dummy-ups)."""

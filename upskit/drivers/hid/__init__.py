@@ -1,0 +1,1 @@
+"""HID Power Device Class driver."""

@@ -1,0 +1,1 @@
+"""Megatec/Q* family driver: protocol dialects and USB-to-serial bridges."""

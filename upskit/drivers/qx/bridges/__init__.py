@@ -1,0 +1,1 @@
+"""USB-to-serial bridge wire formats for Q* devices."""

@@ -1,0 +1,1 @@
+"""Q* protocol dialects, one module each, in NUT's probe order."""

@@ -1,0 +1,1 @@
+"""SNMP UPS driver."""

@@ -1,0 +1,1 @@
+"""Shutdown policy (upsmon and upssched behaviour) and notifications."""

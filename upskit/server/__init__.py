@@ -1,0 +1,1 @@
+"""NUT network protocol server: asyncio, users, access control, TLS."""

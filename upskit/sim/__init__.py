@@ -1,0 +1,1 @@
+"""Simulated devices for every protocol and bridge, usable as ``sim://...`` ports."""
