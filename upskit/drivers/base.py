@@ -16,7 +16,9 @@ from upskit.transport.base import PortGone, TransportError
 
 log = logging.getLogger(__name__)
 
-#: ups.conf options: ``key = value`` pairs as strings, bare flags as ``True``.
+#: ups.conf options: ``key = value`` pairs as strings, bare flags as ``True``.  Keys that
+#: start with ``_`` are set by the runtime (``_confdir``: the configuration directory) and
+#: are never published.
 DriverOptions = Mapping[str, str | bool]
 
 #: Options that must never be echoed as ``driver.parameter.*`` (secrets).
@@ -100,7 +102,7 @@ class Driver(abc.ABC):
                 dev.override(key[len("override."):], value if isinstance(value, str) else "")
             elif lower.startswith("default."):
                 dev.set_default(key[len("default."):], value if isinstance(value, str) else "")
-            elif lower in _CORE_ONLY or lower in _SECRET_OPTIONS:
+            elif lower in _CORE_ONLY or lower in _SECRET_OPTIONS or key.startswith("_"):
                 continue
             elif value is True:
                 dev.set(f"driver.flag.{key}", "enabled")

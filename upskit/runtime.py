@@ -1,0 +1,126 @@
+"""One upskit process: drivers, the network server and (optionally) the monitor.
+
+Built from :class:`~upskit.config.settings.Settings`, whatever file format they came
+from.  A UPS whose driver cannot be built is still listed and answers
+``DRIVER-NOT-CONNECTED``; the rest keep running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING, Any
+
+from upskit.config.settings import Settings, UpsSettings
+from upskit.drivers.base import Driver, DriverOptions
+from upskit.drivers.registry import UnknownDriver, driver_class
+from upskit.drivers.supervisor import Supervisor
+from upskit.model import Device, DeviceRegistry
+
+if TYPE_CHECKING:
+    from upskit.server.server import NutServer
+
+log = logging.getLogger(__name__)
+
+#: ups.conf global settings that every driver inherits unless its section sets them.
+_INHERITED_GLOBALS = ("pollinterval", "maxretry", "retrydelay", "synchronous")
+
+
+def driver_options(settings: Settings, ups: UpsSettings) -> dict[str, str | bool]:
+    """The options one driver sees: inherited globals, its section, runtime hints."""
+    options: dict[str, str | bool] = {}
+    for key in _INHERITED_GLOBALS:
+        if key in settings.ups.globals:
+            options[key] = settings.ups.globals[key]
+    options.update(ups.options)
+    options.setdefault("port", ups.port)
+    if settings.source:
+        options["_confdir"] = settings.source
+    return options
+
+
+def build_driver(settings: Settings, ups: UpsSettings, device: Device) -> Driver:
+    """Instantiate the driver named in ``ups`` for ``device``; raises UnknownDriver."""
+    cls = driver_class(ups.driver)
+    options: DriverOptions = driver_options(settings, ups)
+    return cls(device, options, config_name=ups.driver)
+
+
+class Runtime:
+    """Drivers + server (+ monitor) sharing one event loop."""
+
+    def __init__(self, settings: Settings, *, with_monitor: bool = True) -> None:
+        self.settings = settings
+        self.registry = DeviceRegistry()
+        self.supervisor = Supervisor()
+        self.server: NutServer | None = None
+        self.monitor: Any = None
+        self._monitor_task: asyncio.Task[Any] | None = None
+        self.with_monitor = with_monitor
+        self.broken: dict[str, str] = {}
+        for ups in settings.ups.ups.values():
+            device = Device(ups.name, ups.desc)
+            self.registry.add(device, ups.aliases)
+            try:
+                self.supervisor.add(build_driver(settings, ups, device))
+            except (UnknownDriver, ValueError) as exc:
+                where = f"{ups.origin}: " if ups.origin.line else ""
+                self.broken[ups.name] = str(exc)
+                log.error("%s[%s]: %s", where, ups.name, exc)
+
+    @property
+    def devices(self) -> dict[str, Device]:
+        return {d.name: d for d in self.registry}
+
+    async def start(self) -> None:
+        from upskit.server.server import NutServer
+
+        await self.supervisor.start()
+        self.server = NutServer(self.registry, self.settings.upsd, self.settings.users)
+        await self.server.start()
+        upsmon = self.settings.upsmon
+        if self.with_monitor and upsmon is not None and upsmon.monitors:
+            self._start_monitor()
+
+    def _start_monitor(self) -> None:
+        from upskit.monitor.monitor import Monitor
+
+        assert self.settings.upsmon is not None
+        server = self.server
+        self.monitor = Monitor(
+            self.settings.upsmon,
+            self.settings.upssched,
+            local=self.devices,
+            numlogins=(lambda name: len(server.clients(name))) if server else None,
+            local_ports=[port for _, port in server.ports] if server else [],
+        )
+        self._monitor_task = asyncio.create_task(self._run_monitor(), name="monitor")
+
+    async def _run_monitor(self) -> None:
+        try:
+            await self.monitor.run()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("monitor stopped unexpectedly; drivers and server keep running")
+        else:
+            log.info("monitor finished; drivers and server keep running")
+
+    async def stop(self) -> None:
+        if self._monitor_task is not None:
+            with contextlib.suppress(Exception):
+                self.monitor.stop()
+            self._monitor_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._monitor_task
+        if self.server is not None:
+            await self.server.stop()
+        await self.supervisor.stop()
+
+    async def serve_forever(self, stop: asyncio.Event) -> None:
+        await self.start()
+        try:
+            await stop.wait()
+        finally:
+            await self.stop()
