@@ -93,6 +93,8 @@ class UpsdSettings:
     #: upskit extension: seconds a connection may stay silent before it is closed
     #: (0 = never, as NUT).
     idle_timeout: float = 0.0
+    #: Second word of ``CERTIDENT``: the password of the certificate database.
+    certident_password: str | None = None
 
 
 @dataclass
@@ -135,6 +137,17 @@ class MonitorSettings:
 
 
 @dataclass
+class CertHost:
+    """One ``CERTHOST <hostname> <certname> <certverify> <forcessl>`` line of upsmon.conf."""
+
+    host: str
+    certname: str
+    certverify: bool = False
+    forcessl: bool = False
+    origin: Origin = field(default_factory=Origin)
+
+
+@dataclass
 class UpsmonSettings:
     """``upsmon.conf`` with NUT's defaults."""
 
@@ -168,6 +181,10 @@ class UpsmonSettings:
     forcessl: bool = False
     debug_min: int = 0
     pollfail_log_throttle_max: int = -1
+    #: Second word of ``CERTIDENT``: the password of the certificate database.
+    certident_password: str | None = None
+    #: ``CERTHOST`` lines by host name.
+    certhosts: dict[str, CertHost] = field(default_factory=dict)
 
 
 @dataclass

@@ -160,6 +160,10 @@ class Driver(abc.ABC):
             self.request_update()
         return result
 
+    def should_go_stale(self, failures: int) -> bool:
+        """Whether ``failures`` consecutive failed polls make the data stale."""
+        return failures >= self.stale_after
+
     def request_update(self) -> None:
         """Ask the run loop to poll now instead of waiting for the next tick."""
         self._wakeup.set()
@@ -203,7 +207,7 @@ class Driver(abc.ABC):
             except (TransportError, CommunicationError) as exc:
                 failures += 1
                 self.log.debug("%s: poll failed (%d): %s", self.device.name, failures, exc)
-                if failures >= self.stale_after and not self.device.stale:
+                if self.should_go_stale(failures) and not self.device.stale:
                     self.log.warning("%s: data stale: %s", self.device.name, exc)
                     self.device.data_stale()
                     was_stale = True

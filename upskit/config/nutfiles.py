@@ -1,0 +1,57 @@
+"""Loaders for NUT's own configuration files, read unchanged.
+
+One function per file, plus :func:`load_nut_dir` for a whole configuration
+directory such as ``/etc/nut``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from upskit.config.nut_conf import load_nut_conf
+from upskit.config.settings import ConfigError, Settings
+from upskit.config.ups_conf import load_ups_conf
+from upskit.config.upsd_conf import load_upsd_conf
+from upskit.config.upsd_users import load_upsd_users
+from upskit.config.upsmon_conf import load_upsmon_conf
+from upskit.config.upssched_conf import load_upssched_conf
+
+__all__ = [
+    "NUT_FILES",
+    "load_nut_conf",
+    "load_nut_dir",
+    "load_ups_conf",
+    "load_upsd_conf",
+    "load_upsd_users",
+    "load_upsmon_conf",
+    "load_upssched_conf",
+]
+
+#: The files :func:`load_nut_dir` reads; each one is optional.
+NUT_FILES = ("nut.conf", "ups.conf", "upsd.conf", "upsd.users", "upsmon.conf", "upssched.conf")
+
+
+def load_nut_dir(directory: str | Path, *, strict: bool = False) -> Settings:
+    """Read every NUT file present in ``directory``.
+
+    Missing files keep their defaults; ``upsmon`` and ``upssched`` stay ``None``
+    when their files are absent.  Relative ``port`` paths are kept as written.
+    """
+    base = Path(directory)
+    if not base.is_dir():
+        reason = "is not a directory" if base.exists() else "directory not found"
+        raise ConfigError(str(directory), None, reason)
+    settings = Settings(source=str(directory))
+    if (base / "nut.conf").exists():
+        settings.nut = load_nut_conf(base / "nut.conf")
+    if (base / "ups.conf").exists():
+        settings.ups = load_ups_conf(base / "ups.conf", strict=strict)
+    if (base / "upsd.conf").exists():
+        settings.upsd = load_upsd_conf(base / "upsd.conf", strict=strict)
+    if (base / "upsd.users").exists():
+        settings.users = load_upsd_users(base / "upsd.users", strict=strict)
+    if (base / "upsmon.conf").exists():
+        settings.upsmon = load_upsmon_conf(base / "upsmon.conf", strict=strict)
+    if (base / "upssched.conf").exists():
+        settings.upssched = load_upssched_conf(base / "upssched.conf", strict=strict)
+    return settings

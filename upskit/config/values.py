@@ -1,0 +1,131 @@
+"""Value converters shared by the NUT-file and TOML loaders.
+
+Each converter accepts either a word from a NUT file (always a string) or a value
+decoded by ``tomllib`` (string, integer, float or boolean), and either returns the
+typed value or raises :class:`BadValue` with the tail of a message such as
+``needs a number, got "fast"``; the loaders prefix the setting's name and the
+file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+_TRUE = frozenset({"1", "yes", "true", "on", "enabled"})
+_FALSE = frozenset({"0", "no", "false", "off", "disabled"})
+_INT_RE = re.compile(r"[+-]?\d+")
+_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+Converter = Callable[[Any], Any]
+
+
+class BadValue(ValueError):
+    """A value of the wrong type or out of range; the text completes "<name> ..."."""
+
+
+def show(value: object) -> str:
+    """Render a value as the user wrote it, for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+def to_int(value: object, minimum: int | None = None, maximum: int | None = None) -> int:
+    """An integer, optionally bounded."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise BadValue(f"needs a whole number, got {show(value)}")
+    if isinstance(value, str):
+        if not _INT_RE.fullmatch(value.strip()):
+            raise BadValue(f"needs a whole number, got {show(value)}")
+        result = int(value)
+    else:
+        result = value
+    _check_range(result, minimum, maximum)
+    return result
+
+
+def to_float(value: object, minimum: float | None = None) -> float:
+    """A number (integer or decimal), optionally with a lower bound."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise BadValue(f"needs a number, got {show(value)}")
+    if isinstance(value, str):
+        if not _NUMBER_RE.fullmatch(value.strip()):
+            raise BadValue(f"needs a number, got {show(value)}")
+        result = float(value)
+    else:
+        result = float(value)
+    _check_range(result, minimum, None)
+    return result
+
+
+def to_bool(value: object) -> bool:
+    """``yes``/``no``, ``1``/``0``, ``true``/``false``, ``on``/``off`` (or a TOML boolean)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+    raise BadValue(f"needs yes or no (1 or 0), got {show(value)}")
+
+
+def to_str(value: object) -> str:
+    """A string; TOML numbers are accepted and rendered as written."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise BadValue(f"needs a text value, got {show(value)}")
+    return str(value)
+
+
+def to_port(value: object) -> int:
+    """A TCP port number."""
+    try:
+        return to_int(value, 1, 65535)
+    except BadValue:
+        raise BadValue(f"needs a TCP port number (1-65535), got {show(value)}") from None
+
+
+def seconds(value: object) -> float:
+    """A non-negative duration in seconds."""
+    return to_float(value, 0.0)
+
+
+def signed_seconds(value: object) -> float:
+    """A duration in seconds where a negative value means "disabled"."""
+    return to_float(value)
+
+
+def positive_seconds(value: object) -> float:
+    """A duration in seconds that must be above zero."""
+    result = to_float(value)
+    if result <= 0:
+        raise BadValue(f"needs a number above 0, got {show(value)}")
+    return result
+
+
+def count(value: object) -> int:
+    """A non-negative whole number."""
+    return to_int(value, 0)
+
+
+def whole(value: object) -> int:
+    """Any whole number, negative allowed."""
+    return to_int(value)
+
+
+def _check_range(result: float, minimum: float | None, maximum: float | None) -> None:
+    if minimum is not None and result < minimum:
+        raise BadValue(f"needs a value of at least {_num(minimum)}, got {_num(result)}")
+    if maximum is not None and result > maximum:
+        raise BadValue(f"needs a value of at most {_num(maximum)}, got {_num(result)}")
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)

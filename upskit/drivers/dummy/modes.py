@@ -1,0 +1,87 @@
+"""Choosing the dummy driver's mode from ``port`` and ``mode``, and reading upstream names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+ONCE = "dummy-once"
+LOOP = "dummy-loop"
+LEGACY = "dummy"
+REPEATER = "repeater"
+MODES = (ONCE, LOOP, LEGACY, REPEATER)
+
+#: Port of NUT's own network server.
+DEFAULT_NUT_PORT = 3493
+
+_UPSTREAM = re.compile(r"(?P<ups>[^@\s]+)@(?P<host>\[[^\]]+\]|[^:@\s]+)(?::(?P<port>\d+))?\Z")
+
+
+class BadUpstream(ValueError):
+    """A repeater port is not of the form ``ups@host[:port]``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Upstream:
+    """The remote UPS a repeater relays: ``ups@host[:port]``."""
+
+    ups: str
+    host: str
+    port: int = DEFAULT_NUT_PORT
+
+    def __str__(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.ups}@{host}:{self.port}"
+
+
+def guess_mode(port: str) -> str:
+    """The mode NUT picks for a port: ``@`` means repeater, then by file extension."""
+    if "@" in port:
+        return REPEATER
+    suffix = Path(port).suffix.lower()
+    if suffix == ".dev":
+        return ONCE
+    if suffix == ".seq":
+        return LOOP
+    return LEGACY
+
+
+def choose_mode(port: str, requested: str | None) -> tuple[str, str | None]:
+    """Return ``(mode, problem)``: the ``mode=`` option wins when it is a known mode.
+
+    ``problem`` describes an unknown ``mode=`` value (then the guessed mode is used).
+    """
+    if requested:
+        wanted = requested.strip().lower()
+        if wanted in MODES:
+            return wanted, None
+        return guess_mode(port), (
+            f"unknown mode {requested!r} (expected one of {', '.join(MODES)})"
+        )
+    return guess_mode(port), None
+
+
+def parse_upstream(port: str) -> Upstream:
+    """Parse ``ups@host[:port]`` (an IPv6 host goes in brackets)."""
+    match = _UPSTREAM.match(port.strip())
+    if match is None:
+        raise BadUpstream(f"repeater port {port!r} is not of the form ups@host[:port]")
+    number = int(match["port"]) if match["port"] else DEFAULT_NUT_PORT
+    if not 0 < number < 65536:
+        raise BadUpstream(f"repeater port {port!r} has an invalid TCP port {number}")
+    return Upstream(match["ups"], match["host"].strip("[]"), number)
+
+
+def resolve_data_path(port: str, confdir: str | None) -> Path:
+    """A relative data file name is taken from the configuration directory (else the cwd).
+
+    ``confdir`` may also name the configuration file itself; its directory is used.
+    """
+    path = Path(port).expanduser()
+    if path.is_absolute():
+        return path
+    base = Path(confdir) if confdir else Path.cwd()
+    if base.is_file():
+        base = base.parent
+    return base / path

@@ -1,0 +1,131 @@
+"""Battery charge and runtime estimates for Q* units that only report a voltage.
+
+Follows nutdrv_qx: guessed low/high voltages from the nominal voltage, battery pack
+autodetection, a voltage-linear charge, and with ``runtimecal`` a runtime model that
+drains on battery and recharges over ``chargetime`` on line.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Mapping
+
+from upskit.model import Device
+
+log = logging.getLogger(__name__)
+
+#: Pack multipliers tried, in order, when ``battery.packs`` is unknown.
+PACK_GUESSES = (120, 100, 80, 60, 48, 36, 30, 24, 18, 12, 8, 6, 4, 3, 2, 1, 0.5)
+
+
+def _number(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+class BatteryEstimator:
+    """Computes ``battery.charge`` (and ``battery.runtime`` with ``runtimecal``)."""
+
+    def __init__(self, device: Device, options: Mapping[str, str | bool],
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.device = device
+        self.options = options
+        self.clock = clock
+        self.packs = 1.0
+        self.low: float | None = None
+        self.high: float | None = None
+        self.own_charge = True
+        self.runtime_model: tuple[float, float] | None = None  # (nominal runtime, exponent)
+        self.chargetime = self._option_number("chargetime", 43200.0)
+        self.idleload = self._option_number("idleload", 10.0) / 100.0
+        self.estimate: float | None = None
+        self._last: float | None = None
+
+    def _option_number(self, key: str, default: float) -> float:
+        value = self.options.get(key)
+        number = _number(value) if isinstance(value, str) else None
+        return default if number is None else number
+
+    # ------------------------------------------------------------------ setup
+    def setup(self, device_gives_charge: bool) -> None:
+        """After the init walk: voltages, packs and the runtime model."""
+        dev = self.device
+        self.own_charge = not device_gives_charge
+        nominal = _number(dev.get("battery.voltage.nominal"))
+        volts = _number(dev.get("battery.voltage"))
+        self.low = _number(dev.get("battery.voltage.low"))
+        self.high = _number(dev.get("battery.voltage.high"))
+        if nominal is not None and (self.low is None or self.high is None):
+            self.low = 104 * nominal / 120
+            self.high = 130 * nominal / 120
+            log.info("%s: using 'guesstimation' (low: %f, high: %f)", dev.name, self.low,
+                     self.high)
+            dev.set("battery.voltage.low", f"{self.low:.2f}")
+            dev.set("battery.voltage.high", f"{self.high:.2f}")
+        packs = _number(dev.get("battery.packs"))
+        if packs is None and nominal and volts:
+            for guess in PACK_GUESSES:
+                if 0.8 * nominal <= guess * volts <= 1.25 * nominal:
+                    packs = guess
+                    log.info("%s: autodetected %g as number of battery packs", dev.name,
+                             guess)
+                    break
+        self.packs = packs or 1.0
+        if self.options.get("battery_voltage_reports_one_pack"):
+            self.packs = 1.0  # the walk already multiplies the voltage
+        self._setup_runtime()
+
+    def _setup_runtime(self) -> None:
+        text = self.options.get("runtimecal")
+        if not isinstance(text, str):
+            return
+        try:
+            rh, lh, rl, ll = (float(part) for part in text.split(","))
+            exponent = math.log(rl / rh) / math.log(lh / ll)
+        except (ValueError, ZeroDivisionError):
+            log.warning("%s: runtimecal=%r is not 'runtime,load,runtime,load'",
+                        self.device.name, text)
+            return
+        self.runtime_model = (rh * (lh / 100) ** exponent, exponent)
+
+    # ----------------------------------------------------------------- update
+    def voltage_charge(self) -> float | None:
+        volts = _number(self.device.get("battery.voltage"))
+        if volts is None or self.low is None or self.high is None or self.high <= self.low:
+            return None
+        charge = 100 * (volts * self.packs - self.low) / (self.high - self.low)
+        return min(100.0, max(0.0, charge))
+
+    def update(self) -> None:
+        """After each full walk: publish the estimates."""
+        if not self.own_charge:
+            return
+        charge = self.voltage_charge()
+        if self.runtime_model is None:
+            if charge is not None:
+                self.device.set("battery.charge", f"{charge:.0f}")
+            return
+        nominal, exponent = self.runtime_model
+        load = (_number(self.device.get("ups.load")) or 0.0) / 100
+        effective = max(load, self.idleload, 0.01) ** exponent
+        now = self.clock()
+        if self.estimate is None:
+            self.estimate = nominal * (charge if charge is not None else 100.0) / 100
+        elif self._last is not None:
+            elapsed = now - self._last
+            if "OL" in self.device.status_tokens():
+                self.estimate += nominal * elapsed / self.chargetime
+            else:
+                self.estimate -= effective * elapsed
+            self.estimate = min(nominal, max(0.0, self.estimate))
+            if charge is not None:  # an aged battery reads low: follow the voltage down
+                self.estimate = min(self.estimate, nominal * charge / 100)
+        self._last = now
+        self.device.set("battery.charge", f"{100 * self.estimate / nominal:.0f}")
+        self.device.set("battery.runtime", f"{self.estimate / effective:.0f}")

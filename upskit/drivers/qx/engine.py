@@ -1,0 +1,442 @@
+"""The walk engine: runs a dialect's item table against a transport and a device model.
+
+Reply handling follows NUT's nutdrv_qx rules: a reply equal to the dialect's
+``rejected`` text is a refusal, shorter than the item's ``length`` or with the wrong
+leading character is a failure, the value is the ``start``..``end`` slice, numeric
+values must consist of digits, dots and spaces and are re-formatted with ``fmt``.
+Consecutive items that share a command send it once per walk.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from upskit.drivers.base import CommunicationError
+from upskit.drivers.qx.dialect import Dialect
+from upskit.drivers.qx.items import Item, QxFlag
+from upskit.model import CmdResult, Device, VarFlag
+from upskit.transport.base import PortGone, PortSilent, Transport, TransportError
+
+log = logging.getLogger(__name__)
+
+#: The order in which status words are committed, as NUT's nutdrv_qx does.
+STATUS_ORDER: tuple[str, ...] = (
+    "DISCHRG", "CHRG", "LB", "OVER", "RB", "TRIM", "BOOST", "BYPASS", "OFF", "CAL", "FSD",
+)  # fmt: skip
+
+_NUMERIC = frozenset("0123456789. ")
+
+
+class ItemFailed(Exception):
+    """An item's reply or value could not be used."""
+
+
+class WalkMode(enum.Enum):
+    """Which items a walk processes."""
+
+    INIT = "init"  #: everything once; failing items are skipped from then on
+    QUICK = "quick"  #: QUICK_POLL items only (status)
+    FULL = "full"  #: all but STATIC (SEMI_STATIC only after a change)
+
+
+# ------------------------------------------------------------ pure processing
+def extract(dialect: Dialect, item: Item, reply: str) -> str:
+    """The raw value of ``item`` in ``reply`` (decoded text, CR included)."""
+    if dialect.rejected and reply == dialect.rejected:
+        raise ItemFailed(f"{item.query!r} refused by the device")
+    if not reply:
+        raise ItemFailed(f"no reply to {item.query!r}")
+    if item.length and len(reply) < item.length:
+        raise ItemFailed(f"reply to {item.query!r} too short ({len(reply)} < {item.length}):"
+                         f" {reply!r}")
+    if item.leading and not reply.startswith(item.leading):
+        raise ItemFailed(f"reply to {item.query!r} does not start with {item.leading!r}:"
+                         f" {reply!r}")
+    line = reply.split("\r", 1)[0]
+    if item.end:
+        if len(line) <= item.end:
+            raise ItemFailed(f"reply to {item.query!r} ends before offset {item.end}")
+        return line[item.start:item.end + 1]
+    return line[item.start:]
+
+
+def format_value(item: Item, value: str) -> str:
+    """Apply TRIM and the numeric format of an item without a convert hook."""
+    if item.has(QxFlag.TRIM):
+        value = value.strip(" #")
+    if item.fmt and item.fmt != "%s":
+        if not value.strip() or not set(value) <= _NUMERIC:
+            raise ItemFailed(f"{item.name}: {value!r} is not a number")
+        try:
+            number = float(value)
+        except ValueError as exc:
+            raise ItemFailed(f"{item.name}: {value!r} is not a number") from exc
+        if item.fmt.endswith(("d", "i", "x", "X")):
+            return item.fmt % int(number)
+        return item.fmt % number
+    if not value:
+        raise ItemFailed(f"{item.name}: empty value")
+    return value
+
+
+def to_text(raw: bytes) -> str:
+    return raw.decode("latin-1")
+
+
+@dataclass
+class Context:
+    """The :class:`~upskit.drivers.qx.items.QxContext` handed to hooks."""
+
+    device: Device | None
+    options: Mapping[str, str | bool]
+    reply: str = ""
+    scratch: dict[str, str] | None = None
+
+    def get(self, name: str) -> str | None:
+        if self.scratch is not None and name in self.scratch:
+            return self.scratch[name]
+        return None if self.device is None else self.device.get(name)
+
+    def set(self, name: str, value: str) -> None:
+        if self.scratch is not None:
+            self.scratch[name] = value
+        elif self.device is not None:
+            self.device.set(name, value)
+
+    def option(self, key: str) -> str | None:
+        value = self.options.get(key)
+        return value if isinstance(value, str) else None
+
+    def flag(self, key: str) -> bool:
+        value = self.options.get(key)
+        return value is True or (isinstance(value, str) and value.lower() in {
+            "yes", "true", "on", "1", "enabled"})  # fmt: skip
+
+
+def convert(item: Item, value: str, ctx: Context) -> str:
+    """Value -> NUT value: the item's convert hook, or TRIM + format."""
+    if item.convert is None:
+        return format_value(item, value)
+    if item.has(QxFlag.TRIM):
+        value = value.strip(" #")
+    try:
+        return item.convert(ctx, item, value)
+    except Exception as exc:  # hooks see device input: any error means unusable
+        raise ItemFailed(f"{item.name}: {exc}") from exc
+
+
+def build_command(item: Item, param: str | None, ctx: Context) -> str:
+    """The command text of a CMD/SETVAR item (without terminator)."""
+    if item.build is not None:
+        try:
+            return item.build(ctx, item, param)
+        except Exception as exc:  # hooks see device input: any error means unusable
+            raise ItemFailed(f"{item.name}: {exc}") from exc
+    if "{}" in item.query:
+        return item.query.replace("{}", param if param is not None else item.default)
+    return item.query
+
+
+class Exchanger:
+    """Sends item commands through a transport with the dialect's framing."""
+
+    def __init__(self, dialect: Dialect, transport: Transport) -> None:
+        self.dialect = dialect
+        self.transport = transport
+
+    def frame(self, item: Item, command: str, ctx: Context) -> bytes:
+        body = command.encode("latin-1")
+        if item.encode is not None:
+            body = item.encode(ctx, item, body)
+        return body + self.dialect.terminator.encode("latin-1")
+
+    async def send(self, item: Item, frame: bytes, ctx: Context,
+                   timeout: float | None = None) -> str:
+        raw = await self.transport.exchange(frame, timeout)
+        if item.decode is not None and raw:
+            try:
+                raw = item.decode(ctx, item, raw)
+            except Exception as exc:  # hooks see device input: any error means unusable
+                raise ItemFailed(f"{item.name}: cannot decode {raw!r}: {exc}") from exc
+        return to_text(raw)
+
+
+# --------------------------------------------------------------------- engine
+class QxEngine:
+    """Runs walks, commands and setvars of one dialect for one device."""
+
+    def __init__(self, dialect: Dialect, transport: Transport, device: Device,
+                 options: Mapping[str, str | bool]) -> None:
+        self.dialect = dialect
+        self.device = device
+        self.options = options
+        self.io = Exchanger(dialect, transport)
+        self.ctx = Context(device, options)
+        self.skipped: set[int] = set()
+        self.semi_static_due = True
+        self._status: dict[int, str] = {}
+        self._alarms: dict[int, str] = {}
+        self._skipped_queries = self._queries_skipped_by_options()
+        self.log = logging.LoggerAdapter(log, {"ups": device.name})
+
+    def _queries_skipped_by_options(self) -> set[str]:
+        skipped: set[str] = set()
+        for flag, queries in self.dialect.skip_with.items():
+            if self.ctx.flag(flag):
+                skipped.update(queries)
+        return skipped
+
+    # ------------------------------------------------------------- walking
+    def _wanted(self, index: int, item: Item, mode: WalkMode) -> bool:
+        if index in self.skipped or item.has(QxFlag.SKIP):
+            return False
+        if item.has(QxFlag.CMD) or item.has(QxFlag.ABSENT) or item.has(QxFlag.SETVAR):
+            return False
+        if item.query in self._skipped_queries:
+            return False
+        if mode is WalkMode.QUICK:
+            return item.has(QxFlag.QUICK_POLL)
+        if mode is WalkMode.FULL:
+            if item.has(QxFlag.STATIC):
+                return False
+            if item.has(QxFlag.SEMI_STATIC):
+                return self.semi_static_due
+        return True
+
+    async def walk(self, mode: WalkMode) -> None:
+        """Process the items of ``mode``; raise CommunicationError if a QUICK_POLL item fails."""
+        if mode is WalkMode.INIT:
+            self._init_static_rows()
+        last_frame: bytes | None = None
+        last_reply: str | ItemFailed = ItemFailed("nothing sent")
+        for index, item in enumerate(self.dialect.items):
+            if not self._wanted(index, item, mode):
+                continue
+            self.ctx.reply = ""
+            try:
+                frame = self.io.frame(item, build_command(item, None, self.ctx), self.ctx)
+                if frame != last_frame:
+                    last_frame = frame
+                    try:
+                        last_reply = await self.io.send(item, frame, self.ctx)
+                    except PortGone:
+                        raise
+                    except TransportError as exc:
+                        last_reply = ItemFailed(f"{item.query!r}: {exc}")
+                    except ItemFailed as exc:
+                        last_reply = exc
+                if isinstance(last_reply, ItemFailed):
+                    raise last_reply
+                self.ctx.reply = last_reply
+                value = convert(item, extract(self.dialect, item, last_reply), self.ctx)
+            except ItemFailed as exc:
+                if item.has(QxFlag.QUICK_POLL):
+                    raise CommunicationError(f"{item.name}: {exc}") from None
+                if mode is WalkMode.INIT:
+                    self.log.debug("%s: %s unavailable, skipping it: %s",
+                                   self.device.name, item.name, exc)
+                    self.skipped.add(index)
+                else:
+                    self.log.debug("%s: %s: %s", self.device.name, item.name, exc)
+                continue
+            self._publish(index, item, value, mode)
+        if mode is not WalkMode.QUICK:
+            self.semi_static_due = False
+        self.commit_status()
+
+    def _init_static_rows(self) -> None:
+        for item in self.dialect.items:
+            if item.has(QxFlag.CMD):
+                self.device.add_command(item.name)
+            elif item.has(QxFlag.ABSENT):
+                value = self.ctx.option(item.option) if item.option else None
+                default = item.default
+                if value is not None:
+                    try:
+                        default = convert(item, value, self.ctx) if item.convert else value
+                    except ItemFailed as exc:
+                        self.log.warning("%s: option %s=%r rejected: %s",
+                                         self.device.name, item.option, value, exc)
+                if not item.has(QxFlag.NONUT):
+                    self.device.set(item.name, default)
+                    self._describe(item)
+        for alias, targets in _ALIASES.items():
+            if self.dialect.find(alias, QxFlag.CMD) is None and all(
+                    self.dialect.find(t, QxFlag.CMD) for t in targets):
+                self.device.add_command(alias)
+
+    def _describe(self, item: Item) -> None:
+        """Flags, string length, enums and ranges of a writable variable."""
+        flags = item.st
+        if not flags:
+            return
+        self.device.set_flags(item.name, flags)
+        if item.aux:
+            self.device.set_aux(item.name, item.aux)
+        for value in item.enums:
+            self.device.add_enum(item.name, value)
+        for low, high in item.ranges:
+            self.device.add_range(item.name, low, high)
+
+    def _publish(self, index: int, item: Item, value: str, mode: WalkMode) -> None:
+        if item.is_status:
+            self._status[index] = value
+        elif item.is_alarm:
+            self._alarms[index] = value
+        elif item.has(QxFlag.NONUT):
+            self.log.debug("%s: %s = %s", self.device.name, item.name, value)
+        elif value:
+            self.device.set(item.name, value)
+            if mode is WalkMode.INIT:
+                self._describe(item)
+
+    # -------------------------------------------------------------- status
+    def status_words(self) -> list[str]:
+        """Status words in NUT's order: OL or OB first, then the rest."""
+        present: list[str] = []
+        removed: set[str] = set()
+        for index in sorted(self._status):
+            for word in self._status[index].split():
+                if word.startswith("!"):
+                    removed.add(word[1:])
+                elif word not in present:
+                    present.append(word)
+        words = {w for w in present if w not in removed}
+        ordered = ["OL" if "OL" in words else "OB"]
+        ordered += [w for w in STATUS_ORDER if w in words]
+        ordered += [w for w in present if w in words and w not in ordered and w != "OB"]
+        return ordered
+
+    def alarms(self, words: Iterable[str]) -> list[str]:
+        texts = [self._alarms[i] for i in sorted(self._alarms) if self._alarms[i]]
+        if "RB" in words:
+            texts.append("Replace battery!")
+        if "FSD" in words:
+            texts.append("Shutdown imminent!")
+        return texts
+
+    def commit_status(self) -> None:
+        words = self.status_words()
+        self.device.set_status(words, self.alarms(words))
+
+    # ------------------------------------------------------------ commands
+    async def run_command(self, name: str, param: str | None) -> CmdResult:
+        """Send an instant command; NUT's result rules (silence or ``accepted`` = OK)."""
+        item = self.dialect.find(name, QxFlag.CMD)
+        if item is None or self.item_skipped(item):
+            targets = _ALIASES.get(name)
+            if targets is None or not all(self.dialect.find(t, QxFlag.CMD) for t in targets):
+                return CmdResult.UNKNOWN
+            return await self._run_alias(name, targets)
+        try:
+            command = build_command(item, param, self.ctx)
+        except ItemFailed as exc:
+            self.log.warning("%s: %s: %s", self.device.name, name, exc)
+            return CmdResult.INVALID
+        return await self._send_command(item, command)
+
+    def item_skipped(self, item: Item) -> bool:
+        return item.has(QxFlag.SKIP)
+
+    async def _run_alias(self, name: str, targets: tuple[str, ...]) -> CmdResult:
+        params = {
+            "load.on": ("0",),
+            "load.off": ("0",),
+            "shutdown.return": (self.device.get("ups.delay.start") or "0",
+                                self.device.get("ups.delay.shutdown") or "0"),
+            "shutdown.stayoff": ("-1", self.device.get("ups.delay.shutdown") or "0"),
+        }[name]
+        for target, param in zip(targets, params, strict=True):
+            result = await self.run_command(target, param)
+            if result is not CmdResult.HANDLED:
+                return result
+        return CmdResult.HANDLED
+
+    async def _send_command(self, item: Item, command: str) -> CmdResult:
+        frame = self.io.frame(item, command, self.ctx)
+        try:
+            reply = await self.io.send(item, frame, self.ctx)
+        except PortSilent:
+            reply = ""
+        except PortGone:
+            raise
+        except (TransportError, ItemFailed) as exc:
+            self.log.warning("%s: %s failed: %s", self.device.name, item.name, exc)
+            return CmdResult.FAILED
+        if self.command_accepted(item, reply):
+            self.semi_static_due = True
+            return CmdResult.HANDLED
+        self.log.warning("%s: %s: unexpected reply %r", self.device.name, item.name, reply)
+        return CmdResult.FAILED
+
+    def command_accepted(self, item: Item, reply: str) -> bool:
+        if reply == "":
+            return True
+        if self.dialect.rejected and reply == self.dialect.rejected:
+            return False
+        if not self.dialect.accepted:
+            return False
+        if item.length and len(reply) < item.length:
+            return False
+        line = reply.split("\r", 1)[0]
+        value = line[item.start:item.end + 1] if item.end else line[item.start:]
+        return value == self.dialect.accepted
+
+    # -------------------------------------------------------------- setvar
+    async def set_variable(self, name: str, value: str) -> CmdResult:
+        """Write a variable: server-side rows are stored, others sent to the device."""
+        item = self.dialect.find(name, QxFlag.SETVAR)
+        if item is None:
+            return CmdResult.UNKNOWN
+        problem = self._check_value(item, value)
+        if problem:
+            self.log.warning("%s: %s=%r refused: %s", self.device.name, name, value, problem)
+            return CmdResult.INVALID
+        if item.has(QxFlag.ABSENT):
+            try:
+                stored = convert(item, value, self.ctx) if item.convert else value
+            except ItemFailed as exc:
+                self.log.warning("%s: %s", self.device.name, exc)
+                return CmdResult.INVALID
+            self.device.set(name, stored)
+            self.semi_static_due = True
+            return CmdResult.HANDLED
+        if self.device.get(name) == value:
+            self.log.info("%s: %s is already %s; nothing to do", self.device.name, name, value)
+            return CmdResult.HANDLED
+        try:
+            command = build_command(item, value, self.ctx)
+        except ItemFailed as exc:
+            self.log.warning("%s: %s", self.device.name, exc)
+            return CmdResult.INVALID
+        return await self._send_command(item, command)
+
+    def _check_value(self, item: Item, value: str) -> str:
+        var = self.device.variable(item.name)
+        enums = item.enums or (tuple(var.enums) if var else ())
+        ranges = item.ranges or (tuple(var.ranges) if var else ())
+        if enums and value.lower() not in {e.lower() for e in enums}:
+            return f"not one of {', '.join(enums)}"
+        if item.has(QxFlag.RANGE) or ranges:
+            try:
+                number = float(value)
+            except ValueError:
+                return "not a number"
+            if ranges and not any(lo <= number <= hi for lo, hi in ranges):
+                return "out of range"
+        aux = item.aux or (var.aux if var else 0)
+        if item.st & VarFlag.STRING and aux and len(value) > aux:
+            return f"longer than {aux}"
+        return ""
+
+
+#: Commands NUT derives from delayed ones when a table lacks them.
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "load.on": ("load.on.delay",),
+    "load.off": ("load.off.delay",),
+    "shutdown.return": ("load.on.delay", "load.off.delay"),
+    "shutdown.stayoff": ("load.on.delay", "load.off.delay"),
+}

@@ -1,0 +1,21 @@
+"""Mustek: the Megatec set with ``QS`` as the status query (light claim: ``QS`` only)."""
+
+from __future__ import annotations
+
+from upskit.drivers.qx.dialect import Claim, Dialect, register
+from upskit.drivers.qx.protocols import megatec as m
+
+TESTING = {("QS" if k == "Q1" else k): v for k, v in m.TESTING.items()}
+
+DIALECT = register(Dialect(
+    name="mustek",
+    version="0.08",
+    title="Mustek",
+    position=6,
+    items=m.status_rows("QS") + m.RATING_ROWS + m.vendor_rows("I") + m.COMMAND_ROWS
+    + m.DELAY_ROWS,
+    claim=Claim(("input.voltage",)),
+    accepted="ACK",
+    skip_with={"novendor": ("I",), "norating": ("F",)},
+    testing=TESTING,
+))

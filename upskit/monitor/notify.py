@@ -1,0 +1,125 @@
+"""Deliver notifications: syslog, wall, NOTIFYCMD and the built-in upssched."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shlex
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from upskit.config.settings import UpsmonSettings
+from upskit.monitor.events import DEFAULT_FLAGS, DEFAULT_MESSAGES, NotifyType, format_message
+from upskit.monitor.runner import ProgramRunner
+from upskit.monitor.upssched import ScriptCall, Upssched
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """One delivered notification, as recorded for tests and status displays."""
+
+    kind: NotifyType
+    ups: str
+    message: str
+    flags: frozenset[str]
+
+
+def is_upssched(command: str | None) -> bool:
+    """True when NOTIFYCMD names the ``upssched`` program (handled in-process)."""
+    if not command:
+        return False
+    words = shlex.split(command)
+    return bool(words) and os.path.basename(words[0]) == "upssched"
+
+
+def send_syslog(message: str) -> None:
+    """Write ``message`` to the system log (daemon facility, notice level)."""
+    try:
+        import syslog
+    except ImportError:  # not a Unix system
+        return
+    syslog.openlog("upskit-monitor", 0, syslog.LOG_DAEMON)
+    syslog.syslog(syslog.LOG_NOTICE, message)
+
+
+class Notifier:
+    """Formats and delivers notifications according to NOTIFYMSG / NOTIFYFLAG.
+
+    ``NOTIFYCMD`` is split into words like a shell would, but no shell ever runs:
+    the message is passed as the last argument, ``NOTIFYTYPE`` and ``UPSNAME`` in the
+    environment.  When NOTIFYCMD is ``upssched`` (or a ``upssched`` table is given and
+    NOTIFYCMD is unset) EXEC events go to the built-in timers instead.
+    """
+
+    def __init__(self, settings: UpsmonSettings, runner: ProgramRunner, *,
+                 upssched: Upssched | None = None,
+                 wall: Sequence[str] | None = ("wall",),
+                 syslog: Callable[[str], None] | None = send_syslog) -> None:
+        self.settings = settings
+        self.runner = runner
+        self.upssched = upssched
+        self.wall = list(wall) if wall else None
+        self.syslog = syslog
+        self.history: list[Notification] = []
+        self._notifycmd = None if is_upssched(settings.notifycmd) else settings.notifycmd
+        self._messages = {kind: DEFAULT_MESSAGES[kind] for kind in NotifyType}
+        for name, text in settings.notifymsg.items():
+            kind = _lookup(name)
+            if kind is not None:
+                self._messages[kind] = text
+        self._flags: dict[NotifyType, frozenset[str]] = {}
+        for name, flags in settings.notifyflag.items():
+            kind = _lookup(name)
+            if kind is not None:
+                self._flags[kind] = frozenset(f.upper() for f in flags)
+
+    def message(self, kind: NotifyType, ups: str | None, extra: str = "") -> str:
+        return format_message(self._messages[kind], ups or "", extra)
+
+    def flags(self, kind: NotifyType) -> frozenset[str]:
+        return self._flags.get(kind, DEFAULT_FLAGS)
+
+    def notify(self, kind: NotifyType, ups: str | None, extra: str = "",
+               now: float = 0.0) -> list[ScriptCall]:
+        """Deliver one notification; returns the upssched script calls it caused
+        (already started)."""
+        text = self.message(kind, ups, extra)
+        flags = self.flags(kind)
+        self.history.append(Notification(kind, ups or "", text, flags))
+        log.warning("%s", text)
+        if "IGNORE" in flags:
+            return []
+        if "SYSLOG" in flags and self.syslog is not None:
+            self.syslog(text)
+        if "WALL" in flags and self.wall:
+            self.runner.spawn(self.wall, stdin=(text + "\n").encode())
+        calls: list[ScriptCall] = []
+        if "EXEC" in flags:
+            env = {"NOTIFYTYPE": kind.value, "UPSNAME": ups or ""}
+            if self._notifycmd:
+                self.runner.spawn([*shlex.split(self._notifycmd), text], env)
+            if self.upssched is not None:
+                calls = self.upssched.event(kind.value, ups or "", now)
+                self.run_scripts(calls)
+            elif not self._notifycmd:
+                log.debug("EXEC set for %s but no NOTIFYCMD configured", kind.value)
+        return calls
+
+    def run_scripts(self, calls: Sequence[ScriptCall]) -> None:
+        """Start CMDSCRIPT for each upssched call."""
+        if self.upssched is None:
+            return
+        for call in calls:
+            argv = self.upssched.command(call)
+            if argv:
+                self.runner.spawn(argv, {"UPSNAME": call.ups, "NOTIFYTYPE": call.notifytype})
+
+
+def _lookup(name: str) -> NotifyType | None:
+    try:
+        return NotifyType(name.upper())
+    except ValueError:
+        log.warning("unknown notification type %r ignored", name)
+        return None

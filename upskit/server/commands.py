@@ -1,0 +1,434 @@
+"""The NUT protocol commands: from the words of one request line to the reply text.
+
+Every check happens in the order upsd uses, so a client sees the same error word
+for the same mistake.  Replies are whole strings ending in a newline; commands
+that must wait for a driver return a coroutine producing that string.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from upskit import NUT_COMPAT_VERSION, __version__
+from upskit.config.settings import UpsdSettings
+from upskit.model import CmdResult, Device, DeviceRegistry, Variable
+from upskit.server.auth import Accounts
+from upskit.server.connection import ConnectionState, LoginTable
+from upskit.server.descriptions import command_description, variable_description
+from upskit.server.protocol import PROTOCOL_VERSION, NutError, quote
+from upskit.server.tracking import TrackingTable
+
+log = logging.getLogger(__name__)
+
+Reply = str | Coroutine[Any, Any, str]
+
+VERSION_LINE = f"Network UPS Tools upsd {NUT_COMPAT_VERSION} - upskit {__version__}\n"
+HELP_LINE = (
+    "Commands: HELP VER PROTVER GET LIST SET INSTCMD LOGIN LOGOUT USERNAME PASSWORD STARTTLS\n"
+)
+#: Reply of GET DESC / GET CMDDESC for a name without a known description.
+NO_DESCRIPTION = "Description unavailable"
+
+
+@dataclass
+class ServerState:
+    """What the commands share across connections."""
+
+    registry: DeviceRegistry
+    settings: UpsdSettings
+    accounts: Accounts
+    tracking: TrackingTable
+    logins: LoginTable = field(default_factory=LoginTable)
+    tls_available: bool = False
+    #: Seconds a SET/INSTCMD reply waits for the driver before answering ``OK`` anyway.
+    command_wait: float = 10.0
+    background: set[asyncio.Task[CmdResult]] = field(default_factory=set)
+
+    def lookup(self, name: str) -> tuple[str, Device] | None:
+        """Find a UPS by name or alias (case-insensitive, as upsd); returns (real name, device)."""
+        device = self.registry.get(name)
+        if device is None:
+            folded = name.lower()
+            for candidate in self.registry.names():
+                if candidate.lower() == folded:
+                    device = self.registry.get(candidate)
+                    break
+        return None if device is None else (device.name, device)
+
+
+Handler = Callable[[ConnectionState, list[str]], Reply]
+
+
+class Commands:
+    """Dispatches request words to the command handlers."""
+
+    def __init__(self, state: ServerState) -> None:
+        self.state = state
+        #: name -> (handler, needs USERNAME and PASSWORD first)
+        self._top: dict[str, tuple[Handler, bool]] = {
+            "VER": (self._ver, False),
+            "NETVER": (self._netver, False),
+            "PROTVER": (self._netver, False),
+            "HELP": (self._help, False),
+            "GET": (self._get, False),
+            "LIST": (self._list, False),
+            "USERNAME": (self._username, False),
+            "PASSWORD": (self._password, False),
+            "LOGOUT": (self._logout, False),
+            "STARTTLS": (self._starttls, False),
+            "SET": (self._set, True),
+            "INSTCMD": (self._instcmd, True),
+            "LOGIN": (self._login, True),
+            "PRIMARY": (self._primary, True),
+            "MASTER": (self._master, True),
+            "FSD": (self._fsd, True),
+        }
+        self._get_table: dict[str, tuple[int, Handler]] = {
+            "VAR": (2, self._get_var),
+            "TYPE": (2, self._get_type),
+            "DESC": (2, self._get_desc),
+            "CMDDESC": (2, self._get_cmddesc),
+            "UPSDESC": (1, self._get_upsdesc),
+            "NUMLOGINS": (1, self._get_numlogins),
+            "TRACKING": (0, self._get_tracking),
+        }
+        self._list_table: dict[str, tuple[int, Handler]] = {
+            "UPS": (0, self._list_ups),
+            "VAR": (1, self._list_var),
+            "RW": (1, self._list_rw),
+            "CMD": (1, self._list_cmd),
+            "ENUM": (2, self._list_enum),
+            "RANGE": (2, self._list_range),
+            "CLIENT": (1, self._list_client),
+        }
+
+    # ---------------------------------------------------------------- dispatch
+    def handle(self, conn: ConnectionState, words: list[str]) -> Reply:
+        """The reply to one request (already split into words)."""
+        try:
+            if not words:
+                raise NutError("UNKNOWN-COMMAND")
+            entry = self._top.get(words[0].upper())
+            if entry is None:
+                raise NutError("UNKNOWN-COMMAND")
+            handler, needs_user = entry
+            if needs_user:
+                if conn.username is None:
+                    raise NutError("USERNAME-REQUIRED")
+                if conn.password is None:
+                    raise NutError("PASSWORD-REQUIRED")
+            return handler(conn, words[1:])
+        except NutError as err:
+            return err.reply
+
+    @staticmethod
+    def _sub(table: dict[str, tuple[int, Handler]], conn: ConnectionState,
+             args: list[str]) -> Reply:
+        if not args:
+            raise NutError("INVALID-ARGUMENT")
+        entry = table.get(args[0].upper())
+        if entry is None or len(args) - 1 < entry[0]:
+            raise NutError("INVALID-ARGUMENT")
+        return entry[1](conn, args[1:])
+
+    def _ups(self, name: str, *, available: bool = True) -> tuple[str, Device]:
+        """The UPS called ``name``; with ``available``, refuse when its data cannot be trusted."""
+        found = self.state.lookup(name)
+        if found is None:
+            raise NutError("UNKNOWN-UPS")
+        device = found[1]
+        if available:
+            if not device.connected:
+                raise NutError("DRIVER-NOT-CONNECTED")
+            if device.is_stale(self.state.settings.maxage):
+                raise NutError("DATA-STALE")
+        return found
+
+    @staticmethod
+    def _value(device: Device, var: Variable) -> str:
+        if var.name == "ups.status" and device.fsd:
+            return " ".join(device.status_tokens())
+        return var.value
+
+    # ------------------------------------------------------------ simple ones
+    @staticmethod
+    def _no_args(args: list[str]) -> None:
+        if args:
+            raise NutError("INVALID-ARGUMENT")
+
+    def _ver(self, conn: ConnectionState, args: list[str]) -> Reply:
+        self._no_args(args)
+        return VERSION_LINE
+
+    def _netver(self, conn: ConnectionState, args: list[str]) -> Reply:
+        self._no_args(args)
+        return PROTOCOL_VERSION + "\n"
+
+    def _help(self, conn: ConnectionState, args: list[str]) -> Reply:
+        self._no_args(args)
+        return HELP_LINE
+
+    def _logout(self, conn: ConnectionState, args: list[str]) -> Reply:
+        self._no_args(args)
+        if conn.login_ups is not None:
+            log.info("User %s logged out from UPS [%s]", conn.who, conn.login_ups)
+        conn.close_requested = True
+        return "OK Goodbye\n"
+
+    def _starttls(self, conn: ConnectionState, args: list[str]) -> Reply:
+        if conn.tls:
+            raise NutError("ALREADY-SSL-MODE")
+        if not self.state.tls_available:
+            raise NutError("FEATURE-NOT-CONFIGURED")
+        conn.tls_requested = True
+        return "OK STARTTLS\n"
+
+    def _username(self, conn: ConnectionState, args: list[str]) -> Reply:
+        if len(args) != 1:
+            raise NutError("INVALID-ARGUMENT")
+        if conn.username is not None:
+            raise NutError("ALREADY-SET-USERNAME")
+        conn.username = args[0]
+        return "OK\n"
+
+    def _password(self, conn: ConnectionState, args: list[str]) -> Reply:
+        if len(args) != 1:
+            raise NutError("INVALID-ARGUMENT")
+        if conn.password is not None:
+            raise NutError("ALREADY-SET-PASSWORD")
+        conn.password = args[0]
+        return "OK\n"
+
+    def _may(self, conn: ConnectionState, action: str) -> None:
+        if not self.state.accounts.may(conn.username, conn.password, action):
+            log.warning("Access denied: %s may not %s", conn.who, action)
+            raise NutError("ACCESS-DENIED")
+
+    def _login(self, conn: ConnectionState, args: list[str]) -> Reply:
+        if len(args) != 1:
+            raise NutError("INVALID-ARGUMENT")
+        if conn.login_ups is not None:
+            raise NutError("ALREADY-LOGGED-IN")
+        real, _ = self._ups(args[0], available=False)
+        self._may(conn, "LOGIN")
+        self.state.logins.add(real, conn)
+        log.info("User %s logged into UPS [%s]", conn.who, real)
+        return "OK\n"
+
+    def _primary(self, conn: ConnectionState, args: list[str]) -> Reply:
+        return self._grant_primary(conn, args, "PRIMARY")
+
+    def _master(self, conn: ConnectionState, args: list[str]) -> Reply:
+        return self._grant_primary(conn, args, "MASTER")
+
+    def _grant_primary(self, conn: ConnectionState, args: list[str], word: str) -> Reply:
+        if len(args) != 1:
+            raise NutError("INVALID-ARGUMENT")
+        self._ups(args[0], available=False)
+        self._may(conn, "PRIMARY")
+        return f"OK {word}-GRANTED\n"
+
+    def _fsd(self, conn: ConnectionState, args: list[str]) -> Reply:
+        if len(args) != 1:
+            raise NutError("INVALID-ARGUMENT")
+        real, device = self._ups(args[0], available=False)
+        self._may(conn, "FSD")
+        log.warning("Client %s set FSD on UPS [%s]", conn.who, real)
+        device.set_fsd()
+        return "OK FSD-SET\n"
+
+    # --------------------------------------------------------------------- GET
+    def _get(self, conn: ConnectionState, args: list[str]) -> Reply:
+        return self._sub(self._get_table, conn, args)
+
+    def _get_var(self, conn: ConnectionState, args: list[str]) -> Reply:
+        _, device = self._ups(args[0])
+        var = device.variable(args[1])
+        if var is None:
+            raise NutError("VAR-NOT-SUPPORTED")
+        return f"VAR {args[0]} {args[1]} {quote(self._value(device, var))}\n"
+
+    def _get_type(self, conn: ConnectionState, args: list[str]) -> Reply:
+        _, device = self._ups(args[0])
+        var = device.variable(args[1])
+        if var is None:
+            raise NutError("VAR-NOT-SUPPORTED")
+        words = var.type_words() or ["NUMBER"]
+        return f"TYPE {args[0]} {args[1]} {' '.join(words)}\n"
+
+    def _get_desc(self, conn: ConnectionState, args: list[str]) -> Reply:
+        self._ups(args[0])
+        text = variable_description(args[1]) or NO_DESCRIPTION
+        return f"DESC {args[0]} {args[1]} {quote(text)}\n"
+
+    def _get_cmddesc(self, conn: ConnectionState, args: list[str]) -> Reply:
+        self._ups(args[0])
+        text = command_description(args[1]) or NO_DESCRIPTION
+        return f"CMDDESC {args[0]} {args[1]} {quote(text)}\n"
+
+    def _get_upsdesc(self, conn: ConnectionState, args: list[str]) -> Reply:
+        _, device = self._ups(args[0], available=False)
+        return f"UPSDESC {args[0]} {quote(device.desc or 'Unavailable')}\n"
+
+    def _get_numlogins(self, conn: ConnectionState, args: list[str]) -> Reply:
+        real, _ = self._ups(args[0])
+        return f"NUMLOGINS {args[0]} {self.state.logins.count(real)}\n"
+
+    def _get_tracking(self, conn: ConnectionState, args: list[str]) -> Reply:
+        if not args:
+            return "ON\n" if conn.tracking else "OFF\n"
+        if not conn.tracking:
+            raise NutError("FEATURE-NOT-CONFIGURED")
+        return self.state.tracking.status(args[0]) + "\n"
+
+    # -------------------------------------------------------------------- LIST
+    def _list(self, conn: ConnectionState, args: list[str]) -> Reply:
+        return self._sub(self._list_table, conn, args)
+
+    def _list_ups(self, conn: ConnectionState, args: list[str]) -> Reply:
+        lines = ["BEGIN LIST UPS\n"]
+        for name in self.state.registry.names():
+            device = self.state.registry.get(name)
+            desc = device.desc if device is not None and device.desc else "Unavailable"
+            lines.append(f"UPS {name} {quote(desc)}\n")
+        lines.append("END LIST UPS\n")
+        return "".join(lines)
+
+    def _list_var(self, conn: ConnectionState, args: list[str]) -> Reply:
+        ups = args[0]
+        _, device = self._ups(ups)
+        lines = [f"BEGIN LIST VAR {ups}\n"]
+        lines.extend(f"VAR {ups} {v.name} {quote(self._value(device, v))}\n"
+                     for v in device.variables())
+        lines.append(f"END LIST VAR {ups}\n")
+        return "".join(lines)
+
+    def _list_rw(self, conn: ConnectionState, args: list[str]) -> Reply:
+        ups = args[0]
+        _, device = self._ups(ups)
+        lines = [f"BEGIN LIST RW {ups}\n"]
+        lines.extend(f"RW {ups} {v.name} {quote(self._value(device, v))}\n"
+                     for v in device.rw_variables())
+        lines.append(f"END LIST RW {ups}\n")
+        return "".join(lines)
+
+    def _list_cmd(self, conn: ConnectionState, args: list[str]) -> Reply:
+        ups = args[0]
+        _, device = self._ups(ups)
+        lines = [f"BEGIN LIST CMD {ups}\n"]
+        lines.extend(f"CMD {ups} {cmd}\n" for cmd in device.commands())
+        lines.append(f"END LIST CMD {ups}\n")
+        return "".join(lines)
+
+    def _list_enum(self, conn: ConnectionState, args: list[str]) -> Reply:
+        ups, name = args[0], args[1]
+        _, device = self._ups(ups)
+        var = device.variable(name)
+        if var is None:
+            raise NutError("VAR-NOT-SUPPORTED")
+        lines = [f"BEGIN LIST ENUM {ups} {name}\n"]
+        lines.extend(f"ENUM {ups} {name} {quote(value)}\n" for value in var.enums)
+        lines.append(f"END LIST ENUM {ups} {name}\n")
+        return "".join(lines)
+
+    def _list_range(self, conn: ConnectionState, args: list[str]) -> Reply:
+        ups, name = args[0], args[1]
+        _, device = self._ups(ups)
+        var = device.variable(name)
+        if var is None:
+            raise NutError("VAR-NOT-SUPPORTED")
+        lines = [f"BEGIN LIST RANGE {ups} {name}\n"]
+        lines.extend(f"RANGE {ups} {name} {quote(str(low))} {quote(str(high))}\n"
+                     for low, high in var.ranges)
+        lines.append(f"END LIST RANGE {ups} {name}\n")
+        return "".join(lines)
+
+    def _list_client(self, conn: ConnectionState, args: list[str]) -> Reply:
+        ups = args[0]
+        real, _ = self._ups(ups, available=False)
+        lines = [f"BEGIN LIST CLIENT {ups}\n"]
+        lines.extend(f"CLIENT {real} {host}\n" for host in self.state.logins.hosts(real))
+        lines.append(f"END LIST CLIENT {ups}\n")
+        return "".join(lines)
+
+    # ------------------------------------------------------- SET and INSTCMD
+    def _set(self, conn: ConnectionState, args: list[str]) -> Reply:
+        if not args:
+            raise NutError("INVALID-ARGUMENT")
+        what = args[0].upper()
+        if what == "TRACKING" and len(args) >= 2:
+            mode = args[1].upper()
+            if mode not in ("ON", "OFF"):
+                raise NutError("INVALID-ARGUMENT")
+            conn.tracking = mode == "ON"
+            return "OK\n"
+        if what != "VAR" or len(args) < 4:
+            raise NutError("INVALID-ARGUMENT")
+        ups, name, value = args[1], args[2], args[3]
+        real, device = self._ups(ups)
+        self._may(conn, "SET")
+        refusal = device.check_set(name, value)
+        if refusal is not None:
+            raise NutError(refusal.value)
+        log.info("Set variable: %s set %s on %s to %s", conn.who, name, real, value)
+        return self._run(conn, device.setvar(name, value), "SET-FAILED",
+                         f"setting {name} on {real}")
+
+    def _instcmd(self, conn: ConnectionState, args: list[str]) -> Reply:
+        if len(args) < 2:
+            raise NutError("INVALID-ARGUMENT")
+        ups, name = args[0], args[1]
+        param = args[2] if len(args) > 2 else None
+        real, device = self._ups(ups)
+        if not device.has_command(name):
+            raise NutError("CMD-NOT-SUPPORTED")
+        if not self.state.accounts.may_instcmd(conn.username, conn.password, name):
+            log.warning("Access denied: %s may not run %s on %s", conn.who, name, real)
+            raise NutError("ACCESS-DENIED")
+        shown = f"{name} {param}" if param is not None else name
+        log.info("Instant command: %s did %s on %s", conn.who, shown, real)
+        return self._run(conn, device.instcmd(name, param), "INSTCMD-FAILED",
+                         f"command {shown} on {real}")
+
+    def _run(self, conn: ConnectionState, work: Coroutine[Any, Any, CmdResult],
+             failure: str, what: str) -> Reply:
+        task = asyncio.ensure_future(work)
+        self.state.background.add(task)
+        task.add_done_callback(self.state.background.discard)
+        task.add_done_callback(lambda t: _log_outcome(t, what))
+        if conn.tracking:
+            tracking_id = self.state.tracking.new()
+            task.add_done_callback(lambda t: self.state.tracking.finish(tracking_id, _result(t)))
+            return f"OK TRACKING {tracking_id}\n"
+        return self._await_result(task, failure)
+
+    async def _await_result(self, task: asyncio.Task[CmdResult], failure: str) -> str:
+        done, _ = await asyncio.wait({task}, timeout=self.state.command_wait)
+        if not done:
+            return "OK\n"  # still running: accepted, as upsd answers once it is queued
+        result = _result(task)
+        if result is CmdResult.HANDLED:
+            return "OK\n"
+        if result is CmdResult.INVALID:
+            return "ERR INVALID-VALUE\n" if failure == "SET-FAILED" else "ERR INVALID-ARGUMENT\n"
+        return f"ERR {failure}\n"
+
+
+def _result(task: asyncio.Task[CmdResult]) -> CmdResult:
+    if task.cancelled() or task.exception() is not None:
+        return CmdResult.FAILED
+    return task.result()
+
+
+def _log_outcome(task: asyncio.Task[CmdResult], what: str) -> None:
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None:
+        log.error("%s raised %s: %s", what, type(exc).__name__, exc)
+    elif task.result() is not CmdResult.HANDLED:
+        log.warning("%s: the driver answered %s", what, task.result().name)

@@ -1,0 +1,4 @@
+"""Simulator responders, one module per Q* dialect (named like the dialect modules).
+
+Each module defines ``make_responder(physics, options) -> CommandResponder``.
+"""

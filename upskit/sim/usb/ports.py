@@ -1,0 +1,140 @@
+"""``sim://usb/<device>[?options]`` ports: the real USB transport on a simulated bus.
+
+``<device>`` is a bridge name or a named unit from :mod:`upskit.sim.usb.catalog`
+(``sim://usb/cypress``, ``sim://usb/ippon-backpro``, ``sim://usb/vultech-v2000``).
+The chip fronts the project's Megatec simulator (or a fixed Megatec responder).
+
+Query options:
+
+* ``id``: registry key (default: the URL), so ``usb_bus(key)`` reaches the
+  backend and device, and the shared simulator's controls (mains ...) work;
+* ``dialect``, ``mains``, ``load``, ``charge``, ``speed``: passed to the UPS simulator;
+* ``capture=<file>``: answer from a capture file instead (see ``capture.py``);
+* ``chunking=1``, ``late=N``, ``garbage=N``, ``timeouts=N``: chip faults;
+* ``realtime=1``: keep the chips' settle pauses (off by default, tests stay fast);
+* any USB option (``subdriver``, ``langid_fix`` ...) goes to the transport.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from upskit.sim.base import CommandResponder
+from upskit.sim.usb.backend import SimBackend
+from upskit.sim.usb.catalog import FORCED, build
+from upskit.sim.usb.device import SimDevice
+from upskit.transport.base import Transport
+
+_BUSES: dict[str, SimBus] = {}
+_LOCK = threading.Lock()
+
+#: Query keys meant for the UPS simulator rather than the USB side.
+UPS_KEYS = ("dialect", "mains", "load", "charge", "speed", "fault", "delay", "mode")
+#: Query keys meant for the chip.
+CHIP_KEYS = ("capture", "chunking", "late", "garbage", "timeouts", "realtime", "id")
+
+
+@dataclass
+class SimBus:
+    """A simulated USB bus with its devices (what a test pokes at)."""
+
+    backend: SimBackend
+    devices: list[SimDevice]
+
+    @property
+    def device(self) -> SimDevice:
+        return self.devices[0]
+
+    def transport(self, options: Mapping[str, Any] | None = None, url: str = "auto") -> Any:
+        """A real :class:`~upskit.transport.usb.UsbTransport` on this bus."""
+        from upskit.transport.usb import UsbTransport
+
+        return UsbTransport(url, dict(options or {}), backend=self.backend)
+
+    def unplug(self, index: int = 0) -> None:
+        self.devices[index].unplug()
+
+    def replug(self, index: int = 0) -> None:
+        self.backend.replug(self.devices[index])
+
+
+def simulated_bus(*names: str, responder: CommandResponder | None = None,
+                  responders: list[CommandResponder | None] | None = None,
+                  realtime: bool = False) -> SimBus:
+    """A bus with one device per name (bridge or catalog name), each with a responder.
+
+    ``responder`` is shared by all devices; ``responders`` gives one per device.
+    """
+    backend = SimBackend()
+    if realtime:
+        backend.pause_scale = 1.0
+    devices = []
+    for i, name in enumerate(names):
+        chosen = responders[i] if responders is not None else responder
+        devices.append(backend.add(build(name, chosen)))
+    return SimBus(backend, devices)
+
+
+def usb_bus(key: str) -> SimBus:
+    """The bus registered by a ``sim://usb/...`` URL (its ``id`` or the URL)."""
+    with _LOCK:
+        return _BUSES[key]
+
+
+def forget(key: str | None = None) -> None:
+    with _LOCK:
+        if key is None:
+            _BUSES.clear()
+        else:
+            _BUSES.pop(key, None)
+
+
+def _bus_for(url: str, name: str, query: dict[str, str]) -> SimBus:
+    from upskit.sim.usb.capture import load_capture
+    from upskit.sim.usb.responder import megatec_responder
+
+    key = query.get("id", url)
+    with _LOCK:
+        bus = _BUSES.get(key)
+        if bus is not None:
+            return bus
+    ups = {k: v for k, v in query.items() if k in UPS_KEYS}
+    responder = megatec_responder(ups, key=key)
+    bus = simulated_bus(name, responder=None if name.startswith("energizer") and not ups
+                        else responder, realtime=query.get("realtime") in ("1", "yes", "true"))
+    device = bus.device
+    faults = device.faults
+    faults.chunking = query.get("chunking") in ("1", "yes", "true")
+    faults.late = int(query.get("late", "0"))
+    faults.garbage = int(query.get("garbage", "0"))
+    faults.timeouts = int(query.get("timeouts", "0"))
+    if "capture" in query:
+        device.load_capture(load_capture(query["capture"]).groups)
+    with _LOCK:
+        return _BUSES.setdefault(key, bus)
+
+
+def make_transport(url: str, options: Mapping[str, Any]) -> Transport:
+    """Port factory for ``sim://usb/<device>[?options]`` (called by ``upskit.sim.ports``)."""
+    from upskit.transport.usb import UsbTransport
+
+    parts = urlsplit(url)
+    path = (parts.netloc + parts.path).strip("/")
+    name = path.split("/", 1)[1] if "/" in path else "cypress"
+    query = dict(parse_qsl(parts.query))
+    bus = _bus_for(url, name.lower(), query)
+    merged: dict[str, Any] = {k: v for k, v in query.items()
+                              if k not in UPS_KEYS and k not in CHIP_KEYS}
+    merged.update(options)
+    forced = FORCED.get(name.lower())
+    if forced and "subdriver" not in {k.lower() for k in merged}:
+        spec = bus.device.spec
+        merged.update(subdriver=forced, vendorid=f"{spec.vendorid:04x}",
+                      productid=f"{spec.productid:04x}")
+    transport = UsbTransport("auto", merged, backend=bus.backend)
+    transport.url = url
+    return transport
