@@ -2,7 +2,8 @@
 
 A line is a sequence of words separated by blanks.  A word that holds blanks, a
 quote, a backslash or a ``#`` travels in double quotes, with ``"`` and ``\\``
-escaped by a backslash.  :func:`split_words` is a small lexer for that syntax and
+escaped by a backslash.  ``#`` is escaped too: upsd's parser reads a bare ``#`` as
+the start of a comment even inside quotes, swallows the command and never answers.  :func:`split_words` is a small lexer for that syntax and
 :func:`format_command` builds a line that the server's parser reads back as the
 same words.
 
@@ -36,7 +37,7 @@ def quote(word: str) -> str:
         raise NutArgumentError(f"line break or NUL character in {word!r}")
     if _SAFE_WORD.fullmatch(word):
         return word
-    escaped = word.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = word.replace("\\", "\\\\").replace('"', '\\"').replace("#", "\\#")
     return f'"{escaped}"'
 
 

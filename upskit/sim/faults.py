@@ -65,6 +65,5 @@ class Faults:
         if mode == "truncate":
             return body[: max(1, len(body) // 2)], 0.0
         if mode == "nul":
-            cut = len(body) // 3
-            return body[:cut] + b"\x00\x00\x00" + body[cut + 3:], 0.0
+            return body[:-4] + b"\x00\x00\x00" + body[-1:], 0.0  # NULs before the CR
         return b"X" + body[1:], 0.0  # leading

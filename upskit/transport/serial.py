@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import termios
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -79,7 +80,7 @@ class SerialTransport(Transport):
         limit = self.timeout if timeout is None else timeout
         try:
             reply = await asyncio.to_thread(self._exchange, port, command, limit)
-        except (OSError, serial.SerialException) as exc:
+        except (OSError, termios.error, serial.SerialException) as exc:
             await self.close()
             raise PortGone(f"{self.path}: {exc}") from exc
         if not reply:

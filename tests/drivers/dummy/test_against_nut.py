@@ -46,11 +46,12 @@ async def test_parsing_matches_nut(nut_stack: NutStack) -> None:
     shutil.copy(DATA / "megatec-1000va.dev", nut_stack.conf / "meg.dev")
     (nut_stack.conf / "tricky.dev").write_text(TRICKY)
     (nut_stack.conf / "empty.dev").write_text("")
-    for name in ("meg", "tricky", "empty"):
+    (nut_stack.conf / "partial.dev").write_text("battery.charge: 50\nups.serial: S1\n")
+    for name in ("meg", "tricky", "empty", "partial"):
         nut_stack.add_ups(name, port=f"{name}.dev")
         nut_stack.start_driver(name)
     nut_stack.start_upsd()
-    for name in ("meg", "tricky", "empty"):
+    for name in ("meg", "tricky", "empty", "partial"):
         theirs = await nut_stack.wait_upsc(name)
         mine = await ours(nut_stack.conf, f"{name}.dev")
         for key in CORE_ONLY:

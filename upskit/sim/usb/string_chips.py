@@ -2,7 +2,7 @@
 
 Reading string index N runs the command mapped to N and returns the reply (CR
 dropped) as the "string".  Quirks on demand: a LANGID the chip really answers
-under (others get a descriptor whose length byte lies), "UPS No Ack" for the
+under (others get "UPS No Ack"), "UPS No Ack" for the
 first reads, Hunnox's lock-step, SNR's wake-up read.
 """
 
@@ -76,10 +76,9 @@ class StringDevice(SimDevice):
         if self.no_ack > 0:
             self.no_ack -= 1
             return string_descriptor("UPS No Ack")
+        if self.answer_langid is not None and langid != self.answer_langid:
+            return string_descriptor("UPS No Ack")  # asked in the wrong language
         reply = self.respond((command + "\r").encode())
         if reply is None:
             return string_descriptor("UPS No Ack")
-        raw = string_descriptor(reply.rstrip(b"\r").decode("ascii", "replace"))
-        if self.answer_langid is not None and langid != self.answer_langid:
-            return bytes([0xFF]) + raw[1:]  # the length byte lies
-        return raw
+        return string_descriptor(reply.rstrip(b"\r").decode("ascii", "replace"))

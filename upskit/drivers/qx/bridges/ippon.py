@@ -15,7 +15,8 @@ class IpponBridge(Bridge):
     """Ippon: SET_REPORT 0x0002 in 8-byte pieces out, one 64-byte read in."""
 
     name = "ippon"
-    wedge_after_timeouts = 2
+    #: The chip always answers (64 bytes), so one timeout means it hung.
+    wedge_after_timeouts = 1
 
     def exchange(self, io: UsbIo, command: bytes, timeout_ms: int) -> bytes:
         for start in range(0, len(command), 8):

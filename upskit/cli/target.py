@@ -1,0 +1,166 @@
+"""Shared bits of the client commands: ``ups[@host[:port]]`` targets, options, prompts, errors."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from upskit.client import Client
+
+DEFAULT_HOST = "localhost"
+DEFAULT_PORT = 3493
+FORMAT_HELP = "Required format: upsname[@hostname[:port]]"
+
+
+class TargetError(ValueError):
+    """A ``ups@host:port`` (or ``host:port``) argument that cannot be understood."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where to connect, and (when named) which UPS."""
+
+    ups: str | None
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+
+
+def _split_host_port(text: str) -> tuple[str, int]:
+    port_text: str | None = None
+    if text.startswith("["):
+        end = text.find("]")
+        if end < 0:
+            raise TargetError(f"unclosed '[' in {text!r}")
+        host, rest = text[1:end], text[end + 1:]
+        if rest:
+            if not rest.startswith(":"):
+                raise TargetError(f"unexpected text after ']' in {text!r}")
+            port_text = rest[1:]
+    elif text.count(":") == 1:
+        host, port_text = text.split(":")
+    else:
+        host = text  # a plain name, or a bare IPv6 address without port
+    if not host:
+        raise TargetError("empty host name")
+    if port_text is None:
+        return host, DEFAULT_PORT
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise TargetError(f"bad port {port_text!r}")
+    return host, int(port_text)
+
+
+def parse_target(text: str) -> Target:
+    """Parse ``ups[@host[:port]]``; the host may be ``[v6::addr]``."""
+    ups, at, rest = text.partition("@")
+    if not ups:
+        raise TargetError("missing UPS name")
+    if not at:
+        return Target(ups)
+    host, port = _split_host_port(rest)
+    return Target(ups, host, port)
+
+
+def parse_host(text: str | None) -> Target:
+    """Parse ``host[:port]`` (no UPS name); None means localhost."""
+    if text is None:
+        return Target(None)
+    host, port = _split_host_port(text)
+    return Target(None, host, port)
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    """Options every client command shares."""
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
+                        help="network timeout per reply (default 5)")
+    parser.add_argument("--starttls", action="store_true",
+                        help="require STARTTLS (verified against the system CAs or --cafile)")
+    parser.add_argument("--cafile", metavar="PEM", help="CA certificates for --starttls")
+
+
+def open_client(target: Target, args: argparse.Namespace) -> Client:
+    """Connect to the target's server with the shared options."""
+    from upskit.client import Client
+
+    context = None
+    if args.starttls:
+        import ssl
+
+        context = ssl.create_default_context(cafile=args.cafile)
+    client = Client(target.host, target.port, timeout=args.timeout, ssl_context=context)
+    client.connect()
+    return client
+
+
+def error(message: str) -> int:
+    """Print ``Error: message`` on stderr, as NUT's tools do; returns exit code 1."""
+    sys.stdout.flush()
+    sys.stderr.write(f"Error: {message}\n")
+    return 1
+
+
+def target_error(exc: TargetError) -> int:
+    """Report a bad ``ups@host:port`` argument the way upsc does."""
+    sys.stderr.write(f"Error: invalid UPS definition.\n{FORMAT_HELP}\n")
+    return 1
+
+
+def write(text: str) -> None:
+    """Write text to stdout byte for byte (non-UTF-8 bytes from the server included)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+    sys.stdout.buffer.flush()
+
+
+def write_json(data: Any) -> None:
+    """Write ``data`` as indented JSON (non-UTF-8 bytes as U+FFFD)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    write(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace") + "\n")
+
+
+class PromptError(Exception):
+    """Standard input ended while asking for credentials."""
+
+
+def ask_credentials(username: str | None, password: str | None) -> tuple[str, str]:
+    """Fill in missing credentials by asking, like upscmd/upsrw.
+
+    The user name prompt offers the login name as default; the password is read
+    without echo when a terminal is attached (from stdin otherwise).
+    """
+    if username is None:
+        default = _login_name()
+        sys.stdout.write(f"Username ({default}): ")
+        sys.stdout.flush()
+        line = sys.stdin.readline()
+        if not line:
+            sys.stdout.write("\n")
+            raise PromptError("Error reading from stdin!")
+        username = line.rstrip("\r\n") or default
+    if password is None:
+        if sys.stdin.isatty():
+            password = getpass.getpass("Password: ")
+        else:
+            sys.stderr.write("Password: ")
+            sys.stderr.flush()
+            line = sys.stdin.readline()
+            if not line:
+                sys.stderr.write("\n")
+                raise PromptError("Error reading from stdin!")
+            password = line.rstrip("\r\n")
+    return username, password
+
+
+def _login_name() -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        return os.environ.get("USER", "")
