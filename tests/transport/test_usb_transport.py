@@ -203,13 +203,12 @@ async def test_repeated_timeouts_reset() -> None:
     for _ in range(3):
         with pytest.raises(PortSilent):
             await transport.exchange(b"Q1\r")
-    bus.device.faults.timeouts = 0  # type: ignore[attr-defined]
-    with pytest.raises(PortSilent):
-        await transport.exchange(b"Q1\r")
     assert transport.resets == 0
-    bus.device.faults.timeouts = 1  # type: ignore[attr-defined]
-    assert await transport.exchange(b"Q1\r") == Q1  # 4th timeout in a row: reset + retry
-    assert transport.resets == 1
+    with pytest.raises(PortSilent):
+        await transport.exchange(b"Q1\r")  # 4th in a row: reset, retried once, still silent
+    assert transport.resets == 1 and bus.device.resets == 1  # type: ignore[attr-defined]
+    bus.device.faults.timeouts = 0  # type: ignore[attr-defined]
+    assert await transport.exchange(b"Q1\r") == Q1
 
 
 async def test_stale_replies_drained_on_0665_5161() -> None:

@@ -1,4 +1,4 @@
-"""``upskit list [-L] [HOST[:PORT]]`` / ``upskit list -c UPS[@HOST[:PORT]]``, like ``upsc -l/-L/-c``.
+"""``upskit list [-L] [HOST[:PORT]]`` / ``upskit list -c UPS[@HOST[:PORT]]``: like ``upsc -l``.
 
 Text output matches ``upsc``: UPS names one per line; with ``-L`` ``name: description``;
 with ``-c`` the addresses of the clients logged in to a UPS.  ``--json`` prints

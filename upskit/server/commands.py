@@ -311,7 +311,8 @@ class Commands:
         ups = args[0]
         _, device = self._ups(ups)
         lines = [f"BEGIN LIST RW {ups}\n"]
-        lines.extend(f"RW {ups} {v.name} {quote(self._value(device, v))}\n"
+        # upsd shows the FSD latch in GET VAR and LIST VAR only, not in LIST RW
+        lines.extend(f"RW {ups} {v.name} {quote(v.value)}\n"
                      for v in device.rw_variables())
         lines.append(f"END LIST RW {ups}\n")
         return "".join(lines)

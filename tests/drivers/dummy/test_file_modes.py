@@ -230,12 +230,14 @@ async def test_missing_file_goes_stale_then_recovers(tmp_path: Path, caplog: pyt
     assert "No such file" in errors[0]
 
 
-async def test_directory_or_missing_port_never_crashes(tmp_path: Path) -> None:
+async def test_directory_or_missing_port_never_crashes(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     (tmp_path / "adir.dev").mkdir()
     drv = make(tmp_path, None, name="adir.dev")
-    async with Supervisor([drv]):
-        await asyncio.sleep(0.1)
-        assert drv.device.stale
+    with caplog.at_level(logging.INFO):
+        async with Supervisor([drv]):
+            await asyncio.sleep(0.1)
+            assert drv.device.stale
+    assert len([r for r in caplog.records if "adir.dev" in r.getMessage()]) == 1  # logged once
     nothing = DummyDriver(Device("ups"), {})
     nothing.max_backoff = 0.01
     async with Supervisor([nothing]):

@@ -83,6 +83,12 @@ class FileReplay:
 
     def poll(self) -> None:
         """Advance the replay; raise :class:`CommunicationError` when the file is unusable."""
+        self._advance()
+        if self._missing_logged:
+            self._log.info("%s: data file %s is readable again", self.device.name, self.path)
+            self._missing_logged = False
+
+    def _advance(self) -> None:
         signature = self._stat()
         if _now() + _TIMER_SLACK < self._resume_at:
             return
@@ -113,9 +119,6 @@ class FileReplay:
             info = self.path.stat()
         except OSError as exc:
             self._missing(exc)
-        if self._missing_logged:
-            self._log.info("%s: data file %s is back", self.device.name, self.path)
-            self._missing_logged = False
         return (info.st_mtime_ns, info.st_size, info.st_ino)
 
     def _missing(self, exc: OSError) -> NoReturn:

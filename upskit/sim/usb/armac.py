@@ -67,6 +67,8 @@ class ArmacDevice(SimDevice):
         for piece in self.chunked(reply, self.data_per_packet):
             top = TOP_BITS[self.turn % len(TOP_BITS)]
             self.turn += 1
+            if top & 0x20 and len(piece) < self.data_per_packet:
+                top = 0x80  # 0xA0 inflates the count: real units use it on full packets only
             packet = bytes([top | len(piece)]) + piece
             if not self.interrupt_mode:
                 packet = packet.ljust(self.data_per_packet + 1, b"\x00")

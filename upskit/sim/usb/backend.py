@@ -267,6 +267,7 @@ class SimBackend(usb.backend.IBackend):  # type: ignore[misc]
                 raise usb_error("TIMEOUT")
             queue = device.in_queue.get(ep)
             if not queue:
+                device.on_idle_read(ep)
                 raise usb_error("TIMEOUT")
             max_packet = device.endpoint_size(ep) or 8
             out = b""

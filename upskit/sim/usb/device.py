@@ -51,7 +51,8 @@ class Faults:
     #: Next N interrupt reads overflow; ``overflow_wedged`` = every read until reset.
     overflows: int = 0
     overflow_wedged: bool = False
-    #: Next N replies arrive one command late (stale replies queue up).
+    #: Next N replies come too late: after the host's read timed out, so they sit
+    #: queued in front of the next command's reply (stale replies).
     late: int = 0
     #: Next N replies are replaced by random bytes.
     garbage: int = 0
@@ -166,6 +167,13 @@ class SimDevice:
     def before_read(self, endpoint: int, size: int) -> None:
         """Hook run before an IN transfer (chips that hang on odd reads)."""
 
+    def on_idle_read(self, endpoint: int) -> None:
+        """A read found nothing queued and times out: late replies arrive now."""
+        if self._late:
+            late, self._late = self._late, []
+            for reply in late:
+                self.deliver(reply)
+
     # ------------------------------------------------------------- replies
     def respond(self, command: bytes) -> bytes | None:
         """The responder's reply to ``command`` (None = silence)."""
@@ -187,9 +195,6 @@ class SimDevice:
             self.faults.late -= 1
             self._late.append(reply)
             return
-        for old in self._late:
-            self.deliver(old)
-        self._late.clear()
         self.deliver(reply)
 
     def deliver(self, reply: bytes | None) -> None:
