@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import random
 import signal
@@ -109,8 +110,8 @@ def upsmon_conf(port: int, done: Path, finaldelay: float, pollfreq: float) -> st
 
 def one_network_trial(src: Source, kind: str, work: Path, finaldelay: float,
                       pollfreq: float) -> float:
-    conf = work / f"{kind}-conf"
-    conf.mkdir(exist_ok=True)
+    conf = work / "conf"
+    conf.mkdir(parents=True, exist_ok=True)
     done = work / f"{kind}-done"
     done.unlink(missing_ok=True)
     cfg = conf / "upsmon.conf"
@@ -162,8 +163,10 @@ async def one_local_trial(work: Path, finaldelay: float, pollfreq: float) -> flo
     return float(done.read_text()) - t0
 
 
-def summary(values: list[float]) -> str:
-    return (f"min {min(values):.2f} s, median {statistics.median(values):.2f} s, "
+def summary(values: list[float], failed: int = 0) -> str:
+    if not values:
+        return f"no successful trial ({failed} failed)"
+    return (f"{failed} trial(s) without a shutdown within the timeout; " if failed else "") + (f"min {min(values):.2f} s, median {statistics.median(values):.2f} s, "
             f"max {max(values):.2f} s  (n={len(values)}: "
             + ", ".join(f"{v:.2f}" for v in values) + ")")
 
@@ -175,21 +178,29 @@ def main() -> int:
     parser.add_argument("--pollfreq", type=float, default=5.0)
     parser.add_argument("--output", default=str(ROOT / "bench/results/shutdown_latency.txt"))
     args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
     if os.geteuid() != 0 or not (NUT / "upsmon").exists():
         print("needs root and NUT's binaries in /lib/nut", file=sys.stderr)
         return 2
     results: dict[str, list[float]] = {"nut": [], "upskit": [], "local": []}
+    failures = {"nut": 0, "upskit": 0}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        src = Source(work / "src")
-        try:
-            for _ in range(args.trials):
-                for kind in ("nut", "upskit"):
-                    value = one_network_trial(src, kind, work, args.finaldelay, args.pollfreq)
-                    print(f"{kind}: {value:.2f} s", flush=True)
-                    results[kind].append(value)
-        finally:
-            src.close()
+        for trial in range(args.trials):
+            for kind in ("nut", "upskit"):
+                # a fresh upsd and driver each time: the FSD set by a primary is a latch
+                src = Source(work / f"src-{kind}-{trial}")
+                try:
+                    value = one_network_trial(src, kind, work / f"{kind}-{trial}",
+                                              args.finaldelay, args.pollfreq)
+                except RuntimeError as exc:
+                    print(f"{kind}: trial {trial} failed: {exc}", flush=True)
+                    failures[kind] += 1
+                    continue
+                finally:
+                    src.close()
+                print(f"{kind}: {value:.2f} s", flush=True)
+                results[kind].append(value)
         for _ in range(args.trials):
             value = asyncio.run(one_local_trial(work, args.finaldelay, args.pollfreq))
             print(f"local: {value:.2f} s", flush=True)
@@ -202,8 +213,8 @@ def main() -> int:
         f"{args.trials} trials each, primary monitor alone\n"
         "Network cases: NUT's upsd + dummy-ups (pollinterval 1) reading a .dev file "
         "rewritten from 'OB' to 'OB LB'\n\n"
-        f"{version}:\n  {summary(results['nut'])}\n"
-        f"upskit monitor (network, same upsd):\n  {summary(results['upskit'])}\n"
+        f"{version}:\n  {summary(results['nut'], failures['nut'])}\n"
+        f"upskit monitor (network, same upsd):\n  {summary(results['upskit'], failures['upskit'])}\n"
         f"upskit monitor in-process (Device events):\n  {summary(results['local'])}\n\n"
         "Network latency = dummy-ups re-read (<= 1 s) + wait for the next poll "
         "(<= POLLFREQ) + FINALDELAY;\nin-process latency = FINALDELAY + the time to start "

@@ -88,12 +88,13 @@ class Runtime:
 
         assert self.settings.upsmon is not None
         server = self.server
+
+        def numlogins(name: str) -> int:
+            # The in-process monitor counts as one login, as upsmon's own LOGIN would.
+            return 1 + (len(server.clients(name)) if server is not None else 0)
+
         self.monitor = Monitor(
-            self.settings.upsmon,
-            self.settings.upssched,
-            local=self.devices,
-            numlogins=(lambda name: len(server.clients(name))) if server else None,
-            local_ports=[port for _, port in server.ports] if server else [],
+            self.settings.upsmon, self.settings.upssched, local=self.devices, numlogins=numlogins
         )
         self._monitor_task = asyncio.create_task(self._run_monitor(), name="monitor")
 

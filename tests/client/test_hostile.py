@@ -99,9 +99,8 @@ async def test_unknown_host(mode: str) -> None:
     ],
 )
 async def test_broken_lists(mode: str, reply: bytes, error: type[NutError]) -> None:
-    with fake_nut({"LIST VAR u": reply}) as fake:
-        with pytest.raises(error):
-            await call(mode, fake.host, fake.port, "list_vars", "u")
+    with fake_nut({"LIST VAR u": reply}) as fake, pytest.raises(error):
+        await call(mode, fake.host, fake.port, "list_vars", "u")
 
 
 async def test_list_error_mid_way_drops_the_connection() -> None:
@@ -180,9 +179,8 @@ async def test_primary_falls_back_to_master(mode: str) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_numlogins_must_be_a_number(mode: str) -> None:
-    with fake_nut({"GET NUMLOGINS u": b"NUMLOGINS u many\n"}) as fake:
-        with pytest.raises(NutProtocolError):
-            await call(mode, fake.host, fake.port, "get_numlogins", "u")
+    with fake_nut({"GET NUMLOGINS u": b"NUMLOGINS u many\n"}) as fake, pytest.raises(NutProtocolError):
+        await call(mode, fake.host, fake.port, "get_numlogins", "u")
 
 
 @pytest.mark.parametrize("mode", MODES)

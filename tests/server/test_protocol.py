@@ -15,7 +15,7 @@ from upskit.server.descriptions import (
     command_description,
     variable_description,
 )
-from upskit.server.protocol import NutError, quote, split_line
+from upskit.server.protocol import NutError, quote, split_line, split_request
 from upskit.server.tracking import TrackingTable
 
 
@@ -136,3 +136,11 @@ def test_descriptions_cover_standard_names() -> None:
     assert command_description("nope") is None
     assert all(text and '"' not in text and "\n" not in text
                for text in [*VARIABLES.values(), *COMMANDS.values()])
+
+
+@pytest.mark.parametrize("raw", [
+    b"GET VAR ups x", b"  GET\tVAR\x0bups \x0cx\r", b'SET VAR u v "a b"', b"GET VAR a\\ b c",
+    b"GET VAR u x#c", b"GET VAR \xff\xfe x", b"caf\xc3\xa9 \xe9", b"", b"\x1c\x85word\xa0",
+])
+def test_split_request_matches_split_line(raw: bytes) -> None:
+    assert split_request(raw) == split_line(raw.decode("utf-8", "replace"))

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
+from tests.drivers.qx.util import running, wait_for
 from upskit.sim.device import SimDevice
 from upskit.sim.pty import PtyServer
 from upskit.transport import PortBusy, PortGone, PortSilent, open_transport
-from tests.drivers.qx.util import running, wait_for
 
 
 @pytest.fixture

@@ -10,8 +10,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from upskit.cli.common import add_config_arguments, parse_listen
 
     add_config_arguments(parser)
-    parser.add_argument("--listen", action="append", type=parse_listen, metavar="HOST:PORT",
-                        help="listen here instead of upsd.conf's LISTEN lines (repeatable)")
+    parser.add_argument(
+        "--listen", action="append", type=parse_listen, metavar="HOST:PORT",
+        help="listen here instead of upsd.conf's LISTEN lines (repeatable)",
+    )
     parser.add_argument("--no-monitor", action="store_true",
                         help="do not run the shutdown monitor even if upsmon.conf has MONITOR lines")
 

@@ -140,7 +140,6 @@ def ask_credentials(username: str | None, password: str | None) -> tuple[str, st
         sys.stdout.flush()
         line = sys.stdin.readline()
         if not line:
-            sys.stdout.write("\n")
             raise PromptError("Error reading from stdin!")
         username = line.rstrip("\r\n") or default
     if password is None:
@@ -151,7 +150,6 @@ def ask_credentials(username: str | None, password: str | None) -> tuple[str, st
             sys.stderr.flush()
             line = sys.stdin.readline()
             if not line:
-                sys.stderr.write("\n")
                 raise PromptError("Error reading from stdin!")
             password = line.rstrip("\r\n")
     return username, password

@@ -3,9 +3,9 @@
 A line is a sequence of words separated by blanks.  A word that holds blanks, a
 quote, a backslash or a ``#`` travels in double quotes, with ``"`` and ``\\``
 escaped by a backslash.  ``#`` is escaped too: upsd's parser reads a bare ``#`` as
-the start of a comment even inside quotes, swallows the command and never answers.  :func:`split_words` is a small lexer for that syntax and
-:func:`format_command` builds a line that the server's parser reads back as the
-same words.
+the start of a comment even inside quotes, swallows the command and never answers.
+:func:`split_words` is a small lexer for that syntax and :func:`format_command`
+builds a line that the server's parser reads back as the same words.
 
 Text on the wire is bytes.  They are decoded as UTF-8; bytes that are not valid
 UTF-8 are kept as surrogate escapes (PEP 383) so that a value read from the server

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Mapping
 
 from upskit.config.settings import UserSettings
@@ -27,7 +26,7 @@ class Accounts:
         user = self._users.get(username)
         if user is None or user.password is None:
             return None
-        if not hmac.compare_digest(user.password.encode(), password.encode()):
+        if not _same(user.password.encode(), password.encode()):
             return None
         return user
 
@@ -50,3 +49,11 @@ class Accounts:
     def may_instcmd(self, username: str | None, password: str | None, command: str) -> bool:
         user = self.authenticate(username, password)
         return user is not None and user.may_instcmd(command)
+
+
+def _same(a: bytes, b: bytes) -> bool:
+    """Compare secrets without stopping at the first differing byte."""
+    difference = len(a) ^ len(b)
+    for x, y in zip(a, b.ljust(len(a), b"\0"), strict=False):
+        difference |= x ^ y
+    return difference == 0

@@ -72,6 +72,14 @@ def split_line(line: str) -> list[str]:
     return words
 
 
+def split_request(raw: bytes) -> list[str]:
+    """Split one request line as received; bytes that are not UTF-8 become U+FFFD."""
+    if b'"' in raw or b"\\" in raw or b"#" in raw:
+        return split_line(raw.decode("utf-8", "replace"))
+    # bytes.split() separates on exactly the blanks split_line knows
+    return [word.decode("utf-8", "replace") for word in raw.split()]
+
+
 def quote(value: str) -> str:
     """Return ``value`` double-quoted for a reply, with ``"`` and ``\\`` escaped.
 

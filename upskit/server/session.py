@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from upskit.server.commands import Commands
 from upskit.server.connection import ConnectionState
-from upskit.server.protocol import split_line
+from upskit.server.protocol import split_request
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ class Session(asyncio.Protocol):
 
     def _answer(self, line: bytes) -> str | Coroutine[Any, Any, str]:
         try:
-            words = split_line(line.decode("utf-8", "replace"))
+            words = split_request(line)
             return self.host.commands.handle(self.conn, words)
         except Exception:  # a bug must cost one reply, never the server
             log.exception("Internal error answering %r from %s", line[:80], self.conn.who)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import time
-import uuid
 from collections import OrderedDict
 
 from upskit.model import CmdResult
@@ -34,7 +34,7 @@ class TrackingTable:
         self._expire()
         while len(self._entries) >= self.limit:
             self._entries.popitem(last=False)
-        tracking_id = str(uuid.uuid4()).upper()
+        tracking_id = _random_id()
         self._entries[tracking_id] = (time.monotonic(), None)
         return tracking_id
 
@@ -62,3 +62,12 @@ class TrackingTable:
             if created >= deadline:
                 break
             del self._entries[first_id]
+
+
+def _random_id() -> str:
+    """A random (version 4) UUID in upper case, as upsd hands out."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    text = raw.hex().upper()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"

@@ -6,10 +6,10 @@ import itertools
 
 import pytest
 
+from tests.drivers.qx.util import running
 from upskit.drivers.qx.dialect import get_dialect
 from upskit.model import CmdResult
 from upskit.sim.ports import forget, sim_device
-from tests.drivers.qx.util import running
 
 _ids = itertools.count()
 

@@ -7,11 +7,11 @@ import itertools
 
 import pytest
 
+from tests.drivers.qx.util import running, wait_for
 from upskit.drivers.qx.driver import QxDriver
 from upskit.model import CmdResult, Device
 from upskit.sim.faults import MODES
 from upskit.sim.ports import forget, sim_device
-from tests.drivers.qx.util import running, wait_for
 
 _ids = itertools.count()
 

@@ -1,0 +1,38 @@
+"""Parsing of ``ups[@host[:port]]`` and ``host[:port]``."""
+
+from __future__ import annotations
+
+import pytest
+
+from upskit.cli.target import Target, TargetError, parse_host, parse_target
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("ups", Target("ups", "localhost", 3493)),
+        ("ups@nas", Target("ups", "nas", 3493)),
+        ("ups@nas:3500", Target("ups", "nas", 3500)),
+        ("ups@[::1]", Target("ups", "::1", 3493)),
+        ("ups@[::1]:3501", Target("ups", "::1", 3501)),
+        ("ups@fe80::1", Target("ups", "fe80::1", 3493)),
+    ],
+)
+def test_parse_target(text: str, want: Target) -> None:
+    assert parse_target(text) == want
+
+
+@pytest.mark.parametrize(
+    "text", ["", "@host", "ups@", "ups@:1", "ups@h:", "ups@h:x", "ups@h:0", "ups@h:70000",
+             "ups@[::1", "ups@[::1]x", "ups@[]:1"],
+)
+def test_parse_target_rejects(text: str) -> None:
+    with pytest.raises(TargetError):
+        parse_target(text)
+
+
+def test_parse_host() -> None:
+    assert parse_host(None) == Target(None)
+    assert parse_host("nas:3494") == Target(None, "nas", 3494)
+    with pytest.raises(TargetError):
+        parse_host("")

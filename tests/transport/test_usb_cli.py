@@ -1,0 +1,65 @@
+"""``upskit udev-rules`` and ``upskit scan`` against the device table and a simulated bus."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from upskit.cli.main import main
+from upskit.drivers.qx.bridges.table import QX_USB_TABLE
+from upskit.sim.usb import simulated_bus
+from upskit.transport.usb import set_default_backend
+
+
+def test_udev_rules_cover_exactly_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["udev-rules", "--group", "ups"]) == 0
+    text = capsys.readouterr().out
+    ids = set(re.findall(r'ATTR\{idVendor\}=="([0-9a-f]{4})", ATTR\{idProduct\}=="([0-9a-f]{4})", '
+                         r'MODE="0664", GROUP="ups"', text))
+    expected = {(f"{e.vendorid:04x}", f"{e.productid:04x}") for e in QX_USB_TABLE if e.bridge}
+    assert ids == expected
+    assert ("1a86", "7523") not in ids  # plain serial chip: the kernel's tty driver owns it
+    assert text.count("ATTR{idVendor}") == len(expected)  # no duplicates
+
+
+def test_hwdb_output(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["udev-rules", "--hwdb"]) == 0
+    text = capsys.readouterr().out
+    assert "usb:v0665p5161*\n ID_UPSKIT_UPS=1" in text
+    assert "usb:v0925p1234*" in text
+
+
+def test_scan_finds_several_simulated_devices(capsys: pytest.CaptureFixture[str]) -> None:
+    bus = simulated_bus("cypress", "ippon-backpro", "vultech-v2000", "energizer-er-hm450",
+                        "krauler")
+    set_default_backend(bus.backend)
+    started = time.monotonic()
+    try:
+        assert main(["scan", "--no-serial"]) == 0
+    finally:
+        set_default_backend(None)
+    assert time.monotonic() - started < 5
+    out = capsys.readouterr().out
+    for bridge in ("cypress", "ippon", "armac", "energizer", "krauler"):
+        assert f"bridge {bridge}, protocol " in out
+        assert f"subdriver = {bridge}" in out
+        assert f'subdriver = "{bridge}"' in out
+    assert out.count("driver = nutdrv_qx") == 5
+    assert "[ups.ups5]" in out and "vendorid = 0925" in out
+
+
+def test_scan_reports_unknown_product_of_known_vendor(capsys: pytest.CaptureFixture[str]) -> None:
+    from dataclasses import replace
+
+    from upskit.sim.usb.catalog import build
+    from upskit.sim.usb.serial_chips import CypressDevice
+    bus = simulated_bus()
+    bus.backend.add(CypressDevice(replace(build("cypress").spec, productid=0x7777), None))
+    set_default_backend(bus.backend)
+    try:
+        main(["scan", "--no-serial"])
+    finally:
+        set_default_backend(None)
+    assert "try subdriver=" in capsys.readouterr().out

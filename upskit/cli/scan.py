@@ -1,0 +1,228 @@
+"""``upskit scan``: find USB and serial UPSes, say what they speak, print a config.
+
+USB devices come from pyusb (or ``--simulate NAME`` devices on a simulated
+bus); the device table names the bridge, and each candidate is probed through
+the real transport with the Q* driver's protocol detection.  Serial ports
+(``/dev/ttyUSB*``, ``/dev/ttyACM*`` and any ``--serial PATH``) are probed in
+parallel.  The whole scan stays under ``--time`` seconds (default 4.5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import glob
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--serial", action="append", default=[], metavar="PATH",
+                        help="also probe this serial port (repeatable)")
+    parser.add_argument("--no-serial", action="store_true", help="skip serial ports")
+    parser.add_argument("--no-usb", action="store_true", help="skip USB devices")
+    parser.add_argument("--simulate", action="append", default=[], metavar="NAME",
+                        help="scan a simulated USB bus with this device (repeatable)")
+    parser.add_argument("--time", type=float, default=4.5,
+                        help="seconds the whole scan may take (default 4.5)")
+
+
+@dataclass
+class Found:
+    """One device the scan saw."""
+
+    port: str
+    label: str
+    bridge: str | None = None
+    dialect: str | None = None
+    model: str = ""
+    options: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+
+
+def _usb_candidates(backend: Any) -> list[tuple[Any, Found]]:
+    import usb.core
+
+    from upskit.drivers.qx.bridges.table import Support, support_of
+    from upskit.transport.usb import UsbTransport
+
+    found: list[tuple[Any, Found]] = []
+    reader = UsbTransport("auto", {}, backend=backend)
+    try:
+        devices = list(usb.core.find(find_all=True, backend=backend))
+    except usb.core.NoBackendError:
+        return []
+    for dev in devices:
+        ident = reader.identify(dev)
+        level, entry = support_of(ident)
+        label = f"USB {ident.vid_pid} bus {ident.bus} device {ident.device}"
+        text = " ".join(x for x in (ident.vendor, ident.product) if x)
+        if text:
+            label += f" \"{text}\""
+        if level is Support.NOT_SUPPORTED:
+            continue
+        item = Found("auto", label)
+        item.options = {"vendorid": f"{ident.vendorid:04x}", "productid": f"{ident.productid:04x}",
+                        "bus": ident.bus}
+        if ident.serial:
+            item.options["serial"] = ident.serial
+        if level is Support.SUPPORTED and entry is not None and entry.bridge is not None:
+            item.bridge = entry.bridge
+            item.note = entry.example
+        elif entry is not None and entry.bridge is None:
+            item.note = entry.example
+            item.port = ""
+        else:
+            item.note = "vendor known, product not in the table: try subdriver="
+            item.port = ""
+        found.append((dev, item))
+    return found
+
+
+async def _probe(transport: Any, item: Found) -> None:
+    """Open ``transport`` and name the dialect (driver detection, else Q1/I/F)."""
+    from upskit.transport.base import TransportError
+
+    try:
+        await transport.open()
+    except TransportError as exc:
+        item.note = f"cannot open: {exc}"
+        return
+    try:
+        try:
+            from upskit.drivers.qx.detect import detect
+            from upskit.model import Device
+        except ImportError:
+            detect = None  # type: ignore[assignment]
+        if detect is not None:
+            device = Device("scan")
+            dialect = await detect(transport, device, {})
+            if dialect is not None:
+                item.dialect = dialect.name
+                model = " ".join(filter(None, (device.get("device.mfr") or device.get("ups.mfr"),
+                                               device.get("device.model")
+                                               or device.get("ups.model"))))
+                item.model = model
+            return
+        item.note += " (protocol detection unavailable: probed Q1/I/F directly)"
+        for command in (b"Q1\r", b"I\r", b"F\r"):
+            try:
+                reply = await transport.exchange(command, 0.6)
+            except TransportError:
+                continue
+            if command == b"Q1\r" and reply.startswith(b"(") and len(reply) >= 46:
+                item.dialect = "megatec"
+            if command == b"I\r" and reply.startswith(b"#"):
+                item.model = reply[1:].decode("ascii", "replace").strip()
+    finally:
+        await transport.close()
+
+
+def ups_conf(items: list[Found]) -> str:
+    out = []
+    for n, item in enumerate(items, 1):
+        out.append(f"[ups{n}]")
+        out.append(f"    # {item.label}" + (f" - {item.model}" if item.model else ""))
+        out.append("    driver = nutdrv_qx")
+        out.append(f"    port = {item.port}")
+        for key, value in _options(item).items():
+            out.append(f'    {key} = "{value}"' if key == "serial" else f"    {key} = {value}")
+        out.append("")
+    return "\n".join(out)
+
+
+def toml(items: list[Found]) -> str:
+    out = []
+    for n, item in enumerate(items, 1):
+        out.append(f"[ups.ups{n}]")
+        out.append('driver = "nutdrv_qx"')
+        out.append(f'port = "{item.port}"')
+        for key, value in _options(item).items():
+            out.append(f'{key} = "{value}"')
+        out.append("")
+    return "\n".join(out)
+
+
+def _options(item: Found) -> dict[str, str]:
+    opts = {k: v for k, v in item.options.items() if k != "bus"} if item.port == "auto" else {}
+    if item.bridge:
+        opts["subdriver"] = item.bridge
+    if item.dialect:
+        opts["protocol"] = item.dialect
+    return opts
+
+
+async def scan(args: argparse.Namespace) -> list[Found]:
+    from upskit.transport import open_transport
+
+    deadline = time.monotonic() + max(0.5, args.time)
+    jobs: list[tuple[Found, Any]] = []
+    results: list[Found] = []
+    if not args.no_usb:
+        backend: Any
+        if args.simulate:
+            from upskit.sim.usb import simulated_bus
+
+            backend = simulated_bus(*args.simulate).backend
+        else:
+            from upskit.transport.usb import get_default_backend
+
+            backend = get_default_backend()
+        try:
+            candidates = _usb_candidates(backend)
+        except ImportError:
+            candidates = []
+            print("pyusb is not installed: USB devices skipped", file=sys.stderr)
+        from upskit.transport.usb import UsbTransport
+
+        for _dev, item in candidates:
+            results.append(item)
+            if item.bridge is None:
+                continue
+            opts = dict(item.options) | {"subdriver": item.bridge}
+            jobs.append((item, UsbTransport("auto", opts, backend=backend)))
+    if not args.no_serial:
+        tty = glob.glob("/dev/ttyUSB*") + glob.glob("/dev/ttyACM*")
+        paths = sorted(set(tty) | set(args.serial))
+        for path in paths:
+            item = Found(path, f"serial {path}")
+            results.append(item)
+            try:
+                jobs.append((item, open_transport(path, {})))
+            except (ValueError, OSError) as exc:
+                item.note = str(exc)
+    remaining = max(0.1, deadline - time.monotonic())
+    tasks = [asyncio.create_task(_probe(t, item)) for item, t in jobs]
+    if tasks:
+        _done, pending = await asyncio.wait(tasks, timeout=remaining)
+        for task in pending:
+            task.cancel()
+        for (item, _t), task in zip(jobs, tasks, strict=True):
+            if task in pending:
+                item.note += " (no answer in time)"
+    return results
+
+
+def run(args: argparse.Namespace) -> int:
+    results = asyncio.run(scan(args))
+    if not results:
+        print("No UPS-like USB device or serial port found.")
+        return 1
+    print("Found:")
+    for item in results:
+        what = []
+        if item.bridge:
+            what.append(f"bridge {item.bridge}")
+        if item.dialect:
+            what.append(f"protocol {item.dialect}")
+        if item.model:
+            what.append(item.model)
+        extra = f" [{item.note.strip()}]" if item.note.strip() else ""
+        print(f"  {item.label}: {', '.join(what) or 'no Q* UPS detected'}{extra}")
+    usable = [i for i in results if i.port and (i.dialect or i.bridge)]
+    if usable:
+        print("\n# ups.conf\n" + ups_conf(usable))
+        print("# upskit.toml\n" + toml(usable))
+    return 0
