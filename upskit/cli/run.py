@@ -14,8 +14,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--listen", action="append", type=parse_listen, metavar="HOST:PORT",
         help="listen here instead of upsd.conf's LISTEN lines (repeatable)",
     )
-    parser.add_argument("--no-monitor", action="store_true",
-                        help="do not run the shutdown monitor even if upsmon.conf has MONITOR lines")
+    parser.add_argument(
+        "--no-monitor", action="store_true",
+        help="do not run the shutdown monitor even if upsmon.conf has MONITOR lines",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -40,6 +40,12 @@ def sim_device(key: str) -> SimDevice:
         return _DEVICES[key]
 
 
+def register(key: str, device: SimDevice) -> None:
+    """Make ``device`` reachable as ``sim_device(key)`` (used by other simulated wires)."""
+    with _LOCK:
+        _DEVICES[key] = device
+
+
 def forget(key: str | None = None) -> None:
     """Drop one registered device (or all of them)."""
     with _LOCK:

@@ -46,8 +46,7 @@ def megatec_responder(options: Mapping[str, str] | None = None,
     except (LookupError, ImportError, ValueError):
         return FixedMegatec()
     if key is not None:
-        with sim_ports._LOCK:
-            sim_ports._DEVICES[key] = device
+        sim_ports.register(key, device)
     return _SharedDevice(device)
 
 
