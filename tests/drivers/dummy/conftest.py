@@ -69,8 +69,16 @@ class NutStack:
             path.chmod(0o600)
 
     def start_driver(self, name: str) -> None:
+        """Start Debian's dummy-ups for a section and wait for its socket (upsd needs it)."""
         assert DUMMY_UPS
-        self._spawn(f"driver:{name}", [DUMMY_UPS, "-a", name, "-u", "root", "-F"])
+        key = f"driver:{name}"
+        self._spawn(key, [DUMMY_UPS, "-a", name, "-u", "root", "-F"])
+        sock = self.state / f"dummy-ups-{name}"
+        deadline = time.monotonic() + 15
+        while not sock.exists():
+            assert self.procs[key].poll() is None, f"dummy-ups {name} exited"
+            assert time.monotonic() < deadline, f"dummy-ups {name} made no socket"
+            time.sleep(0.02)
 
     def start_upsd(self) -> None:
         assert UPSD
@@ -112,14 +120,15 @@ class NutStack:
         pairs = (line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
         return {key: value for key, value in pairs}
 
-    async def wait_upsc(self, ups: str, timeout: float = 10.0) -> dict[str, str]:
+    async def wait_upsc(self, ups: str, timeout: float = 20.0) -> dict[str, str]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             values = await asyncio.to_thread(self.upsc, ups)
             if values and values.get("ups.status", "WAIT") != "WAIT" and "driver.name" in values:
                 return values
             await asyncio.sleep(0.1)
-        raise AssertionError(f"upsc {ups} gave no data")
+        alive = {key: proc.poll() is None for key, proc in self.procs.items()}
+        raise AssertionError(f"upsc {ups} gave no data (processes alive: {alive})")
 
 
 @pytest.fixture

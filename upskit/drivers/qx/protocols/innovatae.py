@@ -8,13 +8,12 @@ shape (NUT only asks ``Q1``; see docs/qx-dialects.md).
 from __future__ import annotations
 
 from upskit.drivers.qx.dialect import Claim, Dialect, Prober, register
-from upskit.drivers.qx.items import STATIC, Query
-from upskit.drivers.qx.items import server_var as _server_var
+from upskit.drivers.qx.items import ABSENT, STATIC, Item, Query
 from upskit.drivers.qx.protocols import megatec as m
 
 I_ROWS = (Query("I", 37, "#").item("ups.firmware", 28, 35, flags=STATIC),)
 #: The manufacturer is fixed; kept by the driver.
-MFR_ROWS = (_server_var("device.mfr", "Ippon").with_(flags=m.QxFlag.ABSENT | STATIC, st=0),)
+MFR_ROWS = (Item("device.mfr", flags=ABSENT | STATIC, default="Ippon"),)
 
 
 async def claim(probe: Prober) -> bool:
