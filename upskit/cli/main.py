@@ -65,6 +65,9 @@ def setup_logging(verbosity: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from upskit.lazyssl import import_asyncio
+
+    import_asyncio()
     parser = build_parser()
     args = parser.parse_args(argv)
     module = getattr(args, "_module", None)

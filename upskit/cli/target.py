@@ -90,9 +90,9 @@ def open_client(target: Target, args: argparse.Namespace) -> Client:
 
     context = None
     if args.starttls:
-        import ssl
+        from upskit.lazyssl import load_ssl
 
-        context = ssl.create_default_context(cafile=args.cafile)
+        context = load_ssl().create_default_context(cafile=args.cafile)
     client = Client(target.host, target.port, timeout=args.timeout, ssl_context=context)
     client.connect()
     return client

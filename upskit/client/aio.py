@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import ssl
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from upskit.client import commands as c
+from upskit.lazyssl import load_ssl
 from upskit.client.errors import (
     NutConnectionError,
     NutError,
@@ -15,6 +15,9 @@ from upskit.client.errors import (
     connection_error,
 )
 from upskit.client.protocol import DEFAULT_PORT, MAX_LINE, MAX_LIST_ITEMS, decode_line
+
+if TYPE_CHECKING:
+    import ssl
 
 T = TypeVar("T")
 
@@ -343,7 +346,7 @@ class AsyncClient:
         query = c.starttls()
         await self._send(query.encode())
         query.parse(await self._read_line())
-        ctx = context or ssl.create_default_context()
+        ctx = context or load_ssl().create_default_context()
         _, writer = await self._ensure()
         try:
             async with asyncio.timeout(self.timeout):

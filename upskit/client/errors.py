@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import socket
-import ssl
+import sys
 
 #: Human wording of the server's error codes, as NUT's command-line tools print them.
 _MESSAGES: dict[str, str] = {
@@ -104,7 +104,8 @@ def connection_error(exc: OSError) -> NutConnectionError:
     """Turn a socket-level failure into a :class:`NutConnectionError`."""
     if isinstance(exc, socket.gaierror):
         return NutConnectionError(exc.strerror or str(exc), code="NO-SUCH-HOST")
-    if isinstance(exc, ssl.SSLError):
+    ssl = sys.modules.get("ssl")  # only loaded once TLS was used
+    if ssl is not None and isinstance(exc, ssl.SSLError):
         return NutConnectionError(f"TLS: {exc.reason or exc}", code="TLS")
     if exc.errno:
         return NutConnectionError(os.strerror(exc.errno))

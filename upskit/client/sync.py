@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import ssl
 import threading
 import time
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from upskit.client import commands as c
+from upskit.lazyssl import load_ssl
 from upskit.client.errors import (
     NutConnectionError,
     NutError,
@@ -18,6 +18,9 @@ from upskit.client.errors import (
     connection_error,
 )
 from upskit.client.protocol import DEFAULT_PORT, MAX_LINE, MAX_LIST_ITEMS, decode_line
+
+if TYPE_CHECKING:
+    import ssl
 
 T = TypeVar("T")
 
@@ -345,7 +348,7 @@ class Client:
         if self._buf:
             self._drop()
             raise NutProtocolError("data after OK STARTTLS before the TLS handshake")
-        ctx = context or ssl.create_default_context()
+        ctx = context or load_ssl().create_default_context()
         sock = self._ensure()
         try:
             sock.settimeout(self.timeout)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import ssl
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from upskit.config.settings import ConfigError, Listen, UpsdSettings, UserSettings
 from upskit.model import DeviceRegistry
@@ -15,6 +15,9 @@ from upskit.server.auth import Accounts
 from upskit.server.commands import Commands, ServerState
 from upskit.server.session import Session
 from upskit.server.tracking import TrackingTable
+
+if TYPE_CHECKING:
+    import ssl
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +162,9 @@ def _address(host: str, port: int) -> str:
 
 
 def _tls_context(settings: UpsdSettings) -> ssl.SSLContext:
+    from upskit.lazyssl import load_ssl
+
+    ssl = load_ssl()
     certfile = settings.certfile or ""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     if settings.disable_weak_ssl:

@@ -68,17 +68,17 @@ class NutStack:
             path.write_text(text)
             path.chmod(0o600)
 
-    def start_driver(self, name: str) -> None:
-        """Start Debian's dummy-ups for a section and wait for its socket (upsd needs it)."""
+    def start_driver(self, *names: str) -> None:
+        """Start Debian's dummy-ups for sections and wait for their sockets (upsd needs them)."""
         assert DUMMY_UPS
-        key = f"driver:{name}"
-        self._spawn(key, [DUMMY_UPS, "-a", name, "-u", "root", "-F"])
-        sock = self.state / f"dummy-ups-{name}"
+        for name in names:
+            self._spawn(f"driver:{name}", [DUMMY_UPS, "-a", name, "-u", "root", "-F"])
         deadline = time.monotonic() + 15
-        while not sock.exists():
-            assert self.procs[key].poll() is None, f"dummy-ups {name} exited"
-            assert time.monotonic() < deadline, f"dummy-ups {name} made no socket"
-            time.sleep(0.02)
+        for name in names:
+            while not (self.state / f"dummy-ups-{name}").exists():
+                assert self.procs[f"driver:{name}"].poll() is None, f"dummy-ups {name} exited"
+                assert time.monotonic() < deadline, f"dummy-ups {name} made no socket"
+                time.sleep(0.02)
 
     def start_upsd(self) -> None:
         assert UPSD

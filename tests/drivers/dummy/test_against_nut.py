@@ -47,11 +47,12 @@ async def test_parsing_matches_nut(nut_stack: NutStack) -> None:
     (nut_stack.conf / "tricky.dev").write_text(TRICKY)
     (nut_stack.conf / "empty.dev").write_text("")
     (nut_stack.conf / "partial.dev").write_text("battery.charge: 50\nups.serial: S1\n")
-    for name in ("meg", "tricky", "empty", "partial"):
+    names = ("meg", "tricky", "empty", "partial")
+    for name in names:
         nut_stack.add_ups(name, port=f"{name}.dev")
-        nut_stack.start_driver(name)
+    nut_stack.start_driver(*names)
     nut_stack.start_upsd()
-    for name in ("meg", "tricky", "empty", "partial"):
+    for name in names:
         theirs = await nut_stack.wait_upsc(name)
         mine = await ours(nut_stack.conf, f"{name}.dev")
         for key in CORE_ONLY:

@@ -1,0 +1,61 @@
+"""The daemon keeps OpenSSL unloaded until TLS is used, and TLS still works then."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+SCRIPT = textwrap.dedent("""
+    import sys
+    from upskit.lazyssl import import_asyncio
+    import_asyncio()
+    import asyncio
+    assert "ssl" not in sys.modules, "asyncio pulled in ssl"
+    from upskit.config.settings import Listen, UpsdSettings
+    from upskit.model import Device, DeviceRegistry
+    from upskit.server.server import NutServer
+    from upskit.client.aio import AsyncClient
+    from upskit.runtime import Runtime
+    import upskit.drivers.qx.driver
+    assert "ssl" not in sys.modules, "an upskit module imported ssl eagerly"
+
+    async def main(certfile):
+        registry = DeviceRegistry()
+        dev = Device("ups")
+        dev.set("ups.status", "OL"); dev.set_connected(True); dev.data_ok()
+        registry.add(dev)
+        settings = UpsdSettings(listen=[Listen("127.0.0.1", 0)], certfile=certfile)
+        server = NutServer(registry, settings, {})
+        await server.start()
+        assert "ssl" in sys.modules
+        import ssl
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        port = server.ports[0][1]
+        async with AsyncClient("127.0.0.1", port, ssl_context=ctx) as client:
+            assert client.tls
+            print(await client.get_var("ups", "ups.status"))
+        await server.stop()
+
+    asyncio.run(main(sys.argv[1]))
+""")
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
+def test_tls_after_lazy_ssl(tmp_path: Path) -> None:
+    key, cert, pem = tmp_path / "key.pem", tmp_path / "cert.pem", tmp_path / "upsd.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True)
+    pem.write_text(cert.read_text() + key.read_text())
+    res = subprocess.run([sys.executable, "-c", SCRIPT, str(pem)], capture_output=True,
+                         text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "OL"

@@ -1,0 +1,48 @@
+"""Voltronic-QS: Voltronic units answering ``M`` with ``V`` and ``QS`` with the
+47-byte Megatec status layout; ``F`` ratings; only the quick battery test.
+
+Claim: ``M`` must answer ``V``, then ``QS`` must parse.  Delay ranges: ondelay
+60..599940 s, offdelay 12..540 s.
+"""
+
+from __future__ import annotations
+
+from upskit.drivers.qx.dialect import Claim, Dialect, register
+from upskit.drivers.qx.items import STATIC, Item, QxContext, Query
+from upskit.drivers.qx.protocols import _shared as s
+from upskit.drivers.qx.protocols import megatec as m
+
+
+def protocol(ctx: QxContext, item: Item, value: str) -> str:
+    """``M`` -> ``V`` is the QS protocol."""
+    if value.strip().upper() != "V":
+        raise ValueError(f"protocol {value!r} is not V")
+    return "PMV"
+
+
+M_ROWS = (Query("M", 2).item("ups.firmware.aux", 0, 0, flags=STATIC, convert=protocol),)
+COMMAND_ROWS = s.ack_rows(
+    (r for r in m.COMMAND_ROWS if r.name not in (
+        "test.battery.start", "test.battery.start.deep", "test.battery.stop")), length=0)
+
+TESTING: dict[str, str | bytes] = {
+    "M": "V\r",
+    "QS": "(215.0 195.0 230.0 014 49.0 22.7 30.0 00000000\r",
+    "F": "#220.0 003 12.00 50.0\r",
+    "QI": "(100 00979 50.0 000.3 177 290 0 0000010000112000\r",
+    "Q": "", "C": "", "S02R0005": "", "S.5R0000": "", "T": "",
+}
+
+DIALECT = register(Dialect(
+    name="voltronic-qs",
+    version="0.11",
+    title="Voltronic-QS",
+    position=4,
+    items=(M_ROWS + m.status_rows("QS") + m.RATING_ROWS + COMMAND_ROWS
+           + s.delay_rows(on_range=(60, 599940), off_range=(12, 540))),
+    claim=Claim(("ups.firmware.aux", "input.voltage")),
+    accepted="ACK",
+    rejected="(NAK\r",
+    skip_with={"norating": ("F",)},
+    testing=TESTING,
+))
