@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import free_port, nut_binary, wait_for  # noqa: E402
-from upskit.client.sync import Client  # noqa: E402
-from upskit.sim.device import SimDevice  # noqa: E402
-from upskit.sim.pty import PtyServer  # noqa: E402
+from bench._common import free_port, nut_binary, wait_for
+from upskit.client.sync import Client
+from upskit.sim.device import SimDevice
+from upskit.sim.pty import PtyServer
 
 
 def _status(port: int) -> str:

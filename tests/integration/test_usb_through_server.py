@@ -70,7 +70,7 @@ async def stack():
 
 
 async def test_every_bridge_serves_through_the_server(stack) -> None:
-    runtime, client, tag = stack
+    _, client, tag = stack
     for name, (_, vid, pid) in BRIDGES.items():
         await eventually(lambda n=name: _equals(client, n, "ups.status", "OL"))
         variables = await client.list_vars(name)

@@ -7,7 +7,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
 from upskit.client import commands as c
-from upskit.lazyssl import load_ssl
 from upskit.client.errors import (
     NutConnectionError,
     NutError,
@@ -15,6 +14,7 @@ from upskit.client.errors import (
     connection_error,
 )
 from upskit.client.protocol import DEFAULT_PORT, MAX_LINE, MAX_LIST_ITEMS, decode_line
+from upskit.lazyssl import load_ssl
 
 if TYPE_CHECKING:
     import ssl

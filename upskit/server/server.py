@@ -164,7 +164,9 @@ def _address(host: str, port: int) -> str:
 def _tls_context(settings: UpsdSettings) -> ssl.SSLContext:
     from upskit.lazyssl import load_ssl
 
-    ssl = load_ssl()
+    load_ssl()
+    import ssl
+
     certfile = settings.certfile or ""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     if settings.disable_weak_ssl:
