@@ -50,7 +50,8 @@ def delay_rows(on_range: tuple[int, int] = (0, 599940), off_range: tuple[int, in
     )
 
 
-def ack_rows(rows: Iterable[Item], length: int = 5, start: int = 1, end: int = 3) -> tuple[Item, ...]:
+def ack_rows(rows: Iterable[Item], length: int = 5, start: int = 1,
+             end: int = 3) -> tuple[Item, ...]:
     """Command rows whose reply (``(ACK``) is checked at ``start``..``end``."""
     return tuple(r.with_(length=length, start=start, end=end) for r in rows)
 

@@ -9,7 +9,7 @@ of the ``Q1`` battery voltage.  ``load.off`` is ``S.2``.  Claim: ``Q1`` then
 from __future__ import annotations
 
 from upskit.drivers.qx.dialect import Dialect, register
-from upskit.drivers.qx.items import QUICK_POLL, STATIC, Item, QxContext, Query, cmd
+from upskit.drivers.qx.items import QUICK_POLL, STATIC, Item, Query, QxContext, cmd
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.drivers.qx.protocols import megatec as m
 

@@ -18,9 +18,10 @@ from upskit.drivers.qx.items import (
     SEMI_STATIC,
     SETVAR,
     STATIC,
+    Convert,
     Item,
-    QxContext,
     Query,
+    QxContext,
 )
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.drivers.qx.protocols import megatec as m
@@ -57,7 +58,7 @@ def id_fields(reply: str) -> list[str]:
     return [f.strip() for f in fields]
 
 
-def id_field(index: int, fmt: str) -> s.Convert:
+def id_field(index: int, fmt: str) -> Convert:
     """One numeric ``ID`` field."""
 
     def convert(ctx: QxContext, item: Item, value: str) -> str:

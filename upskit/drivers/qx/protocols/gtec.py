@@ -10,7 +10,7 @@ test results, M normal mode, N overload.  Claim: ``Q4`` then (unless
 from __future__ import annotations
 
 from upskit.drivers.qx.dialect import Claim, Dialect, register
-from upskit.drivers.qx.items import QUICK_POLL, Item, QxContext, Query
+from upskit.drivers.qx.items import QUICK_POLL, Item, Query, QxContext
 from upskit.drivers.qx.protocols import megatec as m
 
 _WORDS = {"A": "!OL", "B": "LB", "C": "BYPASS", "F": "FSD", "M": "OL", "N": "OVER"}

@@ -9,7 +9,7 @@ a command they carried out) or not at all.  Delay defaults: ondelay 0, offdelay 
 from __future__ import annotations
 
 from upskit.drivers.qx.dialect import Claim, Dialect, register
-from upskit.drivers.qx.items import Item, QxContext, Query
+from upskit.drivers.qx.items import Item, Query, QxContext
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.drivers.qx.protocols import megatec as m
 

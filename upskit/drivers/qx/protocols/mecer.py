@@ -10,7 +10,7 @@ silence; a ``(NAK`` still fails every query (too short) and every command (not
 from __future__ import annotations
 
 from upskit.drivers.qx.dialect import Claim, Dialect, Prober, register
-from upskit.drivers.qx.items import STATIC, Item, QxContext, Query, cmd
+from upskit.drivers.qx.items import STATIC, Item, Query, QxContext, cmd
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.drivers.qx.protocols import megatec as m
 

@@ -21,7 +21,7 @@ import re
 
 from upskit.drivers.qx import hooks as h
 from upskit.drivers.qx.dialect import Claim, Dialect, Prober, register
-from upskit.drivers.qx.items import STATIC, TRIM, Item, QxContext, Query, cmd
+from upskit.drivers.qx.items import STATIC, TRIM, Item, Query, QxContext, cmd
 from upskit.drivers.qx.protocols import megatec as m
 
 VENDOR_ID = "0590"

@@ -7,7 +7,7 @@ Claim: ``Q6`` (input L1 voltage), ``Q1`` (UPS type) and, unless ``nooutstats``,
 from __future__ import annotations
 
 from upskit.drivers.qx.dialect import Claim, Dialect, Prober, register
-from upskit.drivers.qx.items import STATIC, Item, QxContext, Query
+from upskit.drivers.qx.items import STATIC, Item, Query, QxContext
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.drivers.qx.protocols import megatec as m
 

@@ -8,7 +8,7 @@ Claim: ``M`` must answer ``V``, then ``QS`` must parse.  Delay ranges: ondelay
 from __future__ import annotations
 
 from upskit.drivers.qx.dialect import Claim, Dialect, register
-from upskit.drivers.qx.items import STATIC, Item, QxContext, Query
+from upskit.drivers.qx.items import STATIC, Item, Query, QxContext
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.drivers.qx.protocols import megatec as m
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from upskit.drivers.qx import hooks as h
 from upskit.drivers.qx.dialect import Claim, Dialect, register
-from upskit.drivers.qx.items import QUICK_POLL, STATIC, Item, QxContext, Query, cmd
+from upskit.drivers.qx.items import QUICK_POLL, STATIC, Item, Query, QxContext, cmd
 from upskit.drivers.qx.protocols import _shared as s
 
 #: Escape byte after ``(`` -> the byte it stands for.

@@ -1,0 +1,527 @@
+"""Voltronic Power (protocols P00..P99 announced by ``QPI``): the ``QGS`` family.
+
+* ``QPI`` protocol -> ``ups.firmware.aux`` (``P01``); ``QRI`` and ``QMD`` ratings,
+  ``F`` and ``I`` (Megatec style), ``QMF`` manufacturer, ``QVFW`` firmware,
+  ``QID`` serial;
+* ``QGS`` (76 bytes) measurements, UPS type and 12 status bits (utility fail,
+  battery low, bypass/boost/buck, UPS fault, test, shutdown, beeper);
+* ``QMOD`` working mode (standby -> OFF, bypass, line, battery, test, fault,
+  shutting down), ``QWS`` 64 warning bits, ``QFS`` last fault;
+* ``QBV`` battery voltage, packs, charge and runtime; ``QLDL`` load extremes;
+  ``RE0`` battery low voltage (settable with ``W0Enn``), ``BATGNnn`` packs;
+* ``QFLAG`` capabilities: ``ups.start.auto`` (r), ``battery.protection`` (s),
+  ``battery.energysave`` (g), ``ups.start.battery`` (c), ``outlet.0.switchable``
+  (j), each settable with ``PE<x>`` / ``PD<x>``; the ups.conf options
+  ``bypass_alarm`` (p), ``battery_alarm`` (b), ``bypass_when_off`` (o),
+  ``alarm_control`` (a), ``converter_mode`` (v), ``eco_mode`` (e),
+  ``battery_open_status_check`` (d), ``bypass_forbidding`` (f),
+  ``site_fault_detection`` (l), ``advanced_eco_mode`` (n), ``constant_phase_angle``
+  (q) and ``limited_runtime_on_battery`` (w) = enabled/disabled are written at
+  start-up, ``battery_number`` (1..9) with ``BATNn``;
+* commands ``SOFF``/``SON``, ``S<n>[R<m>]``, ``CS``, ``T<n>``/``TL``/``T``/``CT``,
+  ``BZOFF``/``BZON``, ``PEA``/``PDA`` (beeper), ``PEE``/``PDE`` (bypass / ECO).
+
+Replies ``(ACK`` / ``(NAK``.  Claim: ``QGS`` input voltage, then a supported
+``QPI`` protocol.  Delay ranges: ondelay 0..599940 s, offdelay 12..5940 s.
+"""
+
+from __future__ import annotations
+
+from upskit.drivers.qx import hooks as h
+from upskit.drivers.qx.dialect import Claim, Dialect, register
+from upskit.drivers.qx.items import (
+    ENUM,
+    NONUT,
+    QUICK_POLL,
+    RANGE,
+    SEMI_STATIC,
+    SETVAR,
+    STATIC,
+    TRIM,
+    Build,
+    Convert,
+    Item,
+    QxContext,
+    Query,
+    cmd,
+)
+from upskit.drivers.qx.protocols import _shared as s
+from upskit.drivers.qx.protocols import megatec as m
+from upskit.model import VarFlag
+
+PROTOCOLS = (0, 1, 2, 3, 8, 9, 10, 13, 14, 31, 71, 99)
+
+#: QWS bit index (0-based) -> warning text; bits 7, 8 and 55 also set LB, OVER, RB.
+WARNINGS = {
+    0: "Battery disconnected.", 1: "Neutral not connected.", 2: "Site fault.",
+    3: "Phase sequence incorrect.", 4: "Phase sequence incorrect in bypass.",
+    5: "Input frequency unstable in bypass.", 6: "Battery overcharged.", 7: "Low battery.",
+    8: "Overload alarm.", 9: "Fan alarm.", 10: "EPO enabled.", 11: "Unable to turn on UPS.",
+    12: "Over temperature alarm.", 13: "Charger alarm.", 14: "Remote auto shutdown.",
+    15: "L1 input fuse not working.", 16: "L2 input fuse not working.",
+    17: "L3 input fuse not working.", 18: "Positive PFC abnormal in L1.",
+    19: "Negative PFC abnormal in L1.", 20: "Positive PFC abnormal in L2.",
+    21: "Negative PFC abnormal in L2.", 22: "Positive PFC abnormal in L3.",
+    23: "Negative PFC abnormal in L3.", 24: "Abnormal in CAN-bus communication.",
+    25: "Abnormal in synchronous signal circuit.",
+    26: "Abnormal in synchronous pulse signal circuit.", 27: "Abnormal in host signal circuit.",
+    28: "Male connector of parallel cable not connected well.",
+    29: "Female connector of parallel cable not connected well.",
+    30: "Parallel cable not connected well.",
+    31: "Battery connection not consistent in parallel systems.",
+    32: "AC connection not consistent in parallel systems.",
+    33: "Bypass connection not consistent in parallel systems.",
+    34: "UPS model types not consistent in parallel systems.",
+    35: "Capacity of UPSes not consistent in parallel systems.",
+    36: "Auto restart setting not consistent in parallel systems.",
+    37: "Battery cell over charge.",
+    38: "Battery protection setting not consistent in parallel systems.",
+    39: "Battery detection setting not consistent in parallel systems.",
+    40: "Bypass not allowed setting not consistent in parallel systems.",
+    41: "Converter setting not consistent in parallel systems.",
+    42: "High loss point for frequency in bypass mode not consistent in parallel systems.",
+    43: "Low loss point for frequency in bypass mode not consistent in parallel systems.",
+    44: "High loss point for voltage in bypass mode not consistent in parallel systems.",
+    45: "Low loss point for voltage in bypass mode not consistent in parallel systems.",
+    46: "High loss point for frequency in AC mode not consistent in parallel systems.",
+    47: "Low loss point for frequency in AC mode not consistent in parallel systems.",
+    48: "High loss point for voltage in AC mode not consistent in parallel systems.",
+    49: "Low loss point for voltage in AC mode not consistent in parallel systems.",
+    50: "Warning for locking in bypass mode after 3 consecutive overloads within 30 min.",
+    51: "Warning for three-phase AC input current unbalance.",
+    52: "Warning for a three-phase input current unbalance detected in battery mode.",
+    53: "Warning for Inverter inter-current unbalance.",
+    54: "Programmable outlets cut off pre-alarm.", 55: "Warning for Battery replace.",
+    56: "Abnormal warning on input phase angle.",
+    57: "Warning!! Cover of maintain switch is open.", 61: "EEPROM operation error.",
+}
+_WARNING_WORDS = {7: "LB", 8: "OVER", 55: "RB"}
+
+#: QFS fault code -> text (codes 1A..1C name the phase inverter).
+FAULTS = {
+    1: "Bus voltage not within default setting.", 2: "Bus voltage over maximum value.",
+    3: "Bus voltage below minimum value.", 4: "Bus voltage differences out of acceptable range.",
+    5: "Bus voltage of slope rate drops too fast.", 6: "Over current in PFC input inductor.",
+    11: "Inverter voltage not within default setting.",
+    12: "Inverter voltage over maximum value.", 13: "Inverter voltage below minimum value.",
+    14: "Inverter short-circuited.", 15: "L2 phase inverter short-circuited.",
+    16: "L3 phase inverter short-circuited.", 17: "L1L2 inverter short-circuited.",
+    18: "L2L3 inverter short-circuited.", 19: "L3L1 inverter short-circuited.",
+    21: "Battery SCR short-circuited.", 22: "Line SCR short-circuited.",
+    23: "Inverter relay open fault.", 24: "Inverter relay short-circuited.",
+    25: "Input and output wires oppositely connected.", 26: "Battery oppositely connected.",
+    27: "Battery voltage is too high.", 28: "Battery voltage too low.",
+    29: "Failure for battery fuse being open-circuited.", 31: "CAN-bus communication fault.",
+    32: "Host signal circuit fault.", 33: "Synchronous signal circuit fault.",
+    34: "Synchronous pulse signal circuit fault.", 35: "Parallel cable disconnected.",
+    36: "Load unbalanced.", 41: "Over temperature fault.",
+    42: "Communication failure between CPUs in control board.", 43: "Overload fault.",
+    44: "Fan failure.", 45: "Charger failure.", 46: "Model fault.",
+    47: "MCU communication fault.",
+}
+_PHASE_FAULTS = {"A": "L1", "B": "L2", "C": "L3"}
+
+#: NUT variable -> QFLAG letter (values yes/no).
+CAPABILITIES = {"ups.start.auto": "r", "battery.protection": "s", "battery.energysave": "g",
+                "ups.start.battery": "c", "outlet.0.switchable": "j"}
+#: ups.conf option -> QFLAG letter (values enabled/disabled).
+OPTION_CAPABILITIES = {
+    "bypass_alarm": "p", "battery_alarm": "b", "bypass_when_off": "o", "alarm_control": "a",
+    "converter_mode": "v", "eco_mode": "e", "battery_open_status_check": "d",
+    "bypass_forbidding": "f", "site_fault_detection": "l", "advanced_eco_mode": "n",
+    "constant_phase_angle": "q", "limited_runtime_on_battery": "w",
+}
+
+
+# ------------------------------------------------------------------ values
+def protocol(ctx: QxContext, item: Item, value: str) -> str:
+    """``PIxx`` with a supported xx -> ``Pxx``."""
+    if not value.upper().startswith("PI") or not value[2:].isdigit():
+        raise ValueError(f"{value!r} is not a PIxx protocol")
+    number = int(value[2:])
+    if number not in PROTOCOLS:
+        raise ValueError(f"protocol {value!r} is not supported")
+    return f"P{number:02d}"
+
+
+def powerfactor(ctx: QxContext, item: Item, value: str) -> str:
+    """Output power factor given in percent."""
+    return f"{s.number(value) / 100:.1f}"
+
+
+def serial_number(ctx: QxContext, item: Item, value: str) -> str:
+    """``QID``: an all-zero serial means "none"."""
+    text = value.strip()
+    if not text or set(text) == {"0"}:
+        raise ValueError("no significant serial number")
+    return text
+
+
+def battery_volts(ctx: QxContext, item: Item, value: str) -> str:
+    """Battery voltage (``---.-`` on units without the reading fails the item)."""
+    return h.battery_voltage(ctx, item, f"{s.number(value)}")
+
+
+def _bits(value: str) -> str:
+    if not value or not set(value) <= {"0", "1"}:
+        raise ValueError(f"{value!r} is not a bit field")
+    return value
+
+
+def ups_type(ctx: QxContext, item: Item, value: str) -> str:
+    """QGS type: 00 offline, 01 line-interactive, 10 online (``--`` on P71: online)."""
+    if value == "--":
+        return "online"
+    kinds = {"00": "offline", "01": "line-interactive", "10": "online"}
+    if value not in kinds:
+        raise ValueError(f"unknown UPS type {value!r}")
+    return kinds[value]
+
+
+def status_bit(on: str, off: str = "") -> Convert:
+    """A QGS bit: 1 -> ``on``, 0 -> ``off``; ``-`` (P71) counts as 0."""
+
+    def convert(ctx: QxContext, item: Item, value: str) -> str:
+        if value == "-":
+            return off
+        return on if _bits(value) == "1" else off
+
+    return convert
+
+
+def avr(ctx: QxContext, item: Item, value: str) -> str:
+    """Bit 67: bypass/boost/buck; P00/P08 units report their AVR as bypass-like."""
+    if value == "-" or _bits(value) == "0":
+        return ""
+    try:
+        vin, vout = float(ctx.reply[1:6]), float(ctx.reply[12:17])
+    except ValueError:
+        return ""
+    word = s.avr_word(vin, vout)
+    if word == "BYPASS" and ctx.get("ups.firmware.aux") in ("P00", "P08"):
+        return ""
+    return word
+
+
+def avr_alarm(ctx: QxContext, item: Item, value: str) -> str:
+    """Bit 67 on P00/P08 units with the output at input voltage: AVR, not bypass."""
+    if value == "-" or _bits(value) == "0":
+        return ""
+    if ctx.get("ups.firmware.aux") not in ("P00", "P08"):
+        return ""
+    try:
+        vin, vout = float(ctx.reply[1:6]), float(ctx.reply[12:17])
+    except ValueError:
+        return ""
+    return "UPS is in AVR Mode." if s.avr_word(vin, vout) == "BYPASS" else ""
+
+
+def beeper(ctx: QxContext, item: Item, value: str) -> str:
+    """Bit 72: 0 beeper on, 1 off."""
+    if value == "-":
+        raise ValueError("no beeper bit")
+    return "disabled" if _bits(value) == "1" else "enabled"
+
+
+def mode_status(ctx: QxContext, item: Item, value: str) -> str:
+    """``QMOD`` letter -> status words (line/battery come from QGS bit 65)."""
+    words = {"S": "OFF", "Y": "BYPASS", "T": "CAL", "D": "FSD"}
+    if value not in "PSYLBTFECD" or len(value) != 1:
+        raise ValueError(f"unknown working mode {value!r}")
+    current = words.get(value, "")
+    others = " ".join("!" + w for w in ("OFF", "BYPASS") if w != current)
+    return f"{current} {others}".strip()
+
+
+def mode_alarm(ctx: QxContext, item: Item, value: str) -> str:
+    """``QMOD`` letter -> alarm text for power-on, fault and shutdown."""
+    if value not in "PSYLBTFECD" or len(value) != 1:
+        raise ValueError(f"unknown working mode {value!r}")
+    return {"P": "UPS is going ON.", "F": "Fault reported by UPS.",
+            "D": "UPS is shutting down!"}.get(value, "")
+
+
+def warnings(ctx: QxContext, item: Item, value: str) -> str:
+    """``QWS``: one alarm text listing every warning bit set."""
+    bits = _bits(value)
+    known = [WARNINGS[i] for i, b in enumerate(bits) if b == "1" and i in WARNINGS]
+    unknown = [f"#{i + 1:02d}" for i, b in enumerate(bits) if b == "1" and i not in WARNINGS]
+    if not known and not unknown:
+        return ""
+    text = "UPS warnings:"
+    if known:
+        text += " " + " ".join(known)
+    if unknown:
+        text += f" Unknown warnings [bit: {', '.join(unknown)}]"
+    return text
+
+
+def warning_words(ctx: QxContext, item: Item, value: str) -> str:
+    """``QWS`` bits that are also status words: low battery, overload, replace battery."""
+    bits = _bits(value)
+    return " ".join(word if len(bits) > i and bits[i] == "1" else "!" + word
+                    for i, word in _WARNING_WORDS.items()).replace("!LB", "")
+
+
+def fault(ctx: QxContext, item: Item, value: str) -> str:
+    """``QFS``: ``OK`` or a fault record whose first field is the fault code."""
+    code = value.split(" ", 1)[0]
+    if code.upper() == "OK":
+        return ""
+    if len(code) != 2 or not code.isalnum():
+        raise ValueError(f"unusable fault record {value!r}")
+    if code[0] == "1" and code[1] in _PHASE_FAULTS:
+        text = f"{_PHASE_FAULTS[code[1]]} inverter negative power out of acceptable range."
+    elif code.isdigit() and int(code) in FAULTS:
+        text = FAULTS[int(code)]
+    else:
+        text = f"Unknown fault [{code}]"
+    return f"Fault reported by UPS: {text}"
+
+
+def capability(ctx: QxContext, item: Item, value: str) -> str:
+    """``QFLAG`` (``(E<enabled letters>D<disabled letters>``) -> yes/no for one letter."""
+    letter = CAPABILITIES[item.name]
+    enabled, _, disabled = value.partition("D")
+    if not enabled.startswith("E"):
+        raise ValueError(f"unusable capability reply {value!r}")
+    if letter in enabled[1:]:
+        return "yes"
+    if letter in disabled:
+        return "no"
+    raise ValueError(f"capability {letter!r} not reported")
+
+
+def set_capability(ctx: QxContext, item: Item, param: str | None) -> str:
+    """``PE<x>`` / ``PD<x>``, only for a capability the unit reported."""
+    if ctx.get(item.name) is None:
+        raise ValueError(f"{item.name} is not a capability of this unit")
+    if param is None or param.lower() not in ("yes", "no"):
+        raise ValueError("capabilities take yes or no")
+    return f"P{'E' if param.lower() == 'yes' else 'D'}{CAPABILITIES[item.name].upper()}"
+
+
+def option_capability(option: str) -> Build:
+    """A start-up write of a ups.conf capability option (nothing when not configured)."""
+    letter = OPTION_CAPABILITIES[option]
+
+    def build(ctx: QxContext, item: Item, param: str | None) -> str:
+        wanted = (ctx.option(option) or "").lower()
+        if wanted not in ("enabled", "disabled"):
+            raise ValueError(f"{option} not configured (enabled/disabled)")
+        return f"P{'E' if wanted == 'enabled' else 'D'}{letter.upper()}"
+
+    return build
+
+
+def battery_number(ctx: QxContext, item: Item, param: str | None) -> str:
+    """``BATNn`` from the ``battery_number`` option (1..9)."""
+    wanted = (ctx.option("battery_number") or "").strip()
+    if not wanted.isdigit() or not 1 <= int(wanted) <= 9:
+        raise ValueError("battery_number not configured (1..9)")
+    return f"BATN{int(wanted)}"
+
+
+def acknowledged(ctx: QxContext, item: Item, value: str) -> str:
+    """A start-up write: ``(ACK`` expected."""
+    if value != "ACK":
+        raise ValueError(f"setting refused: {value!r}")
+    return value
+
+
+def set_battery_low(ctx: QxContext, item: Item, param: str | None) -> str:
+    """``W0Enn``: 20..24 V on units under 1 kVA, 20..28 V otherwise."""
+    if param is None or not param.strip().replace(".", "", 1).isdigit():
+        raise ValueError("battery low voltage must be a number")
+    volts = int(float(param))
+    try:
+        size = float(ctx.get("output.voltage.nominal") or "") * float(
+            ctx.get("output.current.nominal") or "")
+    except ValueError:
+        size = 0.0
+    if volts > (24 if size < 1000 else 28):
+        raise ValueError(f"{volts} V is too high for this unit")
+    return f"W0E{volts:02d}"
+
+
+def set_packs(ctx: QxContext, item: Item, param: str | None) -> str:
+    """``BATGNnn``: 1..99 packs."""
+    if param is None or not param.strip().isdigit():
+        raise ValueError("battery packs must be a whole number")
+    return f"BATGN{int(param):02d}"
+
+
+# ---------------------------------------------------------------- commands
+def _offdelay(ctx: QxContext) -> int:
+    return int(float(ctx.get("ups.delay.shutdown") or h.DEFAULT_OFFDELAY))
+
+
+def shutdown_return(ctx: QxContext, item: Item, param: str | None) -> str:
+    """``S<n>`` when the restart delay is under a minute, else ``S<n>R<mmmm>``."""
+    minutes = int(float(ctx.get("ups.delay.start") or h.DEFAULT_ONDELAY)) // 60
+    off = h.offdelay_code(_offdelay(ctx))
+    return f"S{off}" if minutes == 0 else f"S{off}R{minutes:04d}"
+
+
+def shutdown_stayoff(ctx: QxContext, item: Item, param: str | None) -> str:
+    """``S<n>R0000``."""
+    return f"S{h.offdelay_code(_offdelay(ctx))}R0000"
+
+
+def beeper_toggle(ctx: QxContext, item: Item, param: str | None) -> str:
+    """``BZOFF`` while the beeper sounds, ``BZON`` when it is off."""
+    state = ctx.get("ups.beeper.status")
+    if state == "enabled":
+        return "BZOFF"
+    if state in ("disabled", "muted"):
+        return "BZON"
+    raise ValueError("beeper state unknown")
+
+
+# ------------------------------------------------------------------- table
+QGS = Query("QGS", 76, "(")
+QGS_ROWS = (
+    QGS.item("input.voltage", 1, 5, "%.1f"),
+    QGS.item("input.frequency", 7, 10, "%.1f"),
+    QGS.item("output.voltage", 12, 16, "%.1f"),
+    QGS.item("output.frequency", 18, 21, "%.1f"),
+    QGS.item("output.current", 23, 27, "%.1f"),
+    QGS.item("ups.load", 29, 31, "%.0f"),
+    QGS.item("battery.voltage", 45, 49, convert=battery_volts),
+    QGS.item("ups.temperature", 57, 61, "%.1f"),
+    QGS.item("ups.type", 63, 64, flags=SEMI_STATIC, convert=ups_type),
+    QGS.item("ups.status", 65, 65, flags=QUICK_POLL, convert=status_bit("!OL", "OL")),
+    QGS.item("ups.status", 66, 66, flags=QUICK_POLL, convert=status_bit("LB", "!LB")),
+    QGS.item("ups.status", 67, 67, flags=QUICK_POLL, convert=avr),
+    QGS.item("ups.alarm", 67, 67, convert=avr_alarm),
+    QGS.item("ups.alarm", 68, 68, convert=status_bit("UPS Fault!")),
+    QGS.item("ups.status", 70, 70, flags=QUICK_POLL, convert=status_bit("CAL", "!CAL")),
+    QGS.item("ups.status", 71, 71, flags=QUICK_POLL, convert=h.shutdown_active),
+    QGS.item("ups.beeper.status", 72, 72, convert=beeper),
+)
+QRI = Query("QRI", 22, "(")
+QMD = Query("QMD", 48, "(")
+I_ROWS = m.vendor_rows("I")
+INFO_ROWS = (
+    Query("QPI", 6, "(").item("ups.firmware.aux", 1, 4, flags=STATIC, convert=protocol),
+    QRI.item("output.voltage.nominal", 1, 5, "%.1f", STATIC),
+    QRI.item("output.current.nominal", 7, 9, "%.0f", STATIC),
+    QRI.item("battery.voltage.nominal", 11, 15, "%.1f", SEMI_STATIC),
+    QRI.item("output.frequency.nominal", 17, 20, "%.1f", STATIC),
+    QMD.item("device.model", 1, 15, flags=STATIC | TRIM),
+    QMD.item("ups.power.nominal", 17, 23, flags=STATIC | TRIM),
+    QMD.item("output.powerfactor", 25, 26, flags=STATIC, convert=powerfactor),
+    QMD.item("input.phases", 28, 28, "%.0f", STATIC),
+    QMD.item("output.phases", 30, 30, "%.0f", STATIC),
+    QMD.item("input.voltage.nominal", 32, 34, "%.1f", STATIC),
+    *(r.with_(fmt="%.1f") for r in m.RATING_ROWS),
+    Query("QMF", 2, "(").item("device.mfr", 1, 0, flags=STATIC | TRIM),
+    Query("QVFW", 16, "(").item("ups.firmware", 7, 14, flags=STATIC),
+    Query("QID", 2, "(").item("device.serial", 1, 0, flags=STATIC, convert=serial_number),
+    *I_ROWS,
+)
+QMOD = Query("QMOD", 3, "(")
+QBV = Query("QBV", 21, "(")
+QLDL = Query("QLDL", 9, "(")
+STATE_ROWS = (
+    QMOD.item("ups.alarm", 1, 1, convert=mode_alarm),
+    QMOD.item("ups.status", 1, 1, convert=mode_status),
+    Query("QFS", 4, "(").item("ups.alarm", 1, 0, convert=fault),
+    Query("QWS", 66, "(").item("ups.alarm", 1, 64, convert=warnings),
+    Query("QWS", 66, "(").item("ups.status", 1, 64, convert=warning_words),
+    QBV.item("battery.voltage", 1, 5, convert=battery_volts),
+    QBV.item("battery.packs", 10, 11, "%.0f", SEMI_STATIC | RANGE, st=VarFlag.RW,
+             ranges=((1, 99),)),
+    QBV.item("battery.charge", 13, 15, "%.0f"),
+    QBV.item("battery.runtime", 17, 0, convert=s.minutes_to_seconds),
+    QLDL.item("output.power.minimum.percent", 1, 3, "%.0f"),
+    QLDL.item("output.power.maximum.percent", 5, 7, "%.0f"),
+    Query("RE0", 3, "#").item("battery.voltage.low", 1, 2, "%.1f", SEMI_STATIC | RANGE,
+                              st=VarFlag.RW, ranges=((20, 28),)),
+    *(Query("QFLAG", 4, "(").item(name, 1, 0, flags=SEMI_STATIC | ENUM, st=VarFlag.RW,
+                                  enums=("no", "yes"), convert=capability)
+      for name in CAPABILITIES),
+)
+ACK = Query("", 5, "(")
+SETTING_ROWS = (
+    *(Item(name, "P", flags=SETVAR | ENUM, enums=("no", "yes"), length=5, leading="(",
+           start=1, end=3, build=set_capability) for name in CAPABILITIES),
+    Item("battery.voltage.low", "W0E", flags=SETVAR | RANGE, ranges=((20, 28),), length=5,
+         start=1, end=3, build=set_battery_low),
+    Item("battery.packs", "BATGN", flags=SETVAR | RANGE, ranges=((1, 99),), length=5,
+         start=1, end=3, build=set_packs),
+    *(Item(option, "P", 1, 3, flags=STATIC | NONUT, length=5, leading="(",
+           build=option_capability(option), convert=acknowledged)
+      for option in OPTION_CAPABILITIES),
+    Item("battery_number", "BATN", 1, 3, flags=STATIC | NONUT, length=5, leading="(",
+         build=battery_number, convert=acknowledged),
+)
+COMMAND_ROWS = s.ack_rows((
+    cmd("load.off", "SOFF"),
+    cmd("load.on", "SON"),
+    cmd("shutdown.return", "S", shutdown_return),
+    cmd("shutdown.stayoff", "S", shutdown_stayoff),
+    cmd("shutdown.stop", "CS"),
+    cmd("test.battery.start", "T", s.test_battery_short, default="600"),
+    cmd("test.battery.start.deep", "TL"),
+    cmd("test.battery.start.quick", "T"),
+    cmd("test.battery.stop", "CT"),
+    cmd("beeper.toggle", "BZ", beeper_toggle),
+    cmd("beeper.enable", "PEA"),
+    cmd("beeper.disable", "PDA"),
+    cmd("bypass.start", "PEE"),
+    cmd("bypass.stop", "PDE"),
+))
+
+TESTING: dict[str, str | bytes] = {
+    "QGS": "(234.9 50.0 229.8 50.0 000.0 00A 369.1 ---.- 026.5 ---.- 018.8 100000000001\r",
+    "QPI": "(PI01\r", "QRI": "(230.0 004 024.0 50.0\r", "QMF": "(#####VOLTRONIC\r",
+    "I": "#-------------   ------     VT12046Q  \r", "F": "#220.0 000 024.0 50.0\r",
+    "QMD": "(#######OLHVT1K0 ###1000 80 2/2 230 230 02 12.0\r",
+    "QFS": "(14 212.1 50.0 005.6 49.9 006 010.6 343.8 ---.- 026.2 021.8 01101100\r",
+    "QMOD": "(S\r", "QVFW": "(VERFW:00322.02\r", "QID": "(685653211455\r",
+    "QBV": "(026.5 02 01 068 255\r", "QFLAG": "(EpashcjDbroegfl\r",
+    "QWS": "(0000000000000000000000000000000000000000000000000000000001000001\r",
+    "QHE": "(242 218\r", "QBYV": "(264 170\r", "QBYF": "(53.0 47.0\r",
+    "QSK1": "(1\r", "QSK2": "(0\r", "QSK3": "(1\r", "QSK4": "(NAK\r",
+    "QSKT1": "(008\r", "QSKT2": "(012\r", "QSKT3": "(NAK\r", "QSKT4": "(007\r",
+    "RE0": "#20\r", "W0E24": "(ACK\r", "PF": "(ACK\r", "PEA": "(ACK\r", "PDR": "(NAK\r",
+    "HEH250": "(ACK\r", "HEL210": "(ACK\r", "PHV260": "(NAK\r", "PLV190": "(ACK\r",
+    "PGF51.0": "(NAK\r", "PSF47.5": "(ACK\r", "BATN2": "(ACK\r", "BATGN04": "(ACK\r",
+    "QBT": "(01\r", "PBT02": "(ACK\r", "QGR": "(00\r", "PGR01": "(ACK\r",
+    "PSK1008": "(ACK\r", "PSK3987": "(ACK\r", "PSK2009": "(ACK\r", "PSK4012": "(ACK\r",
+    "Q3PV": "(123.4 456.4 789.4 012.4 323.4 223.4\r",
+    "Q3OV": "(253.4 163.4 023.4 143.4 103.4 523.4\r", "Q3OC": "(109 069 023\r",
+    "Q3LD": "(005 033 089\r", "Q3YV": "(303.4 245.4 126.4 222.4 293.4 321.4\r",
+    "Q3PC": "(002 023 051\r",
+    "SOFF": "(NAK\r", "SON": "(ACK\r", "T": "(NAK\r", "TL": "(ACK\r", "CS": "(ACK\r",
+    "CT": "(NAK\r", "BZOFF": "(ACK\r", "BZON": "(ACK\r", "S.3R0002": "(ACK\r",
+    "S02R0024": "(NAK\r", "S.5": "(ACK\r", "T.3": "(ACK\r", "T02": "(NAK\r",
+    "SKON1": "(ACK\r", "SKOFF1": "(NAK\r", "SKON2": "(ACK\r", "SKOFF2": "(ACK\r",
+    "SKON3": "(NAK\r", "SKOFF3": "(ACK\r", "SKON4": "(NAK\r", "SKOFF4": "(NAK\r",
+    "QPAR": "(003\r", "QPD": "(000 240\r", "PPD120": "(ACK\r", "QLDL": "(005 080\r",
+    "QBDR": "(1234\r", "QFRE": "(50.0 00.0\r", "FREH54.0": "(ACK\r", "FREL47.0": "(ACK\r",
+    "PEP": "(ACK\r", "PDP": "(ACK\r", "PEB": "(ACK\r", "PDB": "(ACK\r", "PER": "(NAK\r",
+    "PEO": "(ACK\r", "PDO": "(ACK\r", "PDA": "(ACK\r", "PES": "(ACK\r", "PDS": "(ACK\r",
+    "PEV": "(ACK\r", "PDV": "(ACK\r", "PEE": "(ACK\r", "PDE": "(ACK\r", "PEG": "(ACK\r",
+    "PDG": "(NAK\r", "PED": "(ACK\r", "PDD": "(ACK\r", "PEC": "(ACK\r", "PDC": "(NAK\r",
+    "PEF": "(NAK\r", "PDF": "(ACK\r", "PEJ": "(NAK\r", "PDJ": "(ACK\r", "PEL": "(ACK\r",
+    "PDL": "(ACK\r", "PEN": "(ACK\r", "PDN": "(ACK\r", "PEQ": "(ACK\r", "PDQ": "(ACK\r",
+    "PEW": "(NAK\r", "PDW": "(ACK\r",
+}
+
+DIALECT = register(Dialect(
+    name="voltronic",
+    version="0.14",
+    title="Voltronic",
+    position=2,
+    items=(INFO_ROWS + QGS_ROWS + STATE_ROWS + SETTING_ROWS + COMMAND_ROWS
+           + s.delay_rows(on_range=(0, 599940), off_range=(12, 5940))),
+    claim=Claim(("input.voltage", "ups.firmware.aux")),
+    accepted="ACK",
+    rejected="(NAK\r",
+    skip_with={"novendor": ("I",), "norating": ("F",)},
+    testing=TESTING,
+    options=(*OPTION_CAPABILITIES, "battery_number", "testing"),
+))
+_ = ACK
