@@ -68,9 +68,14 @@ def numlogins(port: int) -> int:
 
 
 class Source:
-    """dummy-ups + upsd in a temporary directory."""
+    """A NUT server with one UPS whose status file the bench rewrites.
 
-    def __init__(self, base: Path) -> None:
+    ``server="nut"``: Debian's dummy-ups + upsd (dummy-ups re-reads the file once a
+    second).  ``server="upskit"``: ``upskit run`` with its dummy driver polling the
+    file every 0.1 s.  Both monitors are measured against the same kind of source.
+    """
+
+    def __init__(self, base: Path, server: str = "nut") -> None:
         self.dir = base
         self.port = free_port()
         self.env = {"NUT_CONFPATH": str(base), "NUT_STATEPATH": str(base / "state")}
@@ -81,6 +86,14 @@ class Source:
         (base / "upsd.conf").write_text(f"LISTEN 127.0.0.1 {self.port}\n")
         (base / "upsd.users").write_text("[mon]\n password = pw\n upsmon primary\n")
         self.set_status("OL")
+        if server == "upskit":
+            (base / "ups.conf").write_text("[dummy]\n driver = dummy-ups\n port = dummy.dev\n"
+                                           " pollinterval = 0.1\n")
+            self.procs = [start([sys.executable, "-m", "upskit", "run", "--nut-config-dir",
+                                 str(base), "--no-monitor"], {"PYTHONPATH": str(ROOT)},
+                                base / "server.log")]
+            time.sleep(2.0)
+            return
         self.procs = [start([str(NUT / "dummy-ups"), "-a", "dummy", "-u", "root", "-F"],
                             self.env, base / "driver.log")]
         time.sleep(1.0)
@@ -101,15 +114,16 @@ class Source:
             stop(proc)
 
 
-def upsmon_conf(port: int, done: Path, finaldelay: float, pollfreq: float) -> str:
+def upsmon_conf(port: int, done: Path, finaldelay: float, pollfreq: float | None) -> str:
+    polling = (f"POLLFREQ {pollfreq:g}\nPOLLFREQALERT {pollfreq:g}\n"
+               if pollfreq is not None else "")
     return (f"MONITOR dummy@127.0.0.1:{port} 1 mon pw primary\n"
             f'SHUTDOWNCMD "date +%s.%N > {done}"\nRUN_AS_USER root\n'
-            f"POLLFREQ {pollfreq:g}\nPOLLFREQALERT {pollfreq:g}\nHOSTSYNC 15\n"
-            f"FINALDELAY {finaldelay:g}\n" + QUIET)
+            f"{polling}HOSTSYNC 15\nFINALDELAY {finaldelay:g}\n" + QUIET)
 
 
 def one_network_trial(src: Source, kind: str, work: Path, finaldelay: float,
-                      pollfreq: float) -> float:
+                      pollfreq: float | None) -> float:
     conf = work / "conf"
     conf.mkdir(parents=True, exist_ok=True)
     done = work / f"{kind}-done"
@@ -130,9 +144,9 @@ def one_network_trial(src: Source, kind: str, work: Path, finaldelay: float,
         while numlogins(src.port) < 1 and time.monotonic() < deadline:
             time.sleep(0.1)
         src.set_status("OB")
-        time.sleep(1.5 + random.uniform(0, pollfreq))
+        time.sleep(1.5 + random.uniform(0, pollfreq or 5.0))
         t0 = src.set_status("OB LB")
-        deadline = time.monotonic() + finaldelay + 4 * pollfreq + 20
+        deadline = time.monotonic() + finaldelay + 4 * (pollfreq or 5.0) + 20
         while not done.exists() or not done.read_text().strip():
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{kind}: no shutdown command seen")
@@ -142,7 +156,7 @@ def one_network_trial(src: Source, kind: str, work: Path, finaldelay: float,
         stop(proc)
 
 
-async def one_local_trial(work: Path, finaldelay: float, pollfreq: float) -> float:
+async def one_local_trial(work: Path, finaldelay: float, pollfreq: float | None) -> float:
     done = work / "local-done"
     done.unlink(missing_ok=True)
     dev = Device("dummy")
@@ -151,12 +165,12 @@ async def one_local_trial(work: Path, finaldelay: float, pollfreq: float) -> flo
     dev.data_ok()
     settings = UpsmonSettings(
         monitors=[MonitorSettings("dummy", "localhost", role="primary")],
-        pollfreq=pollfreq, pollfreqalert=pollfreq, finaldelay=finaldelay,
+        pollfreq=pollfreq or 5.0, pollfreqalert=pollfreq, finaldelay=finaldelay,
         shutdowncmd=f"date +%s.%N > {done}", notifyflag={"LOWBATT": {"IGNORE"}})
     monitor = Monitor(settings, local={"dummy": dev}, numlogins=lambda u: 0, wall=None,
                       syslog=False)
     task = asyncio.create_task(monitor.run())
-    await asyncio.sleep(0.5 + random.uniform(0, pollfreq))
+    await asyncio.sleep(0.5 + random.uniform(0, pollfreq or 5.0))
     t0 = time.time()
     dev.set_status(["OB", "LB"])
     await task
@@ -175,7 +189,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=3)
     parser.add_argument("--finaldelay", type=float, default=5.0)
-    parser.add_argument("--pollfreq", type=float, default=5.0)
+    parser.add_argument("--pollfreq", type=float, default=None,
+                        help="POLLFREQ = POLLFREQALERT for both monitors "
+                             "(default: each program's own defaults)")
+    parser.add_argument("--server", choices=("nut", "upskit"), default="upskit",
+                        help="the data source both monitors watch (default: upskit run)")
     parser.add_argument("--output", default=str(ROOT / "bench/results/shutdown_latency.txt"))
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
@@ -189,7 +207,7 @@ def main() -> int:
         for trial in range(args.trials):
             for kind in ("nut", "upskit"):
                 # a fresh upsd and driver each time: the FSD set by a primary is a latch
-                src = Source(work / f"src-{kind}-{trial}")
+                src = Source(work / f"src-{kind}-{trial}", args.server)
                 try:
                     value = one_network_trial(src, kind, work / f"{kind}-{trial}",
                                               args.finaldelay, args.pollfreq)
@@ -209,15 +227,21 @@ def main() -> int:
     version = nut_version.stdout.splitlines()[0] if nut_version.stdout else "NUT upsmon"
     text = (
         "Shutdown latency: low battery at the device -> SHUTDOWNCMD running\n"
-        f"FINALDELAY {args.finaldelay:g} s, POLLFREQ = POLLFREQALERT {args.pollfreq:g} s, "
+        f"FINALDELAY {args.finaldelay:g} s, "
+        + (f"POLLFREQ = POLLFREQALERT {args.pollfreq:g} s, " if args.pollfreq is not None
+           else "each monitor with its default polling, ")
+        +
         f"{args.trials} trials each, primary monitor alone\n"
-        "Network cases: NUT's upsd + dummy-ups (pollinterval 1) reading a .dev file "
+        + ("Network cases: NUT's upsd + dummy-ups (pollinterval 1) reading a .dev file "
+           if args.server == "nut" else
+           "Network cases: upskit run + dummy driver (pollinterval 0.1) reading a .dev file ")
+        +
         "rewritten from 'OB' to 'OB LB'\n\n"
         f"{version}:\n  {summary(results['nut'], failures['nut'])}\n"
         f"upskit monitor (network, same upsd):\n  {summary(results['upskit'], failures['upskit'])}\n"
         f"upskit monitor in-process (Device events):\n  {summary(results['local'])}\n\n"
         "Network latency = dummy-ups re-read (<= 1 s) + wait for the next poll "
-        "(<= POLLFREQ) + FINALDELAY;\nin-process latency = FINALDELAY + the time to start "
+        "(<= POLLFREQALERT once on battery) + FINALDELAY;\nin-process latency = FINALDELAY + the time to start "
         "the command.\n"
     )
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)

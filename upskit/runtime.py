@@ -90,8 +90,8 @@ class Runtime:
         server = self.server
 
         def numlogins(name: str) -> int:
-            # The in-process monitor counts as one login, as upsmon's own LOGIN would.
-            return 1 + (len(server.clients(name)) if server is not None else 0)
+            # network logins only: the in-process monitor does not count itself
+            return len(server.clients(name)) if server is not None else 0
 
         self.monitor = Monitor(
             self.settings.upsmon, self.settings.upssched, local=self.devices, numlogins=numlogins

@@ -127,7 +127,7 @@ def test_upsmon_defaults_are_nuts() -> None:
             defaults.deadtime, defaults.finaldelay, defaults.rbwarntime,
             defaults.nocommwarntime, defaults.offduration, defaults.overduration,
             defaults.oblbduration, defaults.alarmcritical, defaults.shutdownexit) == (
-        1, 5, 5, 15, 15, 5, 43200, 300, 30, -1, 0, True, 0)
+        1, 5, None, 15, 15, 5, 43200, 300, 30, -1, 0, True, 0)
 
 
 @pytest.mark.parametrize(

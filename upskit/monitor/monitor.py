@@ -43,6 +43,9 @@ from upskit.monitor.upssched import Upssched
 
 log = logging.getLogger(__name__)
 
+#: Seconds between polls while a UPS is on battery when POLLFREQALERT is not configured.
+DEFAULT_POLLFREQALERT = 1.0
+
 #: Longest pause between two reconnection attempts to a server that went away.
 RECONNECT_DELAY = 1.0
 #: Longest the main loop sleeps without looking at the clock.
@@ -156,7 +159,8 @@ class Monitor:
             wake.clear()
             ok = await self._poll_once(source)
             cfg = self.settings
-            interval = cfg.pollfreqalert if self.policy.alert else cfg.pollfreq
+            alert = cfg.pollfreqalert if cfg.pollfreqalert is not None else DEFAULT_POLLFREQALERT
+            interval = alert if self.policy.alert else cfg.pollfreq
             if not ok:
                 interval = min(interval, RECONNECT_DELAY)
             with contextlib.suppress(TimeoutError):

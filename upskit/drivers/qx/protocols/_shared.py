@@ -38,6 +38,30 @@ def minutes_to_seconds(ctx: QxContext, item: Item, value: str) -> str:
     return f"{number(value) * 60:.0f}"
 
 
+def fallback(row: Item) -> Item:
+    """``row`` read only when an earlier row did not already give its variable.
+
+    Several queries can report the same variable (``QMD`` and ``F`` both give
+    ``input.voltage.nominal``); as in NUT's start-up walk, the first one wins.
+    """
+    inner = row.convert
+
+    def convert(ctx: QxContext, item: Item, value: str) -> str:
+        if ctx.get(item.name) is not None:
+            raise ValueError(f"{item.name} already known")
+        if inner is not None:
+            return inner(ctx, item, value)
+        if item.fmt == "%s":
+            if not value:
+                raise ValueError("empty value")
+            return value
+        if item.fmt.endswith("d"):
+            return item.fmt % int(number(value))
+        return item.fmt % number(value)
+
+    return row.with_(convert=convert)
+
+
 def delay_rows(on_range: tuple[int, int] = (0, 599940), off_range: tuple[int, int] = (12, 600),
                on_default: str = h.DEFAULT_ONDELAY,
                off_default: str = h.DEFAULT_OFFDELAY) -> tuple[Item, Item]:

@@ -184,7 +184,7 @@ DIALECT = register(Dialect(
     version="0.02",
     title="Ablerex",
     position=14,
-    items=(STATUS_ROWS + RATING_ROWS + EXTRA_ROWS + m.vendor_rows("I") + COMMAND_ROWS
+    items=(RATING_ROWS + STATUS_ROWS + EXTRA_ROWS + m.vendor_rows("I") + COMMAND_ROWS
            + m.DELAY_ROWS),
     claim=m.vendor_reply_claim("input.voltage", "I"),
     accepted="ACK",

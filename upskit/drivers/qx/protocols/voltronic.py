@@ -41,8 +41,8 @@ from upskit.drivers.qx.items import (
     Build,
     Convert,
     Item,
-    QxContext,
     Query,
+    QxContext,
     cmd,
 )
 from upskit.drivers.qx.protocols import _shared as s
@@ -224,18 +224,15 @@ def beeper(ctx: QxContext, item: Item, value: str) -> str:
 
 
 def mode_status(ctx: QxContext, item: Item, value: str) -> str:
-    """``QMOD`` letter -> status words (line/battery come from QGS bit 65)."""
-    words = {"S": "OFF", "Y": "BYPASS", "T": "CAL", "D": "FSD"}
-    if value not in "PSYLBTFECD" or len(value) != 1:
+    """``QMOD`` letter -> status word (line/battery come from QGS bit 65)."""
+    if len(value) != 1 or value not in "PSYLBTFECD":
         raise ValueError(f"unknown working mode {value!r}")
-    current = words.get(value, "")
-    others = " ".join("!" + w for w in ("OFF", "BYPASS") if w != current)
-    return f"{current} {others}".strip()
+    return {"S": "OFF", "Y": "BYPASS", "T": "CAL", "D": "FSD"}.get(value, "")
 
 
 def mode_alarm(ctx: QxContext, item: Item, value: str) -> str:
     """``QMOD`` letter -> alarm text for power-on, fault and shutdown."""
-    if value not in "PSYLBTFECD" or len(value) != 1:
+    if len(value) != 1 or value not in "PSYLBTFECD":
         raise ValueError(f"unknown working mode {value!r}")
     return {"P": "UPS is going ON.", "F": "Fault reported by UPS.",
             "D": "UPS is shutting down!"}.get(value, "")
@@ -259,8 +256,7 @@ def warnings(ctx: QxContext, item: Item, value: str) -> str:
 def warning_words(ctx: QxContext, item: Item, value: str) -> str:
     """``QWS`` bits that are also status words: low battery, overload, replace battery."""
     bits = _bits(value)
-    return " ".join(word if len(bits) > i and bits[i] == "1" else "!" + word
-                    for i, word in _WARNING_WORDS.items()).replace("!LB", "")
+    return " ".join(word for i, word in _WARNING_WORDS.items() if bits[i:i + 1] == "1")
 
 
 def fault(ctx: QxContext, item: Item, value: str) -> str:
@@ -414,11 +410,11 @@ INFO_ROWS = (
     QMD.item("input.phases", 28, 28, "%.0f", STATIC),
     QMD.item("output.phases", 30, 30, "%.0f", STATIC),
     QMD.item("input.voltage.nominal", 32, 34, "%.1f", STATIC),
-    *(r.with_(fmt="%.1f") for r in m.RATING_ROWS),
+    *(s.fallback(r.with_(fmt="%.1f")) for r in m.RATING_ROWS),
     Query("QMF", 2, "(").item("device.mfr", 1, 0, flags=STATIC | TRIM),
     Query("QVFW", 16, "(").item("ups.firmware", 7, 14, flags=STATIC),
     Query("QID", 2, "(").item("device.serial", 1, 0, flags=STATIC, convert=serial_number),
-    *I_ROWS,
+    *(s.fallback(r) for r in I_ROWS),
 )
 QMOD = Query("QMOD", 3, "(")
 QBV = Query("QBV", 21, "(")
@@ -442,7 +438,6 @@ STATE_ROWS = (
                                   enums=("no", "yes"), convert=capability)
       for name in CAPABILITIES),
 )
-ACK = Query("", 5, "(")
 SETTING_ROWS = (
     *(Item(name, "P", flags=SETVAR | ENUM, enums=("no", "yes"), length=5, leading="(",
            start=1, end=3, build=set_capability) for name in CAPABILITIES),
@@ -524,4 +519,3 @@ DIALECT = register(Dialect(
     testing=TESTING,
     options=(*OPTION_CAPABILITIES, "battery_number", "testing"),
 ))
-_ = ACK

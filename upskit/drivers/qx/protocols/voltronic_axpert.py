@@ -1,0 +1,166 @@
+"""Voltronic-Axpert: Voltronic solar inverters / Axpert (``QPI`` -> ``(PI30``).
+
+Every command carries a CRC-16/XMODEM before its CR and every reply must carry a
+valid one (a CRC byte equal to ``(``, CR or LF is sent incremented by one).
+Covered here: the essentials only -
+
+* ``QPI`` protocol, ``QVFW`` firmware, ``QID`` serial, ``QPIRI`` ratings;
+* ``QPIGS`` general status (grid and output voltage/frequency, apparent and real
+  power, load, battery voltage, charge and discharge current, capacity, heat-sink
+  temperature, PV input, status bits with the charging flags);
+* ``QMOD`` mode (P power on, S standby, L line, B battery, F fault, H power
+  saving, D shutdown) as the quickly polled status.
+
+Claim: ``QPI`` must answer a ``PIxx`` protocol with a valid CRC.
+"""
+
+from __future__ import annotations
+
+from upskit.drivers.qx.dialect import Claim, Dialect, register
+from upskit.drivers.qx.items import QUICK_POLL, STATIC, Convert, Item, Query, QxContext, QxFlag
+
+_ESCAPED = (0x28, 0x0D, 0x0A)
+
+
+def crc16(data: bytes) -> bytes:
+    """CRC-16/XMODEM of ``data``, with bytes 0x28/0x0D/0x0A bumped by one."""
+    crc = 0
+    for byte in data:
+        crc ^= byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
+            crc &= 0xFFFF
+    out = bytearray(crc.to_bytes(2, "big"))
+    for i, byte in enumerate(out):
+        if byte in _ESCAPED:
+            out[i] = byte + 1
+    return bytes(out)
+
+
+def with_crc(text: str) -> str:
+    """``text`` followed by its two CRC characters (for canned tables and simulators)."""
+    raw = text.encode("latin-1")
+    return (raw + crc16(raw)).decode("latin-1")
+
+
+def add_crc(ctx: QxContext, item: Item, body: bytes) -> bytes:
+    """Command body -> body + CRC."""
+    return body + crc16(body)
+
+
+def check_crc(ctx: QxContext, item: Item, raw: bytes) -> bytes:
+    """Reply -> reply without its CRC (ValueError when the CRC is missing or wrong)."""
+    body = raw.split(b"\r", 1)[0]
+    if len(body) < 3 or crc16(body[:-2]) != body[-2:]:
+        raise ValueError("reply CRC missing or wrong")
+    return body[:-2] + b"\r"
+
+
+def protocol(ctx: QxContext, item: Item, value: str) -> str:
+    """``PIxx`` -> ``Pxx``."""
+    if not value.upper().startswith("PI") or not value[2:].isdigit():
+        raise ValueError(f"{value!r} is not a PIxx protocol")
+    return f"P{int(value[2:]):02d}"
+
+
+def serial_number(ctx: QxContext, item: Item, value: str) -> str:
+    """``QID``: an all-zero serial is no serial."""
+    text = value.strip()
+    if not text or set(text) == {"0"}:
+        raise ValueError("no significant serial number")
+    return text
+
+
+def mode(ctx: QxContext, item: Item, value: str) -> str:
+    """``QMOD`` letter -> status words."""
+    words = {"P": "OFF", "S": "OFF", "L": "OL", "B": "!OL DISCHRG", "F": "OFF",
+             "H": "OL", "D": "FSD"}
+    if len(value) != 1 or value not in words:
+        raise ValueError(f"unknown working mode {value!r}")
+    return words[value]
+
+
+def mode_alarm(ctx: QxContext, item: Item, value: str) -> str:
+    """``QMOD`` fault mode -> an alarm text."""
+    if len(value) != 1 or value not in "PSLBFHD":
+        raise ValueError(f"unknown working mode {value!r}")
+    return "Fault reported by inverter." if value == "F" else ""
+
+
+def charging(ctx: QxContext, item: Item, value: str) -> str:
+    """Status bits b7..b0: b2 "charging on" -> CHRG."""
+    if len(value) != 8 or not set(value) <= {"0", "1"}:
+        raise ValueError(f"{value!r} is not eight status bits")
+    return "CHRG" if value[5] == "1" else "!CHRG"
+
+
+Q = {name: Query(name, length, "(") for name, length in (
+    ("QPI", 6), ("QVFW", 16), ("QID", 2), ("QPIRI", 42), ("QPIGS", 92), ("QMOD", 3))}
+
+
+def _item(query: str, name: str, start: int, end: int, fmt: str = "%s",
+          flags: QxFlag = QxFlag.NONE, convert: Convert | None = None) -> Item:
+    return Q[query].item(name, start, end, fmt, flags, encode=add_crc, decode=check_crc,
+                         convert=convert)
+
+
+INFO_ROWS = (
+    _item("QPI", "ups.firmware.aux", 1, 4, flags=STATIC, convert=protocol),
+    _item("QVFW", "ups.firmware", 7, 14, flags=STATIC),
+    _item("QID", "device.serial", 1, 0, flags=STATIC, convert=serial_number),
+    _item("QPIRI", "input.voltage.nominal", 1, 5, "%.1f", flags=STATIC),
+    _item("QPIRI", "input.current.nominal", 7, 10, "%.1f", flags=STATIC),
+    _item("QPIRI", "output.voltage.nominal", 12, 16, "%.1f", flags=STATIC),
+    _item("QPIRI", "output.frequency.nominal", 18, 21, "%.1f", flags=STATIC),
+    _item("QPIRI", "output.current.nominal", 23, 26, "%.1f", flags=STATIC),
+    _item("QPIRI", "ups.power.nominal", 28, 31, "%.0f", flags=STATIC),
+    _item("QPIRI", "ups.realpower.nominal", 33, 36, "%.0f", flags=STATIC),
+    _item("QPIRI", "battery.voltage.nominal", 38, 41, "%.1f", flags=STATIC),
+)
+STATUS_ROWS = (
+    _item("QPIGS", "input.voltage", 1, 5, "%.1f"),
+    _item("QPIGS", "input.frequency", 7, 10, "%.1f"),
+    _item("QPIGS", "output.voltage", 12, 16, "%.1f"),
+    _item("QPIGS", "output.frequency", 18, 21, "%.1f"),
+    _item("QPIGS", "ups.power", 23, 26, "%.0f"),
+    _item("QPIGS", "ups.realpower", 28, 31, "%.0f"),
+    _item("QPIGS", "ups.load", 33, 35, "%.0f"),
+    _item("QPIGS", "battery.voltage", 41, 45, "%.2f"),
+    _item("QPIGS", "battery.current", 47, 49, "%.0f"),
+    _item("QPIGS", "battery.charge", 51, 53, "%.0f"),
+    _item("QPIGS", "ups.temperature", 55, 58, "%.0f"),
+    _item("QPIGS", "experimental.pv.current", 60, 63, "%.1f"),
+    _item("QPIGS", "experimental.pv.voltage", 65, 69, "%.1f"),
+    _item("QPIGS", "experimental.battery.discharge.current", 77, 81, "%.0f"),
+    _item("QPIGS", "ups.status", 83, 90, flags=QUICK_POLL, convert=charging),
+    _item("QMOD", "ups.status", 1, 1, flags=QUICK_POLL, convert=mode),
+    _item("QMOD", "ups.alarm", 1, 1, convert=mode_alarm),
+)
+
+QPIGS_CANNED = ("(000.0 00.0 230.0 49.9 0161 0119 003 460 57.50 012 100 0069 0014 103.8 "
+                "57.45 00000 00110110 00 00 00856 010")
+QPIRI_CANNED = ("(230.0 21.7 230.0 50.0 21.7 5000 4000 48.0 46.0 42.0 56.4 54.0 0 10 010 1 0 0 6 "
+                "01 0 0 54.0 0 1")
+
+
+def _canned(pairs: dict[str, str]) -> dict[str, str | bytes]:
+    return {with_crc(cmd): with_crc(reply) + "\r" for cmd, reply in pairs.items()}
+
+
+TESTING: dict[str, str | bytes] = _canned({
+    "QPI": "(PI30", "QVFW": "(VERFW:00074.50", "QID": "(12345679012345",
+    "QFLAG": "(EbgpDa", "QENF": "(A1B0C1D0E1F0G0H0I_J_", "PDG": "(ACK",
+    "QPIGS": QPIGS_CANNED, "QPIRI": QPIRI_CANNED, "QMOD": "(B",
+})
+
+DIALECT = register(Dialect(
+    name="voltronic-axpert",
+    version="0.02",
+    title="Voltronic-Axpert",
+    position=3,
+    items=INFO_ROWS + STATUS_ROWS,
+    claim=Claim(("ups.firmware.aux",)),
+    accepted="ACK",
+    rejected="(NAK\r",
+    testing=TESTING,
+))
