@@ -144,7 +144,8 @@ def one_network_trial(src: Source, kind: str, work: Path, finaldelay: float,
         while numlogins(src.port) < 1 and time.monotonic() < deadline:
             time.sleep(0.1)
         src.set_status("OB")
-        time.sleep(1.5 + random.uniform(0, pollfreq or 5.0))
+        # long enough for both monitors to have seen OB (a real battery lasts minutes)
+        time.sleep((pollfreq or 5.0) + 1.0 + random.uniform(0, 1.0))
         t0 = src.set_status("OB LB")
         deadline = time.monotonic() + finaldelay + 4 * (pollfreq or 5.0) + 20
         while not done.exists() or not done.read_text().strip():

@@ -154,8 +154,8 @@ class UpsmonSettings:
     monitors: list[MonitorSettings] = field(default_factory=list)
     minsupplies: int = 1
     pollfreq: float = 5.0
-    #: POLLFREQALERT; ``None`` (not configured) means upskit's default of 1 s, where NUT
-    #: uses 5 s: on battery, low battery is then seen within a second.
+    #: POLLFREQALERT; ``None`` (not configured) means upskit's default of 0.5 s, where
+    #: NUT uses 5 s: on battery, low battery is then seen within half a second.
     pollfreqalert: float | None = None
     hostsync: float = 15.0
     deadtime: float = 15.0

@@ -44,7 +44,7 @@ from upskit.monitor.upssched import Upssched
 log = logging.getLogger(__name__)
 
 #: Seconds between polls while a UPS is on battery when POLLFREQALERT is not configured.
-DEFAULT_POLLFREQALERT = 1.0
+DEFAULT_POLLFREQALERT = 0.5
 
 #: Longest pause between two reconnection attempts to a server that went away.
 RECONNECT_DELAY = 1.0

@@ -21,7 +21,7 @@ class OmronResponder(ExtendedResponder):
     def __init__(self, ups: UpsPhysics) -> None:
         self.auto_restart = True
         super().__init__(ups, {
-            "Q1": self.status,
+            "Q1": self.q1_status,
             "Bl ?": lambda _: f"{round(read(ups).charge * 100)}\r",
             "RTS": lambda _: f"{min(9999, round(read(ups).runtime / 60)):04d}\r",
             "TPb": lambda _: f"+{read(ups).temperature:.1f}\r",
@@ -35,7 +35,7 @@ class OmronResponder(ExtendedResponder):
             "C": lambda _: self.cancel(),
         }, status=(), vendor=None, ratings=False, nak="NAK\r", megatec=False)
 
-    def status(self, _: str) -> str:
+    def q1_status(self, _: str) -> str:
         reply = q1_reply(self.ups)
         return reply[:40] + "1" + reply[41:]
 

@@ -78,7 +78,9 @@ def battery_limits(ctx: QxContext, item: Item, value: str) -> str:
 
 def avr_or_bypass(ctx: QxContext, item: Item, value: str) -> str:
     """Bits 5..3: AVR/bypass active; standby units tell TRIM/BOOST by voltage ratio."""
-    if len(value) != 3 or not s.bit(value[0]):
+    if len(value) != 3 or not set(value) <= {"0", "1"}:
+        raise ValueError(f"status bits {value!r} are not 0/1")
+    if value[0] == "0":
         return ""
     if not s.bit(value[2]):
         return "BYPASS"
