@@ -239,9 +239,9 @@ def main() -> int:
         +
         "rewritten from 'OB' to 'OB LB'\n\n"
         f"{version}:\n  {summary(results['nut'], failures['nut'])}\n"
-        f"upskit monitor (network, same upsd):\n  {summary(results['upskit'], failures['upskit'])}\n"
+        f"upskit monitor (network, same server):\n  {summary(results['upskit'], failures['upskit'])}\n"
         f"upskit monitor in-process (Device events):\n  {summary(results['local'])}\n\n"
-        "Network latency = dummy-ups re-read (<= 1 s) + wait for the next poll "
+        "Network latency = driver re-read of the file + wait for the next poll "
         "(<= POLLFREQALERT once on battery) + FINALDELAY;\nin-process latency = FINALDELAY + the time to start "
         "the command.\n"
     )

@@ -36,6 +36,9 @@ async def test_canned_table() -> None:
         assert (await run.setvar("ups.delay.start", "60"))[0] is CmdResult.HANDLED
         assert await run.cmd("shutdown.return") == (CmdResult.HANDLED, [b"S.5R0001\r"])
         assert (await run.setvar("ups.delay.start", "30"))[0] is CmdResult.INVALID
+        assert "beeper.toggle" not in run.dev.commands()
+        assert (await run.setvar("ups.delay.shutdown", "180"))[0] is CmdResult.HANDLED
+        assert await run.cmd("shutdown.stayoff") == (CmdResult.HANDLED, [b"S03"])
         assert (await run.setvar("battery.packs", "1"))[0] is CmdResult.INVALID
 
 

@@ -6,12 +6,12 @@ from tests.drivers.qx.protocols.harness import detect_on, run_sim, run_table, wa
 from upskit.model import CmdResult
 
 VALUES = {
-    "ups.firmware.aux": "PMV", "input.voltage": "215.0", "input.voltage.fault": "195.0",
-    "output.voltage": "230.0", "ups.load": "14", "input.frequency": "49.0",
+    "ups.firmware.aux": "PM-V", "input.voltage": "215.0", "input.voltage.fault": "195.0",
+    "output.voltage": "230.0", "ups.load": "14", "output.frequency": "49.0",
     "battery.voltage": "22.70", "ups.temperature": "30.0", "ups.status": "OL",
-    "ups.type": "online", "ups.beeper.status": "disabled", "input.voltage.nominal": "220",
-    "input.current.nominal": "3.0", "battery.voltage.nominal": "12.0",
-    "input.frequency.nominal": "50",
+    "ups.type": "online", "ups.beeper.status": "disabled", "output.voltage.nominal": "220",
+    "output.current.nominal": "3.0", "battery.voltage.nominal": "12.0",
+    "output.frequency.nominal": "50",
 }
 COMMANDS = ["beeper.toggle", "load.off", "load.on", "shutdown.return", "shutdown.stayoff",
             "shutdown.stop", "test.battery.start.quick"]

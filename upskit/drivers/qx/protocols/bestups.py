@@ -2,7 +2,8 @@
 nominal voltages, battery limits), ``RT`` (runtime), ``BP?``/``BPn`` (battery
 packs), ``SS?``/``SSn`` (DB9 pin shutdown mode) and ``M`` (voltage setting).
 
-Claim: ``Q1`` then ``ID``.  Commands are answered with nothing.  Delay ranges:
+Claim: ``Q1`` then ``ID``.  Commands are answered with nothing; there is no
+beeper command and ``shutdown.stayoff`` is a plain ``S<n>``.  Delay ranges:
 ondelay 60..599940 s, offdelay 12..5940 s.  ``pins_shutdown_mode = 0..6`` in
 ups.conf is written to the unit at start-up.
 """
@@ -150,8 +151,17 @@ def accepted_silently(ctx: QxContext, item: Item, value: str) -> str:
     raise ValueError(f"unexpected reply {value!r}")
 
 
+def shutdown_stayoff(ctx: QxContext, item: Item, param: str | None) -> str:
+    """``S<n>``: these units stay off after a plain timed shutdown."""
+    return f"S{h.offdelay_code(int(float(ctx.get('ups.delay.shutdown') or '30')))}"
+
+
 Q1 = Query("Q1", 47, "(")
 _Q1 = m.status_rows("Q1")
+#: No beeper control; ``shutdown.stayoff`` is the plain ``S<n>``.
+COMMAND_ROWS = tuple(cmd("shutdown.stayoff", "S", shutdown_stayoff)
+                     if r.name == "shutdown.stayoff" else r
+                     for r in m.COMMAND_ROWS if r.name != "beeper.toggle")
 STATUS_ROWS = (
     *(r for r in _Q1 if not r.is_status and r.name != "ups.beeper.status"),
     *(r for r in _Q1 if r.is_status and r.start != 40),
@@ -192,7 +202,7 @@ DIALECT = register(Dialect(
     version="0.08",
     title="BestUPS",
     position=8,
-    items=(STATUS_ROWS + ID_ROWS + EXTRA_ROWS + m.COMMAND_ROWS
+    items=(STATUS_ROWS + ID_ROWS + EXTRA_ROWS + COMMAND_ROWS
            + s.delay_rows(on_range=(60, 599940), off_range=(12, 5940))),
     claim=Claim(("input.voltage", "device.model")),
     testing=TESTING,

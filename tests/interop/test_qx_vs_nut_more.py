@@ -1,0 +1,115 @@
+"""Side by side with Debian's nutdrv_qx for voltronic, voltronic-qs, bestups and mecer.
+
+Same simulated unit behind two ptys (see test_qx_vs_nut.py); published variables,
+command lists, status transitions and command bytes must agree, except for the
+differences listed per dialect below and explained in docs/qx-dialects.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.drivers.qx.util import wait_for
+from tests.interop.test_qx_vs_nut import INTENDED, NUTDRV, UPSD, _ours, side_by_side
+
+pytestmark = [
+    pytest.mark.nut,
+    pytest.mark.slow,
+    pytest.mark.skipif(not NUTDRV.exists() or UPSD is None, reason="Debian NUT not installed"),
+]
+
+#: Per dialect: variables published by one side only, or differing on purpose.
+DIFFERENT: dict[str, set[str]] = {
+    # the device gives charge and runtime (QBV), so NUT guesses no battery limits;
+    # upskit's battery estimator still guesses them (see docs/qx-dialects.md)
+    "voltronic": {"battery.voltage.low", "battery.voltage.high"},
+    "voltronic-qs": set(),
+    "bestups": set(),
+    "mecer": set(),
+}
+#: Status and information queries (everything that is not an instant command).
+POLLS = {b"F\r", b"I\r", b"M\r", b"ID\r", b"RT\r", b"BP?\r", b"SS?\r", b"RE0\r"}
+
+
+def is_poll(frame: bytes) -> bool:
+    return frame in POLLS or (frame.startswith(b"Q") and frame != b"Q\r")
+
+
+COMMANDS = {
+    "voltronic": [("beeper.toggle", None), ("beeper.toggle", None),
+                  ("test.battery.start.quick", None), ("test.battery.stop", None),
+                  ("test.battery.start", "30"), ("test.battery.stop", None),
+                  ("shutdown.return", None), ("shutdown.stop", None),
+                  ("shutdown.stayoff", None), ("shutdown.stop", None)],
+    "voltronic-qs": [("beeper.toggle", None), ("test.battery.start.quick", None),
+                     ("shutdown.return", None), ("shutdown.stop", None),
+                     ("shutdown.stayoff", None), ("shutdown.stop", None)],
+    "bestups": [("test.battery.start.quick", None), ("test.battery.stop", None),
+                ("test.battery.start", "240"), ("test.battery.stop", None),
+                ("shutdown.return", None), ("shutdown.stop", None),
+                ("shutdown.stayoff", None), ("shutdown.stop", None)],
+    "mecer": [("beeper.toggle", None), ("test.battery.start.quick", None),
+              ("test.battery.stop", None), ("test.battery.start", "30"),
+              ("test.battery.stop", None), ("shutdown.return", None), ("shutdown.stop", None),
+              ("shutdown.stayoff", None), ("shutdown.stop", None)],
+}
+PROTOCOLS = list(DIFFERENT)
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+async def test_variables_and_commands_match(tmp_path: Path, protocol: str) -> None:
+    with side_by_side(tmp_path, protocol) as (nut, _, our_pty, _):
+        drv, sup = await _ours(our_pty.path, protocol)
+        try:
+            theirs = await asyncio.to_thread(nut.vars)
+            ours = dict(drv.device.snapshot())
+            skip = INTENDED | DIFFERENT[protocol]
+            assert sorted(set(theirs) - skip) == sorted(set(ours) - skip)
+            for name in sorted(set(theirs) - skip):
+                assert (name, ours[name]) == (name, theirs[name])
+            assert drv.device.commands() == await asyncio.to_thread(nut.commands)
+        finally:
+            await sup.stop()
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+async def test_transitions_and_command_bytes_match(tmp_path: Path, protocol: str) -> None:
+    with side_by_side(tmp_path, protocol) as (nut, nut_pty, our_pty, physics):
+        drv, sup = await _ours(our_pty.path, protocol)
+        dev = drv.device
+
+        async def both(status: str) -> None:
+            await wait_for(lambda: dev.get("ups.status") == status, 5)
+            deadline = time.monotonic() + 8
+            while (await asyncio.to_thread(nut.vars)).get("ups.status") != status:
+                assert time.monotonic() < deadline, f"NUT never showed {status}"
+                await asyncio.sleep(0.2)
+
+        try:
+            physics.set_mains(False)
+            await both("OB")
+            physics.charge = 0.1
+            await both("OB LB")
+            physics.charge = 0.9
+            physics.set_mains(True)
+            await both("OL")
+
+            for name, param in COMMANDS[protocol]:
+                before = len(nut_pty.received)
+                await asyncio.to_thread(nut.instcmd, name, param)
+                deadline = time.monotonic() + 5
+                while not [c for c in nut_pty.received[before:] if not is_poll(c)]:
+                    assert time.monotonic() < deadline, f"NUT sent nothing for {name}"
+                    await asyncio.sleep(0.05)
+                await dev.instcmd(name, param)
+                await asyncio.sleep(0.3)
+            await asyncio.sleep(0.5)
+            wire_nut = [c for c in nut_pty.received if not is_poll(c)]
+            wire_ours = [c for c in our_pty.received if not is_poll(c)]
+            assert wire_ours == wire_nut
+        finally:
+            await sup.stop()
