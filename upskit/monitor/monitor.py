@@ -39,6 +39,7 @@ from upskit.monitor.shutdown import (
     write_powerdown_flag,
 )
 from upskit.monitor.sources import Source, SourceError, make_source
+from upskit.monitor.tls import tls_context_for
 from upskit.monitor.upssched import Upssched
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,9 @@ class Monitor:
         self.notifier = Notifier(settings, self.runner, upssched=self.upssched, wall=wall,
                                  syslog=send_syslog if syslog else None)
         self.sources: dict[str, Source] = {
-            mon.system: make_source(mon, local, numlogins, timeout) for mon in settings.monitors
+            mon.system: make_source(mon, local, numlogins, timeout,
+                                    tls_context_for(settings, mon.host))
+            for mon in settings.monitors
         }
         self.shutdown_status: int | None = None
         self.shutdown_done = asyncio.Event()

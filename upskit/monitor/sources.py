@@ -7,12 +7,15 @@ import logging
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from upskit.client.aio import AsyncClient
 from upskit.client.errors import NutConnectionError, NutError
 from upskit.config.settings import MonitorSettings
 from upskit.model import Device, DeviceEvent, EventKind
+
+if TYPE_CHECKING:
+    import ssl
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +78,11 @@ class NetworkSource(Source):
     connection is dropped and opened again on the next poll.
     """
 
-    def __init__(self, monitor: MonitorSettings, timeout: float = 5.0) -> None:
+    def __init__(self, monitor: MonitorSettings, timeout: float = 5.0,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
         super().__init__(monitor)
         self.timeout = timeout
+        self.ssl_context = ssl_context
         self._client: AsyncClient | None = None
         self.logged_in = False
 
@@ -86,7 +91,8 @@ class NetworkSource(Source):
         if client is not None and client.connected:
             return client
         mon = self.settings
-        client = AsyncClient(mon.host, mon.port, timeout=self.timeout)
+        client = AsyncClient(mon.host, mon.port, timeout=self.timeout,
+                             ssl_context=self.ssl_context)
         try:
             await client.connect()
         except NutError as exc:
@@ -197,8 +203,9 @@ def is_local_host(host: str) -> bool:
 
 
 def make_source(monitor: MonitorSettings, local: dict[str, Device] | None,
-                numlogins: Callable[[str], int] | None, timeout: float) -> Source:
+                numlogins: Callable[[str], int] | None, timeout: float,
+                ssl_context: ssl.SSLContext | None = None) -> Source:
     """A :class:`LocalSource` when the MONITOR line names a local device, else network."""
     if local and monitor.ups in local and is_local_host(monitor.host):
         return LocalSource(monitor, local[monitor.ups], numlogins)
-    return NetworkSource(monitor, timeout)
+    return NetworkSource(monitor, timeout, ssl_context)
