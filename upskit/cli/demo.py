@@ -16,11 +16,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="address to serve on (default 127.0.0.1:3493)")
     parser.add_argument("--online", type=float, default=15.0, metavar="SECONDS",
                         help="seconds on mains before each power failure (default 15)")
+    parser.add_argument("--speed", type=float, default=1.0,
+                        help="simulated seconds per real second for the battery (default 1)")
     parser.add_argument("--cycles", type=int, default=0,
                         help="stop after this many failure/recovery cycles (default: run forever)")
 
 
-def build_settings(listen_host: str, listen_port: int) -> object:
+def sim_url(speed: float) -> str:
+    return f"sim://megatec?id={DEMO_ID}&speed={speed:g}"
+
+
+def build_settings(listen_host: str, listen_port: int, speed: float = 1.0) -> object:
     from upskit.config.settings import Listen, Settings, UpsSettings, UserSettings
 
     settings = Settings(source="")
@@ -28,9 +34,9 @@ def build_settings(listen_host: str, listen_port: int) -> object:
     settings.ups.ups[DEMO_UPS] = UpsSettings(
         name=DEMO_UPS,
         driver="nutdrv_qx",
-        port=f"sim://megatec?id={DEMO_ID}",
+        port=sim_url(speed),
         desc="Simulated Megatec UPS",
-        options={"port": f"sim://megatec?id={DEMO_ID}", "protocol": "megatec",
+        options={"port": sim_url(speed), "protocol": "megatec",
                  "pollfreq": "5"},
     )
     settings.users["admin"] = UserSettings("admin", password="demo", actions={"SET", "FSD"},
@@ -39,11 +45,12 @@ def build_settings(listen_host: str, listen_port: int) -> object:
     return settings
 
 
-async def power_script(online: float, cycles: int, stop: asyncio.Event) -> None:
+async def power_script(online: float, cycles: int, stop: asyncio.Event,
+                       speed: float = 1.0) -> None:
     """Drive the simulated hardware: mains off, drain to low battery, mains back."""
     from upskit.sim.ports import get_or_create
 
-    sim = get_or_create(f"sim://megatec?id={DEMO_ID}")
+    sim = get_or_create(sim_url(speed))
     physics = sim.physics
     physics.load = 40.0
     physics.full_load_runtime = 10.0  # drains from full to low battery in about 20 s
@@ -84,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
 
     listen = args.listen
     host, port = (listen.host, listen.port) if listen else ("127.0.0.1", 3493)
-    settings = build_settings(host, port)
+    settings = build_settings(host, port, args.speed)
     assert isinstance(settings, Settings)
 
     async def main(stop: asyncio.Event) -> int:
@@ -117,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         device.subscribe(show)
         if device.get("ups.status"):
             print(f"demo: ups.status = {device.get('ups.status')}", flush=True)
-        script = asyncio.create_task(power_script(args.online, args.cycles, stop))
+        script = asyncio.create_task(power_script(args.online, args.cycles, stop, args.speed))
         try:
             await stop.wait()
         finally:
