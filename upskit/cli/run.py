@@ -30,6 +30,9 @@ def run(args: argparse.Namespace) -> int:
     if args.listen:
         settings.upsd.listen = list(args.listen)
     log = logging.getLogger("upskit")
+    if args.verbose == 0:
+        # a daemon's normal log: start-up, lost and regained devices, commands
+        logging.getLogger().setLevel(logging.INFO)
     if not settings.ups.ups and not settings.upsd.allow_no_device:
         log.warning("no UPS configured in %s", settings.source or "the configuration")
 
@@ -43,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
             return 1
         assert runtime.server is not None
         where = ", ".join(f"{h}:{p}" for h, p in runtime.server.ports)
-        log.warning("serving %d UPS on %s", len(runtime.registry), where)
+        log.info("serving %d UPS on %s", len(runtime.registry), where)
         try:
             await stop.wait()
         finally:
