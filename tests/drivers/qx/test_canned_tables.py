@@ -70,7 +70,7 @@ async def test_autodetect_init_and_values(protocol: str) -> None:
         assert dev.variable("ups.delay.start").ranges == [(0, 599940)]
         assert dev.variable("ups.delay.shutdown").ranges == [(12, 600)]
         # init sends each static query exactly once after detection
-        sent = [c.decode() for c in sim_device(key).received]
+        sent = [c.decode("latin-1") for c in sim_device(key).received]
         if vendor_query:
             assert sent.count("F\r") == 1
         # quick walks: only the status query, once per walk

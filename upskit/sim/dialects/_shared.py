@@ -1,4 +1,4 @@
-"""Helpers shared by the simulated Q* units that extend the Megatec set.
+"""Building blocks shared by the simulated Q* units that extend the Megatec set.
 
 Not a dialect module (no ``make_responder``): a snapshot of the physics model,
 the Megatec status bits, a responder base that adds dialect queries on top of

@@ -1,6 +1,6 @@
 """Simulated Voltronic Power unit (protocol P01 unless ``?pi=NN``): ``QGS``,
 ``QMOD``, ``QWS``, ``QFS``, ``QBV``, ratings and identity queries, ``QFLAG``
-capabilities, the ``(ACK``/``(NAK`` commands and settings."""
+capabilities, ECO limits, two programmable outlets, the ``(ACK``/``(NAK`` commands and settings."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ class VoltronicResponder(ExtendedResponder):
         self.battery_low = 20
         self.packs = 1
         self.battery_number = 2
+        #: Programmable outlets: number -> (on, delay minutes); others answer (NAK.
+        self.outlets = {1: [True, 8], 2: [False, 12]}
+        #: ECO limits: transfer voltages (high, low) and frequencies (high, low).
+        self.eco_volts = [round(ups.nominal_voltage) + 12, round(ups.nominal_voltage) - 12]
+        self.eco_freq = [ups.nominal_frequency + 3, ups.nominal_frequency - 3]
         super().__init__(ups, {
             "QGS": lambda _: self.qgs(read(ups)),
             "QPI": lambda _: f"(PI{protocol:02d}\r",
@@ -48,6 +53,8 @@ class VoltronicResponder(ExtendedResponder):
             "QLDL": lambda _: "(005 080\r",
             "RE0": lambda _: f"#{self.battery_low:02d}\r",
             "QFLAG": lambda _: self.qflag(),
+            "QHE": lambda _: f"({self.eco_volts[0]:03d} {self.eco_volts[1]:03d}\r",
+            "QFRE": lambda _: f"({self.eco_freq[0]:04.1f} {self.eco_freq[1]:04.1f}\r",
             "SOFF": lambda _: self.output(False),
             "SON": lambda _: self.output(True),
             "CS": lambda _: self.cancel(),
@@ -137,6 +144,26 @@ class VoltronicResponder(ExtendedResponder):
             self.flags[letter] = match[1] == "E"
             if letter == "a":
                 ups.beeper = self.flags[letter]
+            return ACK
+        match = re.fullmatch(r"QSK(T?)(\d)", text)
+        if match and int(match[2]) in self.outlets:
+            on, delay = self.outlets[int(match[2])]
+            return f"({delay:03d}\r" if match[1] else f"({1 if on else 0}\r"
+        match = re.fullmatch(r"SK(ON|OFF)(\d)", text)
+        if match and int(match[2]) in self.outlets:
+            self.outlets[int(match[2])][0] = match[1] == "ON"
+            return ACK
+        match = re.fullmatch(r"PSK(\d)(\d{3})", text)
+        if match and int(match[1]) in self.outlets:
+            self.outlets[int(match[1])][1] = int(match[2])
+            return ACK
+        match = re.fullmatch(r"HE([HL])(\d{3})", text)
+        if match:
+            self.eco_volts[0 if match[1] == "H" else 1] = int(match[2])
+            return ACK
+        match = re.fullmatch(r"FRE([HL])(\d\d\.\d)", text)
+        if match:
+            self.eco_freq[0 if match[1] == "H" else 1] = float(match[2])
             return ACK
         match = re.fullmatch(r"W0E(\d\d)", text)
         if match and 20 <= int(match[1]) <= 28:

@@ -1,4 +1,4 @@
-"""Shared helpers for the per-dialect tests: canned-table and simulator runs."""
+"""Shared pieces of the per-dialect tests: canned-table and simulator runs."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def dialect(protocol: str) -> Dialect:
 
 
 class Run:
-    """A running driver plus its simulated device, with command helpers."""
+    """A running driver plus its simulated device, with command and setvar shortcuts."""
 
     def __init__(self, drv: QxDriver, sim: SimDevice, protocol: str) -> None:
         self.drv = drv

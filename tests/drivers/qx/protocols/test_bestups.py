@@ -38,7 +38,7 @@ async def test_canned_table() -> None:
         assert (await run.setvar("ups.delay.start", "30"))[0] is CmdResult.INVALID
         assert "beeper.toggle" not in run.dev.commands()
         assert (await run.setvar("ups.delay.shutdown", "180"))[0] is CmdResult.HANDLED
-        assert await run.cmd("shutdown.stayoff") == (CmdResult.HANDLED, [b"S03"])
+        assert await run.cmd("shutdown.stayoff") == (CmdResult.HANDLED, [b"S03\r"])
         assert (await run.setvar("battery.packs", "1"))[0] is CmdResult.INVALID
 
 

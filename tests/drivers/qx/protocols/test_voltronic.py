@@ -26,13 +26,24 @@ VALUES = {
     "ups.start.auto": "no", "battery.protection": "yes", "battery.energysave": "no",
     "ups.start.battery": "yes", "outlet.0.switchable": "yes",
     "ups.status": "ALARM OL OFF", "ups.delay.start": "180", "ups.delay.shutdown": "30",
+    "outlet.1.switchable": "yes", "outlet.1.status": "on", "outlet.1.delay.shutdown": "480",
+    "outlet.2.switchable": "yes", "outlet.2.status": "off", "outlet.2.delay.shutdown": "720",
+    "outlet.3.switchable": "yes", "outlet.3.status": "on", "outlet.3.delay.shutdown": None,
+    "outlet.4.switchable": None, "outlet.4.status": None, "outlet.4.delay.shutdown": None,
+    "input.transfer.high": "242", "input.transfer.low": "218",
+    # P01 at 230 V: low 206..223 V, high 237..254 V
+    "input.transfer.low.min": "206", "input.transfer.low.max": "223",
+    "input.transfer.high.min": "237", "input.transfer.high.max": "254",
+    "input.frequency.high": "50.0", "input.frequency.low": "0.0",
 }
-ALARM = ("Fault reported by UPS: Inverter short-circuited. UPS warnings: Warning!! Cover of "
-         "maintain switch is open. Unknown warnings [bit: #64]")
+# QGS reports no fault, so the fault record QFS returns is not shown
+ALARM = ("UPS warnings: Warning!! Cover of maintain switch is open. Unknown warnings "
+         "[bit: #64]")
 COMMANDS = ["beeper.disable", "beeper.enable", "beeper.toggle", "bypass.start", "bypass.stop",
-            "load.off", "load.on", "shutdown.return", "shutdown.stayoff", "shutdown.stop",
-            "test.battery.start", "test.battery.start.deep", "test.battery.start.quick",
-            "test.battery.stop"]
+            "load.off", "load.on", "outlet.1.load.off", "outlet.1.load.on", "outlet.2.load.off",
+            "outlet.2.load.on", "outlet.3.load.off", "outlet.3.load.on", "shutdown.return",
+            "shutdown.stayoff", "shutdown.stop", "test.battery.start", "test.battery.start.deep",
+            "test.battery.start.quick", "test.battery.stop"]
 
 
 async def test_canned_table_values() -> None:
@@ -64,6 +75,9 @@ async def test_canned_table_commands() -> None:
             ("beeper.disable", None, CmdResult.HANDLED, b"PDA\r"),
             ("bypass.start", None, CmdResult.HANDLED, b"PEE\r"),
             ("bypass.stop", None, CmdResult.HANDLED, b"PDE\r"),
+            ("outlet.1.load.on", None, CmdResult.HANDLED, b"SKON1\r"),
+            ("outlet.1.load.off", None, CmdResult.FAILED, b"SKOFF1\r"),
+            ("outlet.3.load.off", None, CmdResult.HANDLED, b"SKOFF3\r"),
             ("shutdown.stayoff", None, CmdResult.FAILED, b"S.5R0000\r"),
         ]
         for name, param, result, frame in expected:
@@ -88,6 +102,19 @@ async def test_canned_table_setvars() -> None:
         assert (await run.setvar("battery.voltage.low", "26"))[0] is CmdResult.INVALID
         assert await run.setvar("battery.packs", "4") == (CmdResult.HANDLED, [b"BATGN04\r"])
         assert (await run.setvar("battery.packs", "100"))[0] is CmdResult.INVALID
+        assert await run.setvar("outlet.2.delay.shutdown", "540") == (
+            CmdResult.HANDLED, [b"PSK2009\r"])
+        assert (await run.setvar("outlet.2.delay.shutdown", "60000"))[0] is CmdResult.INVALID
+        assert (await run.cmd("outlet.4.load.on"))[0] is CmdResult.UNKNOWN
+        assert await run.setvar("input.transfer.high", "250") == (
+            CmdResult.HANDLED, [b"HEH250\r"])
+        assert await run.setvar("input.transfer.low", "210") == (CmdResult.HANDLED, [b"HEL210\r"])
+        assert (await run.setvar("input.transfer.high", "260"))[0] is CmdResult.INVALID
+        assert await run.setvar("input.frequency.high", "54") == (
+            CmdResult.HANDLED, [b"FREH54.0\r"])
+        assert await run.setvar("input.frequency.low", "47") == (
+            CmdResult.HANDLED, [b"FREL47.0\r"])
+        assert (await run.setvar("input.frequency.low", "49"))[0] is CmdResult.INVALID
 
 
 async def test_capability_options_are_written_at_start_up() -> None:
@@ -128,7 +155,12 @@ async def test_simulator_status_mode_and_warnings() -> None:
         assert await run.cmd("load.off") == (CmdResult.HANDLED, [b"SOFF\r"])
         await wait_for(lambda: run.dev.get("ups.status") == "OL OFF", 4)
         assert await run.cmd("load.on") == (CmdResult.HANDLED, [b"SON\r"])
+        assert run.dev.get("outlet.2.status") == "off"
+        assert "outlet.3.load.on" not in run.dev.commands()
+        assert await run.cmd("outlet.2.load.on") == (CmdResult.HANDLED, [b"SKON2\r"])
+        await wait_for(lambda: run.dev.get("outlet.2.status") == "on")
         run.sim.physics.failed = True
+        await wait_for(lambda: "UPS Fault!" in (run.dev.get("ups.alarm") or ""), 4)
         await wait_for(lambda: "Inverter short-circuited" in (run.dev.get("ups.alarm") or ""), 4)
 
 
@@ -149,7 +181,9 @@ def test_warning_and_fault_texts() -> None:
     assert v.warnings(FakeContext(), item, bits) == (
         "UPS warnings: Low battery. Overload alarm. Warning for Battery replace.")
     assert v.warning_words(FakeContext(), item, bits) == "LB OVER RB"
-    assert v.fault(FakeContext(), item, "OK") == ""
-    assert v.fault(FakeContext(), item, "1B 212.1") == (
+    faulty = FakeContext(values={"ups.alarm": "UPS Fault!"})
+    assert v.fault(faulty, item, "OK") == ""
+    assert v.fault(FakeContext(), item, "14 212.1") == ""
+    assert v.fault(faulty, item, "1B 212.1") == (
         "Fault reported by UPS: L2 inverter negative power out of acceptable range.")
-    assert v.fault(FakeContext(), item, "99 1") == "Fault reported by UPS: Unknown fault [99]"
+    assert v.fault(faulty, item, "99 1") == "Fault reported by UPS: Unknown fault [99]"

@@ -23,6 +23,7 @@ from upskit.drivers.qx.items import (
     Item,
     Query,
     QxContext,
+    cmd,
 )
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.drivers.qx.protocols import megatec as m

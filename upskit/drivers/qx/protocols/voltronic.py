@@ -18,6 +18,11 @@
   ``site_fault_detection`` (l), ``advanced_eco_mode`` (n), ``constant_phase_angle``
   (q) and ``limited_runtime_on_battery`` (w) = enabled/disabled are written at
   start-up, ``battery_number`` (1..9) with ``BATNn``;
+* ECO mode limits: ``QHE`` transfer voltages (``HEHnnn``/``HELnnn``, ranges by
+  protocol and nominal output voltage, published as ``.min``/``.max``), ``QFRE``
+  frequencies (``FREHnn.n``/``FRELnn.n``);
+* programmable outlets 1..4: ``QSKn`` state, ``QSKTn`` delay (``PSKnmmm``),
+  ``SKONn``/``SKOFFn``; commands of outlets that do not answer are withdrawn;
 * commands ``SOFF``/``SON``, ``S<n>[R<m>]``, ``CS``, ``T<n>``/``TL``/``T``/``CT``,
   ``BZOFF``/``BZON``, ``PEA``/``PDA`` (beeper), ``PEE``/``PDE`` (bypass / ECO).
 
@@ -28,7 +33,7 @@ Replies ``(ACK`` / ``(NAK``.  Claim: ``QGS`` input voltage, then a supported
 from __future__ import annotations
 
 from upskit.drivers.qx import hooks as h
-from upskit.drivers.qx.dialect import Claim, Dialect, register
+from upskit.drivers.qx.dialect import Claim, Dialect, DialectHost, register
 from upskit.drivers.qx.items import (
     ENUM,
     NONUT,
@@ -50,6 +55,7 @@ from upskit.drivers.qx.protocols import megatec as m
 from upskit.model import VarFlag
 
 PROTOCOLS = (0, 1, 2, 3, 8, 9, 10, 13, 14, 31, 71, 99)
+OUTLETS = (1, 2, 3, 4)
 
 #: QWS bit index (0-based) -> warning text; bits 7, 8 and 55 also set LB, OVER, RB.
 WARNINGS = {
@@ -260,12 +266,18 @@ def warning_words(ctx: QxContext, item: Item, value: str) -> str:
 
 
 def fault(ctx: QxContext, item: Item, value: str) -> str:
-    """``QFS``: ``OK`` or a fault record whose first field is the fault code."""
+    """``QFS``: ``OK`` or a fault record whose first field is the fault code.
+
+    Only reported while ``QGS`` flags a UPS fault (the record of a past fault is
+    kept by the unit long after it cleared).
+    """
     code = value.split(" ", 1)[0]
     if code.upper() == "OK":
         return ""
     if len(code) != 2 or not code.isalnum():
         raise ValueError(f"unusable fault record {value!r}")
+    if "UPS Fault!" not in (ctx.get("ups.alarm") or ""):
+        return ""
     if code[0] == "1" and code[1] in _PHASE_FAULTS:
         text = f"{_PHASE_FAULTS[code[1]]} inverter negative power out of acceptable range."
     elif code.isdigit() and int(code) in FAULTS:
@@ -345,6 +357,122 @@ def set_packs(ctx: QxContext, item: Item, param: str | None) -> str:
     if param is None or not param.strip().isdigit():
         raise ValueError("battery packs must be a whole number")
     return f"BATGN{int(param):02d}"
+
+
+def outlet_switchable(ctx: QxContext, item: Item, value: str) -> str:
+    """``QSKn`` -> ``(1``/``(0``: the outlet is programmable."""
+    if value not in ("0", "1"):
+        raise ValueError(f"outlet state {value!r} is neither 0 nor 1")
+    return "yes"
+
+
+def outlet_status(ctx: QxContext, item: Item, value: str) -> str:
+    """``QSKn``: on or off."""
+    if value not in ("0", "1"):
+        raise ValueError(f"outlet state {value!r} is neither 0 nor 1")
+    return "on" if value == "1" else "off"
+
+
+def outlet_delay(ctx: QxContext, item: Item, value: str) -> str:
+    """``QSKTn``: minutes -> seconds, for programmable outlets only."""
+    if ctx.get(item.name.replace("delay.shutdown", "status")) is None:
+        raise ValueError("not a programmable outlet")
+    return s.minutes_to_seconds(ctx, item, value)
+
+
+def set_outlet_delay(ctx: QxContext, item: Item, param: str | None) -> str:
+    """``PSKnmmm``: the delay in whole minutes."""
+    if param is None or not param.strip().isdigit():
+        raise ValueError("outlet delay must be whole seconds")
+    return f"PSK{item.name.split('.')[1]}{int(param) // 60:03d}"
+
+
+def drop_missing_outlet_commands(dialect: Dialect, host: DialectHost) -> None:
+    """Only programmable outlets (those ``QSKn`` answered) keep their commands."""
+    device = getattr(host, "device", None)
+    if device is None:
+        return
+    for n in OUTLETS:
+        if host.get(f"outlet.{n}.status") is None:
+            for action in ("on", "off"):
+                device.delete_command(f"outlet.{n}.load.{action}")
+
+
+_ECO_WIDE = (1, 9)
+_ECO_NARROW = (2, 3, 10, 13, 14, 99)
+
+
+def _protocol_number(ctx: QxContext) -> int | None:
+    aux = ctx.get("ups.firmware.aux") or ""
+    return int(aux[1:]) if aux[1:].isdigit() else None
+
+
+def eco_volt_limits(ctx: QxContext) -> dict[str, tuple[int, int]] | None:
+    """ECO mode transfer voltage ranges by protocol and nominal output voltage."""
+    protocol = _protocol_number(ctx)
+    try:
+        nominal = int(float(ctx.get("output.voltage.nominal") or ""))
+    except ValueError:
+        return None
+    if protocol in _ECO_WIDE:
+        near, far = (7, 24) if nominal >= 200 else (3, 12)
+    elif protocol in _ECO_NARROW:
+        near, far = (11, 24) if nominal >= 200 else (5, 12)
+    else:
+        return None
+    return {"input.transfer.low": (nominal - far, nominal - near),
+            "input.transfer.high": (nominal + near, nominal + far)}
+
+
+def eco_volts(ctx: QxContext, item: Item, value: str) -> str:
+    """``QHE``: ECO transfer voltage; its allowed range goes to ``.min``/``.max``."""
+    volts = f"{s.number(value):.0f}"
+    limits = eco_volt_limits(ctx)
+    if limits is not None:
+        low, high = limits[item.name]
+        ctx.set(f"{item.name}.min", str(low))
+        ctx.set(f"{item.name}.max", str(high))
+    return volts
+
+
+def set_eco_volts(ctx: QxContext, item: Item, param: str | None) -> str:
+    """``HEHnnn`` / ``HELnnn`` within the range for this unit."""
+    limits = eco_volt_limits(ctx)
+    if limits is None or param is None:
+        raise ValueError("ECO voltage limits cannot be set on this unit")
+    volts = int(s.number(param))
+    low, high = limits[item.name]
+    if not low <= volts <= high:
+        raise ValueError(f"{volts} V is outside {low}..{high}")
+    return f"HE{'H' if item.name.endswith('high') else 'L'}{volts:03d}"
+
+
+def eco_freq_limits(ctx: QxContext) -> dict[str, tuple[float, float]] | None:
+    """ECO mode frequency ranges by protocol and nominal output frequency."""
+    protocol = _protocol_number(ctx)
+    try:
+        sixty = float(ctx.get("output.frequency.nominal") or "") == 60.0
+    except ValueError:
+        return None
+    if protocol in _ECO_WIDE:
+        low, high = ((50.0, 57.0), (63.0, 70.0)) if sixty else ((40.0, 47.0), (53.0, 60.0))
+    elif protocol in _ECO_NARROW:
+        low, high = ((56.0, 58.0), (62.0, 64.0)) if sixty else ((46.0, 48.0), (52.0, 54.0))
+    else:
+        return None
+    return {"input.frequency.low": low, "input.frequency.high": high}
+
+
+def set_eco_freq(ctx: QxContext, item: Item, param: str | None) -> str:
+    """``FREHnn.n`` / ``FRELnn.n`` within the range for this unit."""
+    limits = eco_freq_limits(ctx)
+    if limits is None or param is None:
+        raise ValueError("ECO frequency limits cannot be set on this unit")
+    hertz = s.number(param)
+    low, high = limits[item.name]
+    if not low <= hertz <= high:
+        raise ValueError(f"{hertz} Hz is outside {low}..{high}")
+    return f"FRE{'H' if item.name.endswith('high') else 'L'}{hertz:04.1f}"
 
 
 # ---------------------------------------------------------------- commands
@@ -451,6 +579,29 @@ SETTING_ROWS = (
     Item("battery_number", "BATN", 1, 3, flags=STATIC | NONUT, length=5, leading="(",
          build=battery_number, convert=acknowledged),
 )
+OUTLET_ROWS = tuple(row for n in OUTLETS for row in (
+    Query(f"QSK{n}", 3, "(").item(f"outlet.{n}.switchable", 1, 1, flags=SEMI_STATIC,
+                                  convert=outlet_switchable),
+    Query(f"QSK{n}", 3, "(").item(f"outlet.{n}.status", 1, 1, flags=SEMI_STATIC,
+                                  convert=outlet_status),
+    Query(f"QSKT{n}", 5, "(").item(f"outlet.{n}.delay.shutdown", 1, 3, flags=SEMI_STATIC | RANGE,
+                                   st=VarFlag.RW, ranges=((0, 59940),),
+                                   convert=outlet_delay),
+    Item(f"outlet.{n}.delay.shutdown", "PSK", 1, 3, flags=SETVAR | RANGE, length=5,
+         leading="(", ranges=((0, 59940),), build=set_outlet_delay),
+))
+QHE = Query("QHE", 9, "(")
+QFRE = Query("QFRE", 11, "(")
+ECO_ROWS = (
+    QHE.item("input.transfer.high", 1, 3, flags=SEMI_STATIC, st=VarFlag.RW, convert=eco_volts),
+    QHE.item("input.transfer.low", 5, 7, flags=SEMI_STATIC, st=VarFlag.RW, convert=eco_volts),
+    QFRE.item("input.frequency.high", 1, 4, "%.1f", SEMI_STATIC, st=VarFlag.RW),
+    QFRE.item("input.frequency.low", 6, 9, "%.1f", SEMI_STATIC, st=VarFlag.RW),
+    *(Item(name, "HE", 1, 3, flags=SETVAR, length=5, leading="(", build=set_eco_volts)
+      for name in ("input.transfer.high", "input.transfer.low")),
+    *(Item(name, "FRE", 1, 3, flags=SETVAR, length=5, leading="(", build=set_eco_freq)
+      for name in ("input.frequency.high", "input.frequency.low")),
+)
 COMMAND_ROWS = s.ack_rows((
     cmd("load.off", "SOFF"),
     cmd("load.on", "SON"),
@@ -466,6 +617,8 @@ COMMAND_ROWS = s.ack_rows((
     cmd("beeper.disable", "PDA"),
     cmd("bypass.start", "PEE"),
     cmd("bypass.stop", "PDE"),
+    *(cmd(f"outlet.{n}.load.{action}", f"SK{action.upper()}{n}")
+      for n in OUTLETS for action in ("off", "on")),
 ))
 
 TESTING: dict[str, str | bytes] = {
@@ -510,7 +663,8 @@ DIALECT = register(Dialect(
     version="0.14",
     title="Voltronic",
     position=2,
-    items=(INFO_ROWS + QGS_ROWS + STATE_ROWS + SETTING_ROWS + COMMAND_ROWS
+    items=(INFO_ROWS + QGS_ROWS + STATE_ROWS + OUTLET_ROWS + ECO_ROWS + SETTING_ROWS
+           + COMMAND_ROWS
            + s.delay_rows(on_range=(0, 599940), off_range=(12, 5940))),
     claim=Claim(("input.voltage", "ups.firmware.aux")),
     accepted="ACK",
@@ -518,4 +672,5 @@ DIALECT = register(Dialect(
     skip_with={"novendor": ("I",), "norating": ("F",)},
     testing=TESTING,
     options=(*OPTION_CAPABILITIES, "battery_number", "testing"),
+    initinfo=drop_missing_outlet_commands,
 ))
