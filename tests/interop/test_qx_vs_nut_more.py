@@ -24,9 +24,7 @@ pytestmark = [
 
 #: Per dialect: variables published by one side only, or differing on purpose.
 DIFFERENT: dict[str, set[str]] = {
-    # the device gives charge and runtime (QBV), so NUT guesses no battery limits;
-    # upskit's battery estimator still guesses them (see docs/qx-dialects.md)
-    "voltronic": {"battery.voltage.low", "battery.voltage.high"},
+    "voltronic": set(),
     "voltronic-qs": set(),
     "bestups": set(),
     "mecer": set(),

@@ -61,7 +61,8 @@ class BatteryEstimator:
         volts = _number(dev.get("battery.voltage"))
         self.low = _number(dev.get("battery.voltage.low"))
         self.high = _number(dev.get("battery.voltage.high"))
-        if nominal is not None and (self.low is None or self.high is None):
+        reported = dev.get("battery.charge") is not None and dev.get("battery.runtime") is not None
+        if nominal is not None and not reported and (self.low is None or self.high is None):
             self.low = 104 * nominal / 120
             self.high = 130 * nominal / 120
             log.info("%s: using 'guesstimation' (low: %f, high: %f)", dev.name, self.low,

@@ -99,6 +99,9 @@ class DialectHost(Protocol):
 
     def flag(self, key: str) -> bool: ...
 
+    def delete_command(self, name: str) -> None:
+        """Withdraw an instant command the device turned out not to support."""
+
 
 @dataclass(frozen=True, slots=True)
 class Dialect:

@@ -115,6 +115,10 @@ class Context:
         return value is True or (isinstance(value, str) and value.lower() in {
             "yes", "true", "on", "1", "enabled"})  # fmt: skip
 
+    def delete_command(self, name: str) -> None:
+        if self.device is not None:
+            self.device.delete_command(name)
+
 
 def convert(item: Item, value: str, ctx: Context) -> str:
     """Value -> NUT value: the item's convert hook, or TRIM + format."""
@@ -148,9 +152,12 @@ class Exchanger:
         self.transport = transport
 
     def frame(self, item: Item, command: str, ctx: Context) -> bytes:
-        body = command.encode("latin-1")
-        if item.encode is not None:
-            body = item.encode(ctx, item, body)
+        try:
+            body = command.encode("latin-1")
+            if item.encode is not None:
+                body = item.encode(ctx, item, body)
+        except (UnicodeEncodeError, ValueError) as exc:
+            raise ItemFailed(f"{item.name}: cannot build a frame for {command!r}: {exc}") from exc
         return body + self.dialect.terminator.encode("latin-1")
 
     async def send(self, item: Item, frame: bytes, ctx: Context,
@@ -356,7 +363,11 @@ class QxEngine:
         return CmdResult.HANDLED
 
     async def _send_command(self, item: Item, command: str) -> CmdResult:
-        frame = self.io.frame(item, command, self.ctx)
+        try:
+            frame = self.io.frame(item, command, self.ctx)
+        except ItemFailed as exc:
+            self.log.warning("%s: %s", self.device.name, exc)
+            return CmdResult.INVALID
         try:
             reply = await self.io.send(item, frame, self.ctx)
         except PortSilent:

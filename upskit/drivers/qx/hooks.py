@@ -108,7 +108,10 @@ def battery_voltage(ctx: QxContext, item: Item, value: str) -> str:
 def _seconds(value: str | None) -> int:
     if value is None:
         raise ValueError("missing delay")
-    return int(float(value))
+    try:
+        return int(float(value))
+    except OverflowError:  # "1e400" parses as inf
+        raise ValueError(f"delay {value!r} out of range") from None
 
 
 def ondelay_value(ctx: QxContext, item: Item, value: str) -> str:

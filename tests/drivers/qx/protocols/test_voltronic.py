@@ -22,7 +22,8 @@ VALUES = {
     "battery.runtime": "15300", "output.power.minimum.percent": "5",
     "output.power.maximum.percent": "80",
     # RE0 gives the low voltage, but without a high one both are guessed from the nominal
-    "battery.voltage.low": "20.80", "battery.voltage.high": "26.00",
+    # the unit reports charge and runtime, so no limits are guessed (as NUT)
+    "battery.voltage.low": "20.0", "battery.voltage.high": None,
     "ups.start.auto": "no", "battery.protection": "yes", "battery.energysave": "no",
     "ups.start.battery": "yes", "outlet.0.switchable": "yes",
     "ups.status": "ALARM OL OFF", "ups.delay.start": "180", "ups.delay.shutdown": "30",

@@ -389,13 +389,10 @@ def set_outlet_delay(ctx: QxContext, item: Item, param: str | None) -> str:
 
 def drop_missing_outlet_commands(dialect: Dialect, host: DialectHost) -> None:
     """Only programmable outlets (those ``QSKn`` answered) keep their commands."""
-    device = getattr(host, "device", None)
-    if device is None:
-        return
     for n in OUTLETS:
         if host.get(f"outlet.{n}.status") is None:
             for action in ("on", "off"):
-                device.delete_command(f"outlet.{n}.load.{action}")
+                host.delete_command(f"outlet.{n}.load.{action}")
 
 
 _ECO_WIDE = (1, 9)
