@@ -52,7 +52,14 @@ def bypass_boost_trim(ctx: QxContext, item: Item, value: str) -> str:
         return "!TRIM !BOOST !BYPASS"
     vin = _field(ctx.reply, 1, 5)
     vout = _field(ctx.reply, 13, 17)
-    if vin is None or vout is None or vin <= 0:
+    if vin is None or vout is None:
+        return ""
+    return avr_word(vin, vout)
+
+
+def avr_word(vin: float, vout: float) -> str:
+    """TRIM / BYPASS / BOOST from the output/input voltage ratio ("" if implausible)."""
+    if vin <= 0:
         return ""
     ratio = vout / vin
     if ratio < 0.5:

@@ -123,17 +123,3 @@ def bit(value: str) -> bool:
     return value == "1"
 
 
-def avr_word(vin: float, vout: float) -> str:
-    """TRIM / BYPASS / BOOST from the output/input voltage ratio ("" if implausible)."""
-    if vin <= 0:
-        return ""
-    ratio = vout / vin
-    if ratio < 0.5:
-        return ""
-    if ratio < 0.95:
-        return "TRIM"
-    if ratio < 1.05:
-        return "BYPASS"
-    if ratio < 1.5:
-        return "BOOST"
-    return ""

@@ -8,6 +8,7 @@ of the ``Q1`` battery voltage.  ``load.off`` is ``S.2``.  Claim: ``Q1`` then
 
 from __future__ import annotations
 
+from upskit.drivers.qx import hooks as h
 from upskit.drivers.qx.dialect import Dialect, register
 from upskit.drivers.qx.items import QUICK_POLL, STATIC, Item, Query, QxContext, cmd
 from upskit.drivers.qx.protocols import _shared as s
@@ -85,7 +86,7 @@ def avr_or_bypass(ctx: QxContext, item: Item, value: str) -> str:
     if not s.bit(value[2]):
         return "BYPASS"
     try:
-        return s.avr_word(float(ctx.reply[1:6]), float(ctx.reply[13:18]))
+        return h.avr_word(float(ctx.reply[1:6]), float(ctx.reply[13:18]))
     except ValueError:
         return ""
 

@@ -203,7 +203,7 @@ def avr(ctx: QxContext, item: Item, value: str) -> str:
         vin, vout = float(ctx.reply[1:6]), float(ctx.reply[12:17])
     except ValueError:
         return ""
-    word = s.avr_word(vin, vout)
+    word = h.avr_word(vin, vout)
     if word == "BYPASS" and ctx.get("ups.firmware.aux") in ("P00", "P08"):
         return ""
     return word
@@ -219,7 +219,7 @@ def avr_alarm(ctx: QxContext, item: Item, value: str) -> str:
         vin, vout = float(ctx.reply[1:6]), float(ctx.reply[12:17])
     except ValueError:
         return ""
-    return "UPS is in AVR Mode." if s.avr_word(vin, vout) == "BYPASS" else ""
+    return "UPS is in AVR Mode." if h.avr_word(vin, vout) == "BYPASS" else ""
 
 
 def beeper(ctx: QxContext, item: Item, value: str) -> str:

@@ -92,7 +92,7 @@ def avr(ctx: QxContext, item: Item, value: str) -> str:
         vout = float(volts(ctx, item, ctx.reply[9:16]))
     except ValueError:
         return ""
-    return s.avr_word(vin, vout)
+    return h.avr_word(vin, vout)
 
 
 def rating(ctx: QxContext, item: Item, value: str) -> str:
