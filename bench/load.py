@@ -142,11 +142,21 @@ def run_generator(port: int, clients: int, kind: str, seconds: float) -> float:
     return float(out.stdout.strip())
 
 
-def bench_server(port: int, client_counts: list[int], seconds: float) -> dict[tuple[str, int], float]:
+Results = dict[tuple[str, int], tuple[float, float]]
+
+
+def bench_server(port: int, client_counts: list[int], seconds: float) -> Results:
+    """(requests per second, server CPU microseconds per request) per request kind and N."""
+    from bench._common import cpu_seconds, pid_listening
+
+    pid = pid_listening(port)
     results = {}
     for kind in ("GET VAR", "LIST VAR"):
         for n in client_counts:
-            results[(kind, n)] = run_generator(port, n, kind, seconds)
+            cpu0 = cpu_seconds(pid) if pid else 0.0
+            rate = run_generator(port, n, kind, seconds)
+            cpu = (cpu_seconds(pid) - cpu0) if pid else float("nan")
+            results[(kind, n)] = (rate, cpu / (rate * seconds) * 1e6)
     return results
 
 
@@ -189,7 +199,7 @@ def main() -> int:
                 child.kill()
                 child.wait()
 
-        theirs: dict[tuple[str, int], float] | None = None
+        theirs: Results | None = None
         from tests.nutreal import NUT_AVAILABLE, nut_server
 
         if NUT_AVAILABLE:
@@ -199,17 +209,18 @@ def main() -> int:
     lines.append(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
                  f"{args.seconds:g} s per run, loopback, generator in its own process")
     lines.append("")
-    lines.append("| request | clients | upskit req/s | NUT upsd req/s | upskit / upsd |")
-    lines.append("|---|---:|---:|---:|---:|")
+    lines.append("| request | clients | upskit req/s | NUT upsd req/s | upskit / upsd "
+                 "| upskit CPU µs/req | upsd CPU µs/req |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|")
     for kind in ("GET VAR", "LIST VAR"):
         for n in counts:
-            mine = ours[(kind, n)]
+            mine, mine_cpu = ours[(kind, n)]
             if theirs is None:
-                lines.append(f"| {kind} | {n} | {mine:,.0f} | n/a | n/a |")
+                lines.append(f"| {kind} | {n} | {mine:,.0f} | n/a | n/a | {mine_cpu:.1f} | n/a |")
             else:
-                other = theirs[(kind, n)]
+                other, other_cpu = theirs[(kind, n)]
                 lines.append(f"| {kind} | {n} | {mine:,.0f} | {other:,.0f} | "
-                             f"{mine / other:.2f} |")
+                             f"{mine / other:.2f} | {mine_cpu:.1f} | {other_cpu:.1f} |")
     lines.append("")
     lines.append(f"upskit server process, one UPS: RSS {rss_idle / 1024:.1f} MB idle, "
                  f"{rss_loaded / 1024:.1f} MB after the runs")
