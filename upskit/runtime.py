@@ -40,6 +40,11 @@ def driver_options(settings: Settings, ups: UpsSettings) -> dict[str, str | bool
     return options
 
 
+def _driver_setup(settings: Settings, ups: UpsSettings) -> tuple[str, dict[str, str | bool]]:
+    """What a running driver depends on: a change means it must be restarted."""
+    return ups.driver, driver_options(settings, ups)
+
+
 def build_driver(settings: Settings, ups: UpsSettings, device: Device) -> Driver:
     """Instantiate the driver named in ``ups`` for ``device``; raises UnknownDriver."""
     cls = driver_class(ups.driver)
@@ -60,14 +65,17 @@ class Runtime:
         self.with_monitor = with_monitor
         self.broken: dict[str, str] = {}
         for ups in settings.ups.ups.values():
-            device = Device(ups.name, ups.desc)
-            self.registry.add(device, ups.aliases)
-            try:
-                self.supervisor.add(build_driver(settings, ups, device))
-            except (UnknownDriver, ValueError) as exc:
-                where = f"{ups.origin}: " if ups.origin.line else ""
-                self.broken[ups.name] = str(exc)
-                log.error("%s[%s]: %s", where, ups.name, exc)
+            self._add_ups(ups)
+
+    def _add_ups(self, ups: UpsSettings) -> None:
+        device = Device(ups.name, ups.desc)
+        self.registry.add(device, ups.aliases)
+        try:
+            self.supervisor.add(build_driver(self.settings, ups, device))
+        except (UnknownDriver, ValueError) as exc:
+            where = f"{ups.origin}: " if ups.origin.line else ""
+            self.broken[ups.name] = str(exc)
+            log.error("%s[%s]: %s", where, ups.name, exc)
 
     @property
     def devices(self) -> dict[str, Device]:
@@ -108,13 +116,75 @@ class Runtime:
         else:
             log.info("monitor finished; drivers and server keep running")
 
+    async def reload(self, settings: Settings) -> None:
+        """Apply new settings without a restart (SIGHUP).
+
+        Users and server limits change at once.  A UPS section that was added starts
+        its driver, one that was removed stops it, one whose driver, port or options
+        changed is restarted; the others keep running untouched.  The monitor is
+        restarted with the new upsmon.conf unless a shutdown is already under way.
+        """
+        old = self.settings
+        self.settings = settings
+        if self.server is not None:
+            self.server.reload(settings.upsd, settings.users)
+        before, after = old.ups.ups, settings.ups.ups
+        changed = [name for name in before if name in after
+                   and _driver_setup(old, before[name]) != _driver_setup(settings, after[name])]
+        for name in [n for n in before if n not in after] + changed:
+            await self.supervisor.remove(name)
+            self.registry.remove(name)
+            self.broken.pop(name, None)
+            log.info("[%s]: driver stopped (%s)", name,
+                     "changed" if name in changed else "removed from the configuration")
+        for name, ups in after.items():
+            if name not in before or name in changed:
+                self._add_ups(ups)
+                log.info("[%s]: driver %s started", name, ups.driver)
+            else:
+                device = self.registry.get(name)
+                if device is not None:
+                    device.desc = ups.desc
+                if sorted(ups.aliases) != self.registry.aliases_of(name):
+                    try:
+                        self.registry.set_aliases(name, ups.aliases)
+                    except (KeyError, ValueError) as exc:
+                        log.error("[%s]: aliases not changed: %s", name, exc)
+        await self._reload_monitor(replaced=bool(changed) or old.upsmon != settings.upsmon)
+
+    async def _reload_monitor(self, replaced: bool) -> None:
+        running = self._monitor_task is not None and not self._monitor_task.done()
+        if running and not replaced:
+            return
+        if running and not self._monitor_idle():
+            log.warning("a shutdown is under way: the monitor keeps its settings")
+            return
+        if running:
+            await self._stop_monitor()
+        upsmon = self.settings.upsmon
+        if self.with_monitor and upsmon is not None and upsmon.monitors:
+            self._start_monitor()
+            log.info("monitor restarted with the new settings")
+
+    def _monitor_idle(self) -> bool:
+        from upskit.monitor.policy import Phase
+
+        policy = getattr(self.monitor, "policy", None)
+        return policy is None or policy.phase is Phase.MONITORING
+
+    async def _stop_monitor(self) -> None:
+        task, self._monitor_task = self._monitor_task, None
+        if task is None:
+            return
+        with contextlib.suppress(Exception):
+            self.monitor.stop()  # lets it log out of its servers
+        await asyncio.wait({task}, timeout=3.0)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
     async def stop(self) -> None:
-        if self._monitor_task is not None:
-            with contextlib.suppress(Exception):
-                self.monitor.stop()
-            self._monitor_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._monitor_task
+        await self._stop_monitor()
         if self.server is not None:
             await self.server.stop()
         await self.supervisor.stop()

@@ -40,6 +40,18 @@ def load_settings(args: argparse.Namespace) -> Settings:
         raise SystemExit(2) from None
 
 
+def reload_settings(args: argparse.Namespace) -> Settings | None:
+    """Read the configuration again; on any error log it and return None."""
+    import logging
+
+    log = logging.getLogger("upskit")
+    try:
+        return load_settings(args)
+    except SystemExit:
+        log.error("configuration not reloaded: the running configuration stays in use")
+        return None
+
+
 def parse_listen(text: str) -> Listen:
     """``HOST:PORT``, ``[V6]:PORT``, ``HOST`` or ``:PORT`` -> Listen."""
     from upskit.config.settings import Listen

@@ -22,8 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import logging
+    import signal
 
-    from upskit.cli.common import load_settings, run_until_signal
+    from upskit.cli.common import load_settings, reload_settings, run_until_signal
     from upskit.runtime import Runtime
 
     settings = load_settings(args)
@@ -47,9 +48,28 @@ def run(args: argparse.Namespace) -> int:
         assert runtime.server is not None
         where = ", ".join(f"{h}:{p}" for h, p in runtime.server.ports)
         log.info("serving %d UPS on %s", len(runtime.registry), where)
+        reloads: asyncio.Queue[None] = asyncio.Queue()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reloads.put_nowait, None)
+
+        async def reload_on_hangup() -> None:
+            while True:
+                await reloads.get()
+                log.info("SIGHUP: reading the configuration again")
+                fresh = reload_settings(args)
+                if fresh is None:
+                    continue
+                if args.listen:
+                    fresh.upsd.listen = list(args.listen)
+                try:
+                    await runtime.reload(fresh)
+                except Exception:
+                    log.exception("reloading failed; the process keeps running")
+
+        reloader = asyncio.create_task(reload_on_hangup())
         try:
             await stop.wait()
         finally:
+            reloader.cancel()
             await runtime.stop()
         return 0
 

@@ -68,6 +68,19 @@ class Supervisor:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
 
+    async def remove(self, name: str) -> None:
+        """Stop and forget the driver of ``name`` (its device is marked disconnected)."""
+        driver = self.drivers.pop(name, None)
+        task = self._tasks.pop(name, None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if driver is not None:
+            with contextlib.suppress(Exception):
+                await driver.close()
+            driver.device.set_connected(False)
+
     async def stop(self) -> None:
         tasks = list(self._tasks.values())
         for task in tasks:

@@ -33,6 +33,23 @@ class DeviceRegistry:
             raise KeyError(f"alias {alias!r} names unknown UPS {target!r}")
         self._aliases[alias] = target
 
+    def remove(self, name: str) -> Device | None:
+        """Forget a device and its aliases; returns it (None if unknown)."""
+        device = self._devices.pop(name, None)
+        if device is not None:
+            self.set_aliases(name, ())
+        return device
+
+    def aliases_of(self, name: str) -> list[str]:
+        return sorted(a for a, target in self._aliases.items() if target == name)
+
+    def set_aliases(self, name: str, aliases: tuple[str, ...] | list[str]) -> None:
+        """Replace the alias names of ``name``."""
+        for alias in self.aliases_of(name):
+            del self._aliases[alias]
+        for alias in aliases:
+            self.add_alias(alias, name)
+
     def get(self, name: str) -> Device | None:
         device = self._devices.get(name)
         if device is None and name in self._aliases:

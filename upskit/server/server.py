@@ -105,6 +105,18 @@ class NutServer:
         if pending:
             await asyncio.wait(pending, timeout=2.0)
 
+    def reload(self, settings: UpsdSettings, users: Mapping[str, UserSettings]) -> None:
+        """Take new users and limits at once; LISTEN and TLS changes need a restart."""
+        old = self.settings
+        if (settings.listen, settings.certfile) != (old.listen, old.certfile):
+            log.warning("LISTEN and CERTFILE changes take effect when upskit restarts")
+            settings.listen, settings.certfile = old.listen, old.certfile
+        self.settings = settings
+        self.state.settings = settings
+        self.max_line = max(64, settings.max_line)
+        self.state.accounts = Accounts(users)
+        log.info("server settings and %d user(s) reloaded", len(users))
+
     @property
     def ports(self) -> list[tuple[str, int]]:
         """The (address, port) pairs actually bound."""

@@ -1,0 +1,140 @@
+"""SIGHUP / Runtime.reload: new users, UPS sections added, changed and removed, and a
+broken file that leaves the running configuration in place."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from upskit.client.aio import AsyncClient
+from upskit.client.errors import NutError
+from upskit.client.sync import Client
+from upskit.config.nutfiles import load_nut_dir
+from upskit.runtime import Runtime
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def write(root: Path, port: int, sections: str, users: str) -> None:
+    (root / "ups.conf").write_text("pollinterval = 0.1\n" + sections)
+    (root / "upsd.conf").write_text(f"LISTEN 127.0.0.1 {port}\n")
+    (root / "upsd.users").write_text(users)
+
+
+def dev(root: Path, name: str, model: str) -> str:
+    (root / f"{name}.dev").write_text(f"device.model: {model}\nups.status: OL\n")
+    return f"[{name}]\n  driver = dummy-ups\n  port = {name}.dev\n"
+
+
+async def eventually(check, timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            if await check():
+                return
+        except NutError:
+            pass
+        assert time.monotonic() < end, "condition not reached"
+        await asyncio.sleep(0.05)
+
+
+async def test_reload_applies_users_and_ups_sections(tmp_path: Path) -> None:
+    port = free_port()
+    keep, gone = dev(tmp_path, "keep", "Keeper"), dev(tmp_path, "gone", "Goner")
+    write(tmp_path, port, keep + gone, "[admin]\n  password = one\n  actions = SET\n")
+    runtime = Runtime(load_nut_dir(tmp_path))
+    await runtime.start()
+    try:
+        async with AsyncClient("127.0.0.1", port, timeout=3) as client:
+            await eventually(lambda: _is(client, "gone", "device.model", "Goner"))
+            kept_device = runtime.registry.get("keep")
+            new = dev(tmp_path, "new", "Newcomer")
+            changed = keep.replace("  port = keep.dev\n", "  port = keep.dev\n  alias = ups\n")
+            write(tmp_path, port, changed + new, "[admin]\n  password = two\n  actions = SET\n")
+            await runtime.reload(load_nut_dir(tmp_path))
+            await eventually(lambda: _is(client, "new", "device.model", "Newcomer"))
+            with pytest.raises(NutError) as err:
+                await client.get_var("gone", "ups.status")
+            assert err.value.code == "UNKNOWN-UPS"
+            # only an alias was added: the same driver and device keep running
+            assert runtime.registry.get("keep") is kept_device
+            assert await client.get_var("ups", "device.model") == "Keeper"
+        async with AsyncClient("127.0.0.1", port, timeout=3) as client:
+            await client.authenticate("admin", "two")
+            await client.set_var("keep", "device.model", "Renamed")
+            await eventually(lambda: _is(client, "keep", "device.model", "Renamed"))
+    finally:
+        await runtime.stop()
+
+
+async def test_changed_driver_options_restart_that_driver_only(tmp_path: Path) -> None:
+    port = free_port()
+    a, b = dev(tmp_path, "a", "A"), dev(tmp_path, "b", "B")
+    write(tmp_path, port, a + b, "")
+    runtime = Runtime(load_nut_dir(tmp_path))
+    await runtime.start()
+    try:
+        first_a, first_b = runtime.registry.get("a"), runtime.registry.get("b")
+        write(tmp_path, port, a.replace("a.dev\n", "a.dev\n  desc = \"Rack A\"\n") +
+              b.replace("b.dev\n", "b.dev\n  mode = dummy-loop\n"), "")
+        await runtime.reload(load_nut_dir(tmp_path))
+        assert runtime.registry.get("a") is first_a and first_a is not None
+        assert first_a.desc == "Rack A"
+        assert runtime.registry.get("b") is not first_b
+        async with AsyncClient("127.0.0.1", port, timeout=3) as client:
+            await eventually(lambda: _is(client, "b", "driver.parameter.mode", "dummy-loop"))
+    finally:
+        await runtime.stop()
+
+
+async def _is(client: AsyncClient, ups: str, var: str, value: str) -> bool:
+    return await client.get_var(ups, var) == value
+
+
+def test_sighup_with_a_broken_file_keeps_serving(tmp_path: Path) -> None:
+    port = free_port()
+    write(tmp_path, port, dev(tmp_path, "ups1", "One"), "")
+    proc = subprocess.Popen([sys.executable, "-m", "upskit", "run", "--nut-config-dir",
+                             str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    try:
+        _wait_model(port, "ups1", "One")
+        (tmp_path / "ups.conf").write_text("[ups1]\n  driver = dummy-ups\n  port = \"open\n")
+        proc.send_signal(signal.SIGHUP)
+        time.sleep(1.0)
+        _wait_model(port, "ups1", "One")  # still served from the old configuration
+        write(tmp_path, port, dev(tmp_path, "ups2", "Two"), "")
+        proc.send_signal(signal.SIGHUP)
+        _wait_model(port, "ups2", "Two")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=15)
+    assert proc.returncode == 0, out
+    assert "ups.conf:3" in out
+    assert "configuration not reloaded" in out
+
+
+def _wait_model(port: int, ups: str, model: str) -> None:
+    end = time.monotonic() + 15
+    last = ""
+    while time.monotonic() < end:
+        try:
+            with Client("127.0.0.1", port, timeout=2) as client:
+                last = client.get_var(ups, "device.model")
+                if last == model:
+                    return
+        except (NutError, OSError) as exc:
+            last = str(exc)
+        time.sleep(0.1)
+    raise AssertionError(f"{ups} never showed model {model!r} (last: {last!r})")
