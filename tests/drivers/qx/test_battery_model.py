@@ -55,7 +55,7 @@ def test_runtimecal_drains_and_recharges() -> None:
 
 
 def test_idleload_is_the_floor_of_the_load() -> None:
-    dev, est, clock = make({"runtimecal": "240,100,720,50", "idleload": "25"}, load="0")
+    dev, est, _ = make({"runtimecal": "240,100,720,50", "idleload": "25"}, load="0")
     est.update()
     assert dev.get("battery.runtime") == f"{240 / 0.25 ** (math.log(3) / math.log(2)):.0f}"
 
