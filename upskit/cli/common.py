@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import signal
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import asyncio
+
     from upskit.config.settings import Listen, Settings
 
 
@@ -82,6 +83,7 @@ def _port(text: str) -> int:
 
 def run_until_signal(main: Callable[[asyncio.Event], Awaitable[int | None]]) -> int:
     """Run ``main(stop_event)`` on a fresh loop; SIGINT/SIGTERM set the event."""
+    import asyncio
 
     async def runner() -> int:
         stop = asyncio.Event()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncio
 
 DEMO_UPS = "demo"
 DEMO_ID = "upskit-demo"
@@ -48,6 +51,8 @@ def build_settings(listen_host: str, listen_port: int, speed: float = 1.0) -> ob
 async def power_script(online: float, cycles: int, stop: asyncio.Event,
                        speed: float = 1.0) -> None:
     """Drive the simulated hardware: mains off, drain to low battery, mains back."""
+    import asyncio
+
     from upskit.sim.ports import get_or_create
 
     sim = get_or_create(sim_url(speed))
@@ -84,6 +89,8 @@ async def power_script(online: float, cycles: int, stop: asyncio.Event,
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
     from upskit.cli.common import run_until_signal
     from upskit.config.settings import Settings
     from upskit.model import DeviceEvent, EventKind

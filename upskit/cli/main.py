@@ -32,6 +32,10 @@ COMMANDS: dict[str, str] = {
 }
 
 
+#: Subcommands that never touch asyncio: they start without loading it at all.
+_SYNC_COMMANDS = frozenset({"get", "list", "cmd", "set", "udev-rules"})
+
+
 def _load(name: str) -> ModuleType | None:
     try:
         return importlib.import_module(f"upskit.cli.{name.replace('-', '_')}")
@@ -65,15 +69,16 @@ def setup_logging(verbosity: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from upskit.lazyssl import import_asyncio
-
-    import_asyncio()
     parser = build_parser()
     args = parser.parse_args(argv)
     module = getattr(args, "_module", None)
     if module is None:
         parser.print_help()
         return 2
+    if args.command not in _SYNC_COMMANDS:
+        from upskit.lazyssl import import_asyncio
+
+        import_asyncio()
     setup_logging(args.verbose)
     try:
         result: int = module.run(args)

@@ -10,12 +10,14 @@ parallel.  The whole scan stays under ``--time`` seconds (default 4.5).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import glob
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    pass
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -155,6 +157,8 @@ def _options(item: Found) -> dict[str, str]:
 
 
 async def scan(args: argparse.Namespace) -> list[Found]:
+    import asyncio
+
     from upskit.transport import open_transport
 
     deadline = time.monotonic() + max(0.5, args.time)
@@ -206,6 +210,8 @@ async def scan(args: argparse.Namespace) -> list[Found]:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
     results = asyncio.run(scan(args))
     if not results:
         print("No UPS-like USB device or serial port found.")
