@@ -40,7 +40,7 @@ def build_settings(listen_host: str, listen_port: int, speed: float = 1.0) -> ob
         port=sim_url(speed),
         desc="Simulated Megatec UPS",
         options={"port": sim_url(speed), "protocol": "megatec",
-                 "pollfreq": "5"},
+                 "pollfreq": "1"},
     )
     settings.users["admin"] = UserSettings("admin", password="demo", actions={"SET", "FSD"},
                                            instcmds={"ALL"}, upsmon="primary")
