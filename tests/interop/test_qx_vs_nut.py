@@ -13,7 +13,7 @@ import os
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -128,11 +128,12 @@ class Nut:
 
 
 @contextlib.contextmanager
-def side_by_side(tmp: Path, protocol: str) -> Iterator[tuple[Nut, PtyServer, PtyServer,
-                                                             UpsPhysics]]:
+def side_by_side(tmp: Path, protocol: str, sim_options: Mapping[str, str] | None = None,
+                 ) -> Iterator[tuple[Nut, PtyServer, PtyServer, UpsPhysics]]:
+    """One simulated unit (``sim_options`` as in ``sim://`` URLs) behind two ptys."""
     physics = UpsPhysics()
-    nut_pty = PtyServer(SimDevice(protocol, physics), baud=None).start()
-    our_pty = PtyServer(SimDevice(protocol, physics), baud=None).start()
+    nut_pty = PtyServer(SimDevice(protocol, physics, sim_options), baud=None).start()
+    our_pty = PtyServer(SimDevice(protocol, physics, sim_options), baud=None).start()
     nut = Nut(tmp, nut_pty.path, protocol)
     try:
         nut.start()

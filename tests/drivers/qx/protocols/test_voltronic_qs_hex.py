@@ -40,8 +40,9 @@ async def test_canned_table() -> None:
         assert await run.cmd("shutdown.stayoff") == (CmdResult.FAILED, [b"S.5R0000\r"])
         assert await run.cmd("beeper.toggle") == (CmdResult.HANDLED, [b"Q\r"])
         assert await run.cmd("load.off") == (CmdResult.HANDLED, [b"S00R0000\r"])
-        # the quick test exists on T units only
-        assert (await run.cmd("test.battery.start.quick"))[0] is CmdResult.INVALID
+        # the quick test exists on T units only: withdrawn on this P unit
+        assert "test.battery.start.quick" not in run.dev.commands()
+        assert await run.cmd("test.battery.start.quick") == (CmdResult.UNKNOWN, [])
 
 
 async def test_simulator_t_unit_ratings_and_transitions() -> None:
@@ -55,6 +56,7 @@ async def test_simulator_t_unit_ratings_and_transitions() -> None:
         assert run.dev.get("output.frequency") == "50.0"
         run.sim.mains(False)
         await wait_for(lambda: run.dev.get("ups.status") == "OB")
+        assert "test.battery.start.quick" in run.dev.commands()
         assert await run.cmd("test.battery.start.quick") == (CmdResult.HANDLED, [b"T\r"])
 
 

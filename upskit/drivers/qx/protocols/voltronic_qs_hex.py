@@ -6,7 +6,8 @@ would break the framing travel escaped as ``(`` + 0x00..0x04 (CR, XON, XOFF, LF,
 space).  It is decoded to text first: tokens 1..9 as hex, tokens 10 and 11 as
 eight binary digits each (``#6C01 35 6C01 35 03 519A 1312D0 E6 1E 00001001``).
 Voltages are ``a * b / 51 / 256``, frequency ``b / a``, battery ``a * b / 510``.
-The ratings byte (token 11) and the quick test exist on ``T`` units only.
+The ratings byte (token 11) and the quick test exist on ``T`` units only (the
+command is withdrawn after start-up on ``P`` units).
 
 Claim: ``M`` must answer ``P`` or ``T``, then ``QS`` must decode.  Refusal: ``N``.
 """
@@ -14,7 +15,7 @@ Claim: ``M`` must answer ``P`` or ``T``, then ``QS`` must decode.  Refusal: ``N`
 from __future__ import annotations
 
 from upskit.drivers.qx import hooks as h
-from upskit.drivers.qx.dialect import Claim, Dialect, register
+from upskit.drivers.qx.dialect import Claim, Dialect, DialectHost, register
 from upskit.drivers.qx.items import QUICK_POLL, STATIC, Item, Query, QxContext, cmd
 from upskit.drivers.qx.protocols import _shared as s
 
@@ -118,6 +119,12 @@ def protocol(ctx: QxContext, item: Item, value: str) -> str:
     return f"PM-{letter}"
 
 
+def drop_quick_test(dialect: Dialect, host: DialectHost) -> None:
+    """Only ``T`` units keep ``test.battery.start.quick`` in their command list."""
+    if host.get("ups.firmware.aux") != "PM-T":
+        host.delete_command("test.battery.start.quick")
+
+
 def quick_test(ctx: QxContext, item: Item, param: str | None) -> str:
     """``T``: only units speaking the ``T`` protocol test their battery."""
     if ctx.get("ups.firmware.aux") != "PM-T":
@@ -175,4 +182,5 @@ DIALECT = register(Dialect(
     claim=Claim(("ups.firmware.aux", "input.voltage")),
     rejected="N\r",
     testing=TESTING,
+    initinfo=drop_quick_test,
 ))
