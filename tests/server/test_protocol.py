@@ -31,7 +31,15 @@ from upskit.server.tracking import TrackingTable
         ("GET VAR dum\\my x", ["GET", "VAR", "dummy", "x"]),
         ("GET VAR two\\ words x", ["GET", "VAR", "two words", "x"]),
         ('GET VAR ups "x"y', ["GET", "VAR", "ups", "x", "y"]),
-        ('GET VAR ups y"x"', ["GET", "VAR", "ups", "y", "x"]),
+        ('GET VAR ups y"x"', ["GET", "VAR", "ups", 'y"x"']),
+        ('GET VAR ups"" x', ["GET", "VAR", 'ups""', "x"]),
+        ('GET VAR ups "a b""c"', ["GET", "VAR", "ups", "a b", "c"]),
+        ("SET VAR ups v a=b", ["SET", "VAR", "ups", "v", "a", "=", "b"]),
+        ("GET=VAR ==", ["GET", "=", "VAR", "=", "="]),
+        ('SET VAR ups v "a=b" \\=c', ["SET", "VAR", "ups", "v", "a=b", "=c"]),
+        ('GET VAR ups "a\tb\rc"', ["GET", "VAR", "ups", "abc"]),
+        ('GET VAR ups "a \\\"#"', ["GET", "VAR", "ups", 'a "#']),
+        ("GET VAR ups caf\u00e9 \u00e9 x", ["GET", "VAR", "ups", "caf", "", "x"]),
         ("GET VAR ups x # comment", ["GET", "VAR", "ups", "x"]),
         ("GET VAR ups x#y", ["GET", "VAR", "ups", "x"]),
         ('GET VAR ups "a # b"', ["GET", "VAR", "ups", "a # b"]),
@@ -138,9 +146,16 @@ def test_descriptions_cover_standard_names() -> None:
                for text in [*VARIABLES.values(), *COMMANDS.values()])
 
 
-@pytest.mark.parametrize("raw", [
-    b"GET VAR ups x", b"  GET\tVAR\x0bups \x0cx\r", b'SET VAR u v "a b"', b"GET VAR a\\ b c",
-    b"GET VAR u x#c", b"GET VAR \xff\xfe x", b"caf\xc3\xa9 \xe9", b"", b"\x1c\x85word\xa0",
+@pytest.mark.parametrize(("raw", "words"), [
+    (b"GET VAR ups x", ["GET", "VAR", "ups", "x"]),
+    (b"  GET\tVAR\x0bups \x0cx\r", ["GET", "VAR", "ups", "x"]),
+    (b"GET VAR a\\ b c", ["GET", "VAR", "a b", "c"]),
+    (b"GET VAR \xff\xfe x", ["GET", "VAR", "", "x"]),
+    (b"caf\xc3\xa9 \xe9", ["caf", ""]),
+    (b"a\x00b \x01 \\\x02 \x7f", ["ab", "", "", "\x7f"]),
+    (b'"\\\x01" \x1c\x85word\xa0', ["", "word"]),
+    (b"", []),
 ])
-def test_split_request_matches_split_line(raw: bytes) -> None:
-    assert split_request(raw) == split_line(raw.decode("utf-8", "replace"))
+def test_split_request_keeps_printable_ascii(raw: bytes, words: list[str]) -> None:
+    assert split_request(raw) == words
+    assert split_line(raw.decode("latin-1")) == words

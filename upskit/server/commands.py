@@ -149,6 +149,23 @@ class Commands:
         return found
 
     @staticmethod
+    def _variable(device: Device, name: str) -> Variable | None:
+        """The variable called ``name``, in any case (upsd compares names case-insensitively)."""
+        var = device.variable(name)
+        if var is None:
+            folded = name.lower()
+            var = next((v for v in device.variables() if v.name.lower() == folded), None)
+        return var
+
+    @staticmethod
+    def _command(device: Device, name: str) -> str | None:
+        """The real name of the instant command called ``name``, in any case."""
+        if device.has_command(name):
+            return name
+        folded = name.lower()
+        return next((cmd for cmd in device.commands() if cmd.lower() == folded), None)
+
+    @staticmethod
     def _value(device: Device, var: Variable) -> str:
         if var.name == "ups.status" and device.fsd:
             return " ".join(device.status_tokens())
@@ -247,14 +264,14 @@ class Commands:
 
     def _get_var(self, conn: ConnectionState, args: list[str]) -> Reply:
         _, device = self._ups(args[0])
-        var = device.variable(args[1])
+        var = self._variable(device, args[1])
         if var is None:
             raise NutError("VAR-NOT-SUPPORTED")
         return f"VAR {args[0]} {args[1]} {quote(self._value(device, var))}\n"
 
     def _get_type(self, conn: ConnectionState, args: list[str]) -> Reply:
         _, device = self._ups(args[0])
-        var = device.variable(args[1])
+        var = self._variable(device, args[1])
         if var is None:
             raise NutError("VAR-NOT-SUPPORTED")
         words = var.type_words() or ["NUMBER"]
@@ -262,12 +279,14 @@ class Commands:
 
     def _get_desc(self, conn: ConnectionState, args: list[str]) -> Reply:
         self._ups(args[0])
-        text = variable_description(args[1]) or NO_DESCRIPTION
+        text = (variable_description(args[1]) or variable_description(args[1].lower())
+                or NO_DESCRIPTION)
         return f"DESC {args[0]} {args[1]} {quote(text)}\n"
 
     def _get_cmddesc(self, conn: ConnectionState, args: list[str]) -> Reply:
         self._ups(args[0])
-        text = command_description(args[1]) or NO_DESCRIPTION
+        text = (command_description(args[1]) or command_description(args[1].lower())
+                or NO_DESCRIPTION)
         return f"CMDDESC {args[0]} {args[1]} {quote(text)}\n"
 
     def _get_upsdesc(self, conn: ConnectionState, args: list[str]) -> Reply:
@@ -293,7 +312,8 @@ class Commands:
         lines = ["BEGIN LIST UPS\n"]
         for name in self.state.registry.names():
             device = self.state.registry.get(name)
-            desc = device.desc if device is not None and device.desc else "Unavailable"
+            # GET UPSDESC says "Unavailable", LIST UPS "Description unavailable", as upsd
+            desc = device.desc if device is not None and device.desc else NO_DESCRIPTION
             lines.append(f"UPS {name} {quote(desc)}\n")
         lines.append("END LIST UPS\n")
         return "".join(lines)
@@ -328,7 +348,7 @@ class Commands:
     def _list_enum(self, conn: ConnectionState, args: list[str]) -> Reply:
         ups, name = args[0], args[1]
         _, device = self._ups(ups)
-        var = device.variable(name)
+        var = self._variable(device, name)
         if var is None:
             raise NutError("VAR-NOT-SUPPORTED")
         lines = [f"BEGIN LIST ENUM {ups} {name}\n"]
@@ -339,7 +359,7 @@ class Commands:
     def _list_range(self, conn: ConnectionState, args: list[str]) -> Reply:
         ups, name = args[0], args[1]
         _, device = self._ups(ups)
-        var = device.variable(name)
+        var = self._variable(device, name)
         if var is None:
             raise NutError("VAR-NOT-SUPPORTED")
         lines = [f"BEGIN LIST RANGE {ups} {name}\n"]
@@ -372,6 +392,9 @@ class Commands:
         ups, name, value = args[1], args[2], args[3]
         real, device = self._ups(ups)
         self._may(conn, "SET")
+        var = self._variable(device, name)
+        if var is not None:
+            name = var.name
         refusal = device.check_set(name, value)
         if refusal is not None:
             raise NutError(refusal.value)
@@ -385,8 +408,10 @@ class Commands:
         ups, name = args[0], args[1]
         param = args[2] if len(args) > 2 else None
         real, device = self._ups(ups)
-        if not device.has_command(name):
+        command = self._command(device, name)
+        if command is None:
             raise NutError("CMD-NOT-SUPPORTED")
+        name = command
         if not self.state.accounts.may_instcmd(conn.username, conn.password, name):
             log.warning("Access denied: %s may not run %s on %s", conn.who, name, real)
             raise NutError("ACCESS-DENIED")
