@@ -13,7 +13,7 @@ import os
 import socket
 import subprocess
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -154,6 +154,43 @@ async def _ours(port: str, protocol: str) -> tuple[QxDriver, Supervisor]:
     return drv, sup
 
 
+async def cycle_power_and_commands(
+    nut: Nut, dev: Device, physics: UpsPhysics, nut_pty: PtyServer, our_pty: PtyServer,
+    commands: Iterable[tuple[str, str | None]], is_query: Callable[[bytes], bool],
+    settle: float = 0.0,
+) -> tuple[list[bytes], list[bytes]]:
+    """OL -> OB -> OB LB -> OL seen by both drivers, then every command sent through
+    both; returns the frames other than queries that each put on the wire (NUT, ours)."""
+
+    async def both(status: str) -> None:
+        await wait_for(lambda: dev.get("ups.status") == status, 5)
+        deadline = time.monotonic() + 8
+        while (await asyncio.to_thread(nut.vars)).get("ups.status") != status:
+            assert time.monotonic() < deadline, f"NUT never showed {status}"
+            await asyncio.sleep(0.2)
+
+    physics.set_mains(False)
+    await both("OB")
+    physics.charge = 0.1
+    await both("OB LB")
+    physics.charge = 0.9
+    physics.set_mains(True)
+    await both("OL")
+    for name, param in commands:
+        before = len(nut_pty.received)
+        await asyncio.to_thread(nut.instcmd, name, param)
+        deadline = time.monotonic() + 5
+        while not [c for c in nut_pty.received[before:] if not is_query(c)]:
+            assert time.monotonic() < deadline, f"NUT sent nothing for {name}"
+            await asyncio.sleep(0.05)
+        await dev.instcmd(name, param)
+        if settle:
+            await asyncio.sleep(settle)
+    await asyncio.sleep(0.5)
+    return ([c for c in nut_pty.received if not is_query(c)],
+            [c for c in our_pty.received if not is_query(c)])
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("protocol", ["megatec", "q1", "mustek", "zinto"])
 async def test_variables_and_commands_match(tmp_path: Path, protocol: str) -> None:
@@ -174,35 +211,10 @@ async def test_variables_and_commands_match(tmp_path: Path, protocol: str) -> No
 async def test_transitions_and_command_bytes_match(tmp_path: Path) -> None:
     with side_by_side(tmp_path, "megatec") as (nut, nut_pty, our_pty, physics):
         drv, sup = await _ours(our_pty.path, "megatec")
-        dev = drv.device
-
-        async def both(status: str) -> None:
-            await wait_for(lambda: dev.get("ups.status") == status, 5)
-            deadline = time.monotonic() + 6
-            while (await asyncio.to_thread(nut.vars)).get("ups.status") != status:
-                assert time.monotonic() < deadline, f"NUT never showed {status}"
-                await asyncio.sleep(0.2)
-
         try:
-            physics.set_mains(False)
-            await both("OB")
-            physics.charge = 0.1
-            await both("OB LB")
-            physics.charge = 0.9
-            physics.set_mains(True)
-            await both("OL")
-
-            for name, param in COMMANDS:
-                before = len(nut_pty.received)
-                await asyncio.to_thread(nut.instcmd, name, param)
-                deadline = time.monotonic() + 5
-                while not [c for c in nut_pty.received[before:] if c not in STATUS_QUERIES]:
-                    assert time.monotonic() < deadline, f"NUT sent nothing for {name}"
-                    await asyncio.sleep(0.05)
-                await dev.instcmd(name, param)
-            await asyncio.sleep(0.5)
-            wire_nut = [c for c in nut_pty.received if c not in STATUS_QUERIES]
-            wire_ours = [c for c in our_pty.received if c not in STATUS_QUERIES]
+            wire_nut, wire_ours = await cycle_power_and_commands(
+                nut, drv.device, physics, nut_pty, our_pty, COMMANDS,
+                lambda frame: frame in STATUS_QUERIES)
             assert wire_ours == wire_nut
         finally:
             await sup.stop()

@@ -19,13 +19,18 @@ import asyncio
 import contextlib
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.drivers.qx.util import wait_for
-from tests.interop.test_qx_vs_nut import INTENDED, NUTDRV, UPSD, _ours, side_by_side
+from tests.interop.test_qx_vs_nut import (
+    INTENDED,
+    NUTDRV,
+    UPSD,
+    _ours,
+    cycle_power_and_commands,
+    side_by_side,
+)
 from tests.interop.test_qx_vs_nut_more import POLLS
 from upskit.sim.device import SimDevice
 from upskit.sim.physics import UpsPhysics
@@ -94,13 +99,6 @@ async def _compare(tmp: Path, case: str, stack: contextlib.ExitStack) -> list[st
     dev = drv.device
     problems: list[str] = []
 
-    async def both(status: str) -> None:
-        await wait_for(lambda: dev.get("ups.status") == status, 5)
-        deadline = time.monotonic() + 8
-        while (await asyncio.to_thread(nut.vars)).get("ups.status") != status:
-            assert time.monotonic() < deadline, f"NUT never showed {status}"
-            await asyncio.sleep(0.2)
-
     try:
         theirs = await asyncio.to_thread(nut.vars)
         ours = dict(dev.snapshot())
@@ -112,26 +110,8 @@ async def _compare(tmp: Path, case: str, stack: contextlib.ExitStack) -> list[st
         if dev.commands() != nut_commands:
             problems.append(f"commands: NUT {nut_commands}, upskit {dev.commands()}")
 
-        physics.set_mains(False)
-        await both("OB")
-        physics.charge = 0.1
-        await both("OB LB")
-        physics.charge = 0.9
-        physics.set_mains(True)
-        await both("OL")
-
-        for name, param in COMMANDS[case]:
-            before = len(nut_pty.received)
-            await asyncio.to_thread(nut.instcmd, name, param)
-            deadline = time.monotonic() + 5
-            while not [c for c in nut_pty.received[before:] if not is_query(c)]:
-                assert time.monotonic() < deadline, f"NUT sent nothing for {name}"
-                await asyncio.sleep(0.05)
-            await dev.instcmd(name, param)
-            await asyncio.sleep(0.3)
-        await asyncio.sleep(0.5)
-        wire_nut = [c for c in nut_pty.received if not is_query(c)]
-        wire_ours = [c for c in our_pty.received if not is_query(c)]
+        wire_nut, wire_ours = await cycle_power_and_commands(
+            nut, dev, physics, nut_pty, our_pty, COMMANDS[case], is_query, settle=0.3)
         if wire_ours != wire_nut:
             problems.append(f"command bytes: NUT {wire_nut}, upskit {wire_ours}")
     finally:

@@ -8,13 +8,18 @@ differences listed per dialect below and explained in docs/qx-dialects.md.
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.drivers.qx.util import wait_for
-from tests.interop.test_qx_vs_nut import INTENDED, NUTDRV, UPSD, _ours, side_by_side
+from tests.interop.test_qx_vs_nut import (
+    INTENDED,
+    NUTDRV,
+    UPSD,
+    _ours,
+    cycle_power_and_commands,
+    side_by_side,
+)
 
 pytestmark = [
     pytest.mark.nut,
@@ -67,13 +72,6 @@ async def test_same_variables_transitions_and_command_bytes(tmp_path: Path,
         drv, sup = await _ours(our_pty.path, protocol)
         dev = drv.device
 
-        async def both(status: str) -> None:
-            await wait_for(lambda: dev.get("ups.status") == status, 5)
-            deadline = time.monotonic() + 8
-            while (await asyncio.to_thread(nut.vars)).get("ups.status") != status:
-                assert time.monotonic() < deadline, f"NUT never showed {status}"
-                await asyncio.sleep(0.2)
-
         try:
             theirs = await asyncio.to_thread(nut.vars)
             ours = dict(dev.snapshot())
@@ -83,26 +81,8 @@ async def test_same_variables_transitions_and_command_bytes(tmp_path: Path,
                 assert (name, ours[name]) == (name, theirs[name])
             assert dev.commands() == await asyncio.to_thread(nut.commands)
 
-            physics.set_mains(False)
-            await both("OB")
-            physics.charge = 0.1
-            await both("OB LB")
-            physics.charge = 0.9
-            physics.set_mains(True)
-            await both("OL")
-
-            for name, param in COMMANDS[protocol]:
-                before = len(nut_pty.received)
-                await asyncio.to_thread(nut.instcmd, name, param)
-                deadline = time.monotonic() + 5
-                while not [c for c in nut_pty.received[before:] if not is_poll(c)]:
-                    assert time.monotonic() < deadline, f"NUT sent nothing for {name}"
-                    await asyncio.sleep(0.05)
-                await dev.instcmd(name, param)
-                await asyncio.sleep(0.3)
-            await asyncio.sleep(0.5)
-            wire_nut = [c for c in nut_pty.received if not is_poll(c)]
-            wire_ours = [c for c in our_pty.received if not is_poll(c)]
+            wire_nut, wire_ours = await cycle_power_and_commands(
+                nut, dev, physics, nut_pty, our_pty, COMMANDS[protocol], is_poll, settle=0.3)
             assert wire_ours == wire_nut
         finally:
             await sup.stop()

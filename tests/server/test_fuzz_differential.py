@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.nutreal import nut_server, requires_nut
+from tests.nutreal import DEFAULT_USERS, nut_server, requires_nut
 from upskit.config.upsd_users import load_upsd_users
 from upskit.model import CmdResult, Device, DeviceRegistry, VarFlag
 from upskit.server.protocol import split_line
@@ -58,19 +58,7 @@ device.mfr: Acme
 """
 DEV_OTHER = "ups.status: OB LB\n"
 
-USERS_FILE = """\
-[admin]
-  password = secret
-  actions = SET FSD
-  instcmds = ALL
-[monpri]
-  password = pw
-  upsmon primary
-[monsec]
-  password = pw
-  upsmon secondary
-[reader]
-  password = pw
+USERS_FILE = DEFAULT_USERS + """\
 [tester]
   password = "p w 1"
   instcmds = load.off
