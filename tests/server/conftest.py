@@ -170,3 +170,17 @@ async def client(served: Served) -> AsyncIterator[LineClient]:
         yield c
     finally:
         await c.close()
+
+
+def apply_type_words(device: Device, var: str, words: list[str]) -> None:
+    """Give ``var`` the flags a ``TYPE`` reply's words describe (RW, STRING:n, NUMBER)."""
+    flags = VarFlag.NONE
+    for word in words:
+        if word == "RW":
+            flags |= VarFlag.RW
+        elif word.startswith("STRING:"):
+            flags |= VarFlag.STRING
+            device.set_aux(var, int(word.split(":")[1]))
+        elif word == "NUMBER":
+            flags |= VarFlag.NUMBER
+    device.set_flags(var, flags)

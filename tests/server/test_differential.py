@@ -16,10 +16,10 @@ import pytest
 
 from tests.nutreal import nut_server, requires_nut
 from upskit.config.settings import UserSettings
-from upskit.model import CmdResult, Device, DeviceRegistry, VarFlag
+from upskit.model import CmdResult, Device, DeviceRegistry
 from upskit.server.protocol import split_line
 
-from .conftest import LineClient, start_server
+from .conftest import LineClient, apply_type_words, start_server
 
 pytestmark = [pytest.mark.nut, requires_nut]
 
@@ -138,17 +138,7 @@ async def mirror(real: LineClient, name: str) -> Device:
         _, _, var, value = split_line(line)
         device.set(var, value)
     for var in [v.name for v in device.variables()]:
-        words = (await real.ask(f"GET TYPE {name} {var}")).split()[3:]
-        flags = VarFlag.NONE
-        for word in words:
-            if word == "RW":
-                flags |= VarFlag.RW
-            elif word.startswith("STRING:"):
-                flags |= VarFlag.STRING
-                device.set_aux(var, int(word.split(":")[1]))
-            elif word == "NUMBER":
-                flags |= VarFlag.NUMBER
-        device.set_flags(var, flags)
+        apply_type_words(device, var, (await real.ask(f"GET TYPE {name} {var}")).split()[3:])
     for line in (await real.ask(f"LIST CMD {name}")).split("\n")[1:-1]:
         device.add_command(line.split()[2])
 

@@ -26,10 +26,10 @@ import pytest
 
 from tests.nutreal import DEFAULT_USERS, nut_server, requires_nut
 from upskit.config.upsd_users import load_upsd_users
-from upskit.model import CmdResult, Device, DeviceRegistry, VarFlag
+from upskit.model import CmdResult, Device, DeviceRegistry
 from upskit.server.protocol import split_line
 
-from .conftest import start_server
+from .conftest import apply_type_words, start_server
 
 pytestmark = [pytest.mark.nut, requires_nut]
 
@@ -226,16 +226,7 @@ class Client:
 # ----------------------------------------------------------------------------- mirror
 async def mirror_type(real: Client, device: Device, ups: str, var: str) -> None:
     words = (await real.ask(f"GET TYPE {ups} {var}".encode())).decode().split()[3:]
-    flags = VarFlag.NONE
-    for word in words:
-        if word == "RW":
-            flags |= VarFlag.RW
-        elif word.startswith("STRING:"):
-            flags |= VarFlag.STRING
-            device.set_aux(var, int(word.split(":")[1]))
-        elif word == "NUMBER":
-            flags |= VarFlag.NUMBER
-    device.set_flags(var, flags)
+    apply_type_words(device, var, words)
 
 
 async def published(real: Client, ups: str) -> dict[str, str]:
