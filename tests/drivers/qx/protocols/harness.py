@@ -55,6 +55,16 @@ class Run:
         result = await self.dev.setvar(name, value)
         return result, self.sent_since(mark, extra_polls)
 
+    async def power_cycle(self) -> None:
+        """Mains lost, battery run low, mains back: OL -> OB -> OB LB -> OL."""
+        self.sim.mains(False)
+        await wait_for(lambda: self.dev.get("ups.status") == "OB")
+        self.sim.physics.charge = 0.1
+        await wait_for(lambda: self.dev.get("ups.status") == "OB LB")
+        self.sim.physics.charge = 0.9
+        self.sim.mains(True)
+        await wait_for(lambda: self.dev.get("ups.status") == "OL")
+
     def values(self, names: Iterable[str]) -> dict[str, str | None]:
         return {n: self.dev.get(n) for n in names}
 

@@ -46,12 +46,6 @@ def test_bad_letters_are_value_errors(bad: str) -> None:
 async def test_simulator_transitions() -> None:
     async with run_sim("gtec") as run:
         assert run.dev.get("ups.status") == "OL"
-        run.sim.mains(False)
-        await wait_for(lambda: run.dev.get("ups.status") == "OB")
-        run.sim.physics.charge = 0.1
-        await wait_for(lambda: run.dev.get("ups.status") == "OB LB")
-        run.sim.mains(True)
-        run.sim.physics.charge = 0.9
-        await wait_for(lambda: run.dev.get("ups.status") == "OL")
+        await run.power_cycle()
         assert await run.cmd("test.battery.start.quick") == (CmdResult.HANDLED, [b"T\r"])
         await wait_for(lambda: "CAL" in (run.dev.get("ups.status") or ""))

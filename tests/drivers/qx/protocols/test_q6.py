@@ -64,13 +64,7 @@ async def check_simulator(protocol: str) -> None:
     async with run_sim(protocol) as run:
         assert run.dev.get("ups.status") == "OL"
         assert run.dev.get("input.L1-N.voltage") == "230.0"
-        run.sim.mains(False)
-        await wait_for(lambda: run.dev.get("ups.status") == "OB")
-        run.sim.physics.charge = 0.1
-        await wait_for(lambda: run.dev.get("ups.status") == "OB LB")
-        run.sim.physics.charge = 0.9
-        run.sim.mains(True)
-        await wait_for(lambda: run.dev.get("ups.status") == "OL")
+        await run.power_cycle()
         assert await run.cmd("test.battery.start.quick") == (CmdResult.HANDLED, [b"T\r"])
         await wait_for(lambda: run.dev.get("ups.status") == "OL CAL")
 

@@ -136,13 +136,7 @@ async def test_simulator_status_mode_and_warnings() -> None:
     async with run_sim("voltronic", pollfreq="1") as run:
         assert run.dev.get("ups.status") == "OL"
         assert run.dev.get("ups.type") == "line-interactive"
-        run.sim.mains(False)
-        await wait_for(lambda: run.dev.get("ups.status") == "OB")
-        run.sim.physics.charge = 0.1
-        await wait_for(lambda: run.dev.get("ups.status") == "OB LB")
-        run.sim.physics.charge = 0.9
-        run.sim.mains(True)
-        await wait_for(lambda: run.dev.get("ups.status") == "OL")
+        await run.power_cycle()
         assert await run.cmd("test.battery.start", "30") == (CmdResult.HANDLED, [b"T.5\r"])
         await wait_for(lambda: run.dev.get("ups.status") == "OL CAL")
         assert await run.cmd("test.battery.stop") == (CmdResult.HANDLED, [b"CT\r"])
