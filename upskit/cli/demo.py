@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import asyncio
 
+    from upskit.config.settings import Settings
+
 DEMO_UPS = "demo"
 DEMO_ID = "upskit-demo"
 
@@ -29,7 +31,7 @@ def sim_url(speed: float) -> str:
     return f"sim://megatec?id={DEMO_ID}&speed={speed:g}"
 
 
-def build_settings(listen_host: str, listen_port: int, speed: float = 1.0) -> object:
+def build_settings(listen_host: str, listen_port: int, speed: float = 1.0) -> Settings:
     from upskit.config.settings import Listen, Settings, UpsSettings, UserSettings
 
     settings = Settings(source="")
@@ -92,14 +94,12 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
 
     from upskit.cli.common import run_until_signal
-    from upskit.config.settings import Settings
     from upskit.model import DeviceEvent, EventKind
     from upskit.runtime import Runtime
 
     listen = args.listen
     host, port = (listen.host, listen.port) if listen else ("127.0.0.1", 3493)
     settings = build_settings(host, port, args.speed)
-    assert isinstance(settings, Settings)
 
     async def main(stop: asyncio.Event) -> int:
         runtime = Runtime(settings, with_monitor=False)
