@@ -37,10 +37,8 @@ def megatec_responder(options: Mapping[str, str] | None = None,
     """A Megatec UPS: the shared simulator (registered under ``key``) or FixedMegatec."""
     options = dict(options or {})
     dialect = options.pop("dialect", "megatec")
-    try:
-        from upskit.sim import ports as sim_ports
-    except ImportError:
-        return FixedMegatec()
+    from upskit.sim import ports as sim_ports
+
     try:
         device = sim_ports.build_device(dialect, options)
     except (LookupError, ImportError, ValueError):
