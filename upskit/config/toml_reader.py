@@ -51,8 +51,8 @@ from upskit.config.toml_lines import PathPart, find_line
 from upskit.config.ups_conf import GLOBAL_OPTIONS, SECTION_CHECKS, check_ups_name
 from upskit.config.upsd_conf import UPSD_DIRECTIVES
 from upskit.config.upsd_users import KNOWN_ACTIONS, normalize_instcmd, parse_role
-from upskit.config.upsmon_conf import UPSMON_DIRECTIVES, power_value
-from upskit.config.upssched_conf import make_rule
+from upskit.config.upsmon_conf import UPSMON_DIRECTIVES, certpath_problem, power_value
+from upskit.config.upssched_conf import UPSSCHED_FIELDS, make_rule
 from upskit.config.values import BadValue, Converter, show, to_str
 
 T = TypeVar("T")
@@ -318,6 +318,9 @@ class _Reader:
                 setattr(upsmon, key, self.convert(_MONITOR_FIELDS[key], value, path))
             else:
                 self.unknown(path, [*_MONITOR_FIELDS, *specials])
+        problem = certpath_problem(upsmon)
+        if problem:
+            self.fail(("monitor", "certpath"), f"monitor.certpath {problem}")
         return upsmon
 
     def monitors(self, value: object) -> list[MonitorSettings]:
@@ -374,8 +377,8 @@ class _Reader:
         known = ("cmdscript", "pipefn", "lockfn", "at")
         for key, value in data.items():
             path: tuple[PathPart, ...] = ("upssched", key)
-            if key in ("cmdscript", "pipefn", "lockfn"):
-                setattr(sched, key, self.convert(to_str, value, path))
+            if key in UPSSCHED_FIELDS:
+                setattr(sched, key, self.convert(UPSSCHED_FIELDS[key], value, path))
             elif key == "at":
                 if not isinstance(value, list):
                     self.fail(path, "upssched.at must be written as [[upssched.at]] tables")

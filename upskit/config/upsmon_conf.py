@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from upskit.config.addresses import split_system
+from upskit.config.commands import check_ca_path, flag_file, program_line, shell_line
 from upskit.config.diagnostics import warn
 from upskit.config.directives import DirectiveTable, apply_simple, convert, expect_args
 from upskit.config.notify import notify_flags, notify_type
@@ -64,9 +65,9 @@ UPSMON_DIRECTIVES: DirectiveTable = {
     "HOSTSYNC": ("hostsync", seconds),
     "DEADTIME": ("deadtime", seconds),
     "FINALDELAY": ("finaldelay", seconds),
-    "POWERDOWNFLAG": ("powerdownflag", to_str),
-    "SHUTDOWNCMD": ("shutdowncmd", to_str),
-    "NOTIFYCMD": ("notifycmd", to_str),
+    "POWERDOWNFLAG": ("powerdownflag", flag_file),
+    "SHUTDOWNCMD": ("shutdowncmd", shell_line),
+    "NOTIFYCMD": ("notifycmd", program_line),
     "RBWARNTIME": ("rbwarntime", seconds),
     "NOCOMMWARNTIME": ("nocommwarntime", seconds),
     "OFFDURATION": ("offduration", signed_seconds),
@@ -92,10 +93,13 @@ def parse_upsmon_conf(statements: list[Statement], file: str, *,
                       strict: bool = False) -> UpsmonSettings:
     """Build :class:`UpsmonSettings` from already tokenized statements."""
     settings = UpsmonSettings()
+    certpath_line: int | None = None
     for statement in statements:
         name = statement.words[0].upper()
         args = [str(w) for w in statement.words[1:]]
         line = statement.line
+        if name == "CERTPATH":
+            certpath_line = line
         if name == "MONITOR":
             monitor = parse_monitor(statement, file)
             for other in settings.monitors:
@@ -127,7 +131,28 @@ def parse_upsmon_conf(statements: list[Statement], file: str, *,
             )
         elif not apply_simple(settings, UPSMON_DIRECTIVES, statement, file):
             warn(file, line, f'unknown directive "{statement.words[0]}" ignored', strict)
+    problem = certpath_problem(settings)
+    if problem:
+        raise ConfigError(file, certpath_line, f"CERTPATH {problem}")
     return settings
+
+
+def uses_tls(settings: UpsmonSettings) -> bool:
+    """True when some server connection will use TLS (FORCESSL, CERTVERIFY, CERTHOST)."""
+    if settings.forcessl or settings.certverify:
+        return True
+    return any(c.forcessl or c.certverify for c in settings.certhosts.values())
+
+
+def certpath_problem(settings: UpsmonSettings) -> str | None:
+    """What is wrong with CERTPATH when TLS will use it (``None``: nothing)."""
+    if not settings.certpath or not uses_tls(settings):
+        return None
+    try:
+        check_ca_path(settings.certpath)
+    except BadValue as exc:
+        return str(exc)
+    return None
 
 
 def parse_monitor(statement: Statement, file: str) -> MonitorSettings:

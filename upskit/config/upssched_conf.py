@@ -5,12 +5,20 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+from upskit.config.commands import program_line
 from upskit.config.diagnostics import warn
-from upskit.config.directives import expect_args
+from upskit.config.directives import convert, expect_args
 from upskit.config.notify import notify_type
 from upskit.config.parser import Statement, read_statements
 from upskit.config.settings import ConfigError, Origin, UpsschedRule, UpsschedSettings
-from upskit.config.values import BadValue, seconds
+from upskit.config.values import BadValue, Converter, seconds, to_str
+
+#: upssched.conf settings with one value, by TOML key: converter.
+UPSSCHED_FIELDS: dict[str, Converter] = {
+    "cmdscript": program_line,
+    "pipefn": to_str,
+    "lockfn": to_str,
+}
 
 #: AT actions: (least, most) arguments after the action, and usage.
 AT_ACTIONS: dict[str, tuple[int, int, str]] = {
@@ -36,7 +44,9 @@ def parse_upssched_conf(statements: list[Statement], file: str, *,
         args = [str(w) for w in statement.words[1:]]
         if name == "CMDSCRIPT":
             expect_args(statement, file, 1, 64, "CMDSCRIPT <script> [<arguments>]")
-            settings.cmdscript = args[0] if len(args) == 1 else shlex.join(args)
+            script = args[0] if len(args) == 1 else shlex.join(args)
+            settings.cmdscript = convert(program_line, script, "CMDSCRIPT", file,
+                                         statement.line)
         elif name in ("PIPEFN", "LOCKFN"):
             expect_args(statement, file, 1, 1, f"{name} <file>")
             setattr(settings, name.lower(), args[0])
