@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from upskit.model.flags import CmdResult, SetError, VarFlag
 from upskit.model.status import compose_status
-from upskit.model.variable import Variable
+from upskit.model.variable import Variable, VariableSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,11 @@ SetvarHandler = Callable[[str, str], Awaitable[CmdResult]]
 
 
 class EventKind(enum.Enum):
-    """What changed in a device model."""
+    """What changed in a device model; the event's fields say to what.
+
+    Every change of what :meth:`Device.snapshot` shows emits exactly the events
+    needed to follow it, so a consumer can mirror a device from events alone.
+    """
 
     VARIABLE = "variable"  # a variable was set to a new value (or removed: value None)
     STATUS = "status"  # ups.status changed; value is the new status
@@ -27,41 +31,121 @@ class EventKind(enum.Enum):
     OK = "ok"  # data came back after being stale (or arrived for the first time)
     CONNECTED = "connected"  # the driver attached (value "1") or went away ("0")
     FSD = "fsd"  # the forced-shutdown latch was set
+    FLAGS = "flags"  # a variable's flags changed; ``flags`` holds all of them
+    AUX = "aux"  # a variable's maximum string length changed; ``aux`` holds it
+    ENUMS = "enums"  # a variable's allowed values changed; ``enums`` holds them all
+    RANGES = "ranges"  # a variable's allowed ranges changed; ``ranges`` holds them all
+    COMMAND_ADDED = "command-added"  # ``name`` became an instant command
+    COMMAND_REMOVED = "command-removed"  # ``name`` is no longer an instant command
+    DESC = "desc"  # the description changed; value is the new one
 
 
 @dataclass(frozen=True, slots=True)
 class DeviceEvent:
-    """A change notification delivered synchronously to subscribers."""
+    """A change notification delivered synchronously to subscribers.
+
+    ``name`` is the variable or command concerned; only the field that belongs to
+    the event's kind is set among ``flags``, ``aux``, ``enums`` and ``ranges``.
+    """
 
     device: str
     kind: EventKind
     name: str = ""
     value: str | None = None
+    flags: VarFlag | None = None
+    aux: int | None = None
+    enums: tuple[str, ...] | None = None
+    ranges: tuple[tuple[int, int], ...] | None = None
 
 
 Listener = Callable[[DeviceEvent], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceSnapshot(Mapping[str, str]):
+    """Everything one device publishes, frozen: what a driver-socket ``DUMPALL`` sends.
+
+    Plain data (``dataclasses.asdict`` turns it into JSON-ready values).  It also
+    reads as the ``name -> value`` mapping of its variables, as ``upsc`` lists them.
+    The freshness clock (``Device.last_ok``) is left out: it is time, not state.
+    """
+
+    name: str
+    desc: str = ""
+    variables: tuple[VariableSnapshot, ...] = ()  # sorted by name
+    commands: tuple[str, ...] = ()  # sorted
+    connected: bool = False
+    stale: bool = True
+    fsd: bool = False
+
+    def variable(self, name: str) -> VariableSnapshot | None:
+        for var in self.variables:
+            if var.name == name:
+                return var
+        return None
+
+    def __getitem__(self, name: str) -> str:
+        var = self.variable(name)
+        if var is None:
+            raise KeyError(name)
+        return var.value
+
+    def __iter__(self) -> Iterator[str]:
+        return (var.name for var in self.variables)
+
+    def __len__(self) -> int:
+        return len(self.variables)
 
 
 class Device:
     """State of one UPS: variables, commands, status, alarms and freshness.
 
     All mutation happens on the event loop thread.  Subscribers are called
-    synchronously on every change; a failing subscriber is logged and never
-    disturbs the model.
+    synchronously on every change (see :class:`EventKind`); a failing subscriber is
+    logged and never disturbs the model.  :meth:`snapshot` gives the whole state.
     """
 
     def __init__(self, name: str, desc: str = "") -> None:
-        self.name = name
-        self.desc = desc
+        self._name = name
+        self._desc = desc
         self._vars: dict[str, Variable] = {}
         self._commands: set[str] = set()
         self._listeners: list[Listener] = []
         self._instcmd: InstcmdHandler | None = None
         self._setvar: SetvarHandler | None = None
-        self.connected = False
-        self.stale = True
+        self._connected = False
+        self._stale = True
         self.last_ok: float = 0.0
-        self.fsd = False
+        self._fsd = False
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def desc(self) -> str:
+        return self._desc
+
+    @desc.setter
+    def desc(self, desc: str) -> None:
+        if desc != self._desc:
+            self._desc = desc
+            self._emit(EventKind.DESC, value=desc)
+
+    @property
+    def connected(self) -> bool:
+        """Whether the owning driver is attached (change it with :meth:`set_connected`)."""
+        return self._connected
+
+    @property
+    def stale(self) -> bool:
+        """Whether the driver said the data is stale (see :meth:`is_stale`)."""
+        return self._stale
+
+    @property
+    def fsd(self) -> bool:
+        """The forced-shutdown latch (set it with :meth:`set_fsd`)."""
+        return self._fsd
 
     # ------------------------------------------------------------------ events
     def subscribe(self, listener: Listener) -> Callable[[], None]:
@@ -74,15 +158,24 @@ class Device:
 
         return unsubscribe
 
-    def _emit(self, kind: EventKind, name: str = "", value: str | None = None) -> None:
+    def _emit(self, kind: EventKind, name: str = "", value: str | None = None, *,
+              flags: VarFlag | None = None, aux: int | None = None,
+              enums: tuple[str, ...] | None = None,
+              ranges: tuple[tuple[int, int], ...] | None = None) -> None:
         if not self._listeners:
             return
-        event = DeviceEvent(self.name, kind, name, value)
+        event = DeviceEvent(self._name, kind, name, value, flags, aux, enums, ranges)
         for listener in list(self._listeners):
             try:
                 listener(event)
             except Exception:  # a consumer bug must not corrupt the model
-                log.exception("%s: event listener failed on %s", self.name, kind.value)
+                log.exception("%s: event listener failed on %s", self._name, kind.value)
+
+    def snapshot(self) -> DeviceSnapshot:
+        """The whole published state, frozen (reads as ``name -> value`` too)."""
+        return DeviceSnapshot(
+            self._name, self._desc, tuple(v.snapshot() for v in self.variables()),
+            tuple(self.commands()), self._connected, self._stale, self._fsd)
 
     # --------------------------------------------------------------- variables
     def get(self, name: str) -> str | None:
@@ -90,6 +183,7 @@ class Device:
         return None if var is None else var.value
 
     def variable(self, name: str) -> Variable | None:
+        """The live variable, to read (change it through this device)."""
         return self._vars.get(name)
 
     def variables(self) -> list[Variable]:
@@ -102,7 +196,8 @@ class Device:
     def set(self, name: str, value: object, *, force: bool = False) -> bool:
         """Publish ``name = value``; ignored for an immutable (overridden) variable.
 
-        Returns ``True`` when the stored value changed.
+        Returns ``True`` when the stored value changed.  A new variable starts
+        without flags, enums or ranges.
         """
         text = _to_text(value)
         var = self._vars.get(name)
@@ -125,7 +220,7 @@ class Device:
     def override(self, name: str, value: object) -> None:
         """Publish ``value`` and freeze it: later driver writes are ignored."""
         self.set(name, value, force=True)
-        self._vars[name].flags |= VarFlag.IMMUTABLE
+        self._change_flags(self._vars[name], self._vars[name].flags | VarFlag.IMMUTABLE)
 
     def delete(self, name: str) -> bool:
         var = self._vars.get(name)
@@ -136,49 +231,64 @@ class Device:
         return True
 
     def set_flags(self, name: str, flags: VarFlag) -> None:
+        """Replace the flags of ``name`` (an override's immutability is kept)."""
         var = self._vars.get(name)
         if var is not None:
-            var.flags = flags | (var.flags & VarFlag.IMMUTABLE)
+            self._change_flags(var, flags | (var.flags & VarFlag.IMMUTABLE))
 
     def add_flags(self, name: str, flags: VarFlag) -> None:
         var = self._vars.get(name)
         if var is not None:
-            var.flags |= flags
+            self._change_flags(var, var.flags | flags)
+
+    def _change_flags(self, var: Variable, flags: VarFlag) -> None:
+        if var.flags != flags:
+            var.flags = flags
+            self._emit(EventKind.FLAGS, var.name, flags=flags)
 
     def set_aux(self, name: str, aux: int) -> None:
         var = self._vars.get(name)
-        if var is not None:
+        if var is not None and var.aux != aux:
             var.aux = aux
+            self._emit(EventKind.AUX, name, aux=aux)
 
     def add_enum(self, name: str, value: str) -> None:
         var = self._vars.get(name)
         if var is not None and value not in var.enums:
             var.enums.append(value)
+            self._emit(EventKind.ENUMS, name, enums=tuple(var.enums))
 
     def clear_enums(self, name: str) -> None:
         var = self._vars.get(name)
-        if var is not None:
+        if var is not None and var.enums:
             var.enums.clear()
+            self._emit(EventKind.ENUMS, name, enums=())
 
     def add_range(self, name: str, low: int, high: int) -> None:
         var = self._vars.get(name)
         if var is not None and (low, high) not in var.ranges:
             var.ranges.append((low, high))
+            self._emit(EventKind.RANGES, name, ranges=tuple(var.ranges))
 
     def clear_ranges(self, name: str) -> None:
         var = self._vars.get(name)
-        if var is not None:
+        if var is not None and var.ranges:
             var.ranges.clear()
+            self._emit(EventKind.RANGES, name, ranges=())
 
     def rw_variables(self) -> list[Variable]:
         return [v for v in self.variables() if v.writable]
 
     # ---------------------------------------------------------------- commands
     def add_command(self, name: str) -> None:
-        self._commands.add(name)
+        if name not in self._commands:
+            self._commands.add(name)
+            self._emit(EventKind.COMMAND_ADDED, name)
 
     def delete_command(self, name: str) -> None:
-        self._commands.discard(name)
+        if name in self._commands:
+            self._commands.discard(name)
+            self._emit(EventKind.COMMAND_REMOVED, name)
 
     def has_command(self, name: str) -> bool:
         return name in self._commands
@@ -199,37 +309,37 @@ class Device:
     def status_tokens(self) -> list[str]:
         """The current status words, with ``FSD`` first when the latch is set."""
         words = (self.get("ups.status") or "").split()
-        if self.fsd and "FSD" not in words:
+        if self._fsd and "FSD" not in words:
             words.insert(0, "FSD")
         return words
 
     def set_fsd(self) -> None:
         """Set the forced-shutdown latch (held until the process restarts)."""
-        if not self.fsd:
-            self.fsd = True
+        if not self._fsd:
+            self._fsd = True
             self._emit(EventKind.FSD, "ups.status", " ".join(self.status_tokens()))
 
     # --------------------------------------------------------------- freshness
     def data_ok(self) -> None:
         self.last_ok = time.monotonic()
-        if self.stale:
-            self.stale = False
+        if self._stale:
+            self._stale = False
             self._emit(EventKind.OK)
 
     def data_stale(self) -> None:
-        if not self.stale:
-            self.stale = True
+        if not self._stale:
+            self._stale = True
             self._emit(EventKind.STALE)
 
     def is_stale(self, maxage: float | None = None) -> bool:
         """Stale when the driver said so, or no fresh data arrived for ``maxage`` seconds."""
-        if self.stale:
+        if self._stale:
             return True
         return maxage is not None and time.monotonic() - self.last_ok > maxage
 
     def set_connected(self, connected: bool) -> None:
-        if self.connected != connected:
-            self.connected = connected
+        if self._connected != connected:
+            self._connected = connected
             self._emit(EventKind.CONNECTED, value="1" if connected else "0")
 
     # --------------------------------------------------------- driver binding
@@ -277,10 +387,6 @@ class Device:
         except Exception:
             log.exception("%s: setting %s failed", self.name, name)
             return CmdResult.FAILED
-
-    def snapshot(self) -> Mapping[str, str]:
-        """Name -> value of every variable, sorted by name."""
-        return {v.name: v.value for v in self.variables()}
 
 
 def _to_text(value: object) -> str:

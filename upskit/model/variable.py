@@ -7,16 +7,17 @@ from dataclasses import dataclass, field
 from upskit.model.flags import VarFlag
 
 
-@dataclass
-class Variable:
-    """A published variable. Values are always strings, as on the wire."""
+class _Described:
+    """What a variable's flags, enums and ranges say about it (shared by the live
+    variable and its snapshot)."""
 
+    __slots__ = ()
     name: str
     value: str
-    flags: VarFlag = VarFlag.NONE
-    aux: int = 0
-    enums: list[str] = field(default_factory=list)
-    ranges: list[tuple[int, int]] = field(default_factory=list)
+    flags: VarFlag
+    aux: int
+    enums: list[str] | tuple[str, ...]
+    ranges: list[tuple[int, int]] | tuple[tuple[int, int], ...]
 
     @property
     def writable(self) -> bool:
@@ -46,6 +47,38 @@ class Variable:
         elif not self.enums and not self.ranges:
             words.append(f"STRING:{max(self.aux, len(self.value))}")
         return words
+
+
+@dataclass
+class Variable(_Described):
+    """A published variable. Values are always strings, as on the wire.
+
+    The device model owns it: read it freely, change it only through
+    :class:`~upskit.model.device.Device`, which tells its subscribers.
+    """
+
+    name: str
+    value: str
+    flags: VarFlag = VarFlag.NONE
+    aux: int = 0
+    enums: list[str] = field(default_factory=list)
+    ranges: list[tuple[int, int]] = field(default_factory=list)
+
+    def snapshot(self) -> VariableSnapshot:
+        return VariableSnapshot(self.name, self.value, self.flags, self.aux,
+                                tuple(self.enums), tuple(self.ranges))
+
+
+@dataclass(frozen=True, slots=True)
+class VariableSnapshot(_Described):
+    """An immutable copy of a variable: everything a ``DUMPALL`` says about it."""
+
+    name: str
+    value: str
+    flags: VarFlag = VarFlag.NONE
+    aux: int = 0
+    enums: tuple[str, ...] = ()
+    ranges: tuple[tuple[int, int], ...] = ()
 
 
 def _looks_numeric(value: str) -> bool:
