@@ -19,6 +19,7 @@ from upskit.drivers.supervisor import Supervisor
 from upskit.model import Device, DeviceRegistry
 
 if TYPE_CHECKING:
+    from upskit.monitor.monitor import Monitor
     from upskit.server.server import NutServer
 
 log = logging.getLogger(__name__)
@@ -60,14 +61,17 @@ class Runtime:
         self.registry = DeviceRegistry()
         self.supervisor = Supervisor()
         self.server: NutServer | None = None
-        self.monitor: Any = None
+        self.monitor: Monitor | None = None
+        self.monitor_failed = False
         self._monitor_task: asyncio.Task[Any] | None = None
         self.with_monitor = with_monitor
         self.broken: dict[str, str] = {}
         for ups in settings.ups.ups.values():
             self._add_ups(ups)
 
-    def _add_ups(self, ups: UpsSettings) -> None:
+    def _add_ups(self, ups: UpsSettings) -> bool:
+        """Register the UPS and start its driver; False when the driver cannot be built
+        (the UPS is still listed and answers DRIVER-NOT-CONNECTED)."""
         device = Device(ups.name, ups.desc)
         self.registry.add(device, ups.aliases)
         try:
@@ -76,6 +80,8 @@ class Runtime:
             where = f"{ups.origin}: " if ups.origin.line else ""
             self.broken[ups.name] = str(exc)
             log.error("%s[%s]: %s", where, ups.name, exc)
+            return False
+        return True
 
     @property
     def devices(self) -> dict[str, Device]:
@@ -92,6 +98,9 @@ class Runtime:
             self._start_monitor()
 
     def _start_monitor(self) -> None:
+        self._launch_monitor(self._build_monitor())
+
+    def _build_monitor(self) -> Monitor:
         from upskit.monitor.monitor import Monitor
 
         assert self.settings.upsmon is not None
@@ -101,20 +110,34 @@ class Runtime:
             # network logins only: the in-process monitor does not count itself
             return len(server.clients(name)) if server is not None else 0
 
-        self.monitor = Monitor(
-            self.settings.upsmon, self.settings.upssched, local=self.devices, numlogins=numlogins
-        )
-        self._monitor_task = asyncio.create_task(self._run_monitor(), name="monitor")
+        return Monitor(self.settings.upsmon, self.settings.upssched, local=self.devices,
+                       numlogins=numlogins, maxage=self.settings.upsd.maxage)
 
-    async def _run_monitor(self) -> None:
+    def _launch_monitor(self, monitor: Monitor) -> None:
+        self.monitor = monitor
+        self.monitor_failed = False
+        self._monitor_task = asyncio.create_task(self._run_monitor(monitor), name="monitor")
+
+    async def _run_monitor(self, monitor: Monitor) -> None:
         try:
-            await self.monitor.run()
+            await monitor.run()
         except asyncio.CancelledError:
             raise
         except Exception:
+            self.monitor_failed = True
             log.exception("monitor stopped unexpectedly; drivers and server keep running")
         else:
             log.info("monitor finished; drivers and server keep running")
+
+    def problems(self) -> list[str]:
+        """Why this process is not healthy (for the watchdog): a monitor that died, or
+        one of its watches that stopped making progress.  Empty when all is well."""
+        if self.monitor_failed:
+            return ["the monitor stopped unexpectedly"]
+        task = self._monitor_task
+        if self.monitor is None or task is None or task.done():
+            return []
+        return list(self.monitor.problems())
 
     async def reload(self, settings: Settings) -> None:
         """Apply new settings without a restart (SIGHUP).
@@ -139,8 +162,11 @@ class Runtime:
                      "changed" if name in changed else "removed from the configuration")
         for name, ups in after.items():
             if name not in before or name in changed:
-                self._add_ups(ups)
-                log.info("[%s]: driver %s started", name, ups.driver)
+                if self._add_ups(ups):
+                    log.info("[%s]: driver %s started", name, ups.driver)
+                else:
+                    log.error("[%s]: driver %s not started; the UPS is listed as not "
+                              "connected", name, ups.driver)
             else:
                 device = self.registry.get(name)
                 if device is not None:
@@ -150,33 +176,43 @@ class Runtime:
                         self.registry.set_aliases(name, ups.aliases)
                     except (KeyError, ValueError) as exc:
                         log.error("[%s]: aliases not changed: %s", name, exc)
-        await self._reload_monitor(replaced=bool(changed) or old.upsmon != settings.upsmon)
+        replaced = (bool(changed) or old.upsmon != settings.upsmon
+                    or old.upssched != settings.upssched
+                    or old.upsd.maxage != settings.upsd.maxage)
+        await self._reload_monitor(replaced)
 
     async def _reload_monitor(self, replaced: bool) -> None:
+        """Replace the monitor when its settings or devices changed.  The new one is
+        built before the old one stops: if that fails, the old one keeps watching."""
         running = self._monitor_task is not None and not self._monitor_task.done()
         if running and not replaced:
             return
-        if running and not self._monitor_idle():
+        if running and self.monitor is not None and not self.monitor.idle:
             log.warning("a shutdown is under way: the monitor keeps its settings")
             return
+        upsmon = self.settings.upsmon
+        fresh = None
+        if self.with_monitor and upsmon is not None and upsmon.monitors:
+            try:
+                fresh = self._build_monitor()
+            except Exception as exc:
+                log.error("the new monitor settings cannot be used (%r); %s", exc,
+                          "the running monitor keeps watching" if running else
+                          "no monitor is running")
+                return
         if running:
             await self._stop_monitor()
-        upsmon = self.settings.upsmon
-        if self.with_monitor and upsmon is not None and upsmon.monitors:
-            self._start_monitor()
+        if fresh is not None:
+            self._launch_monitor(fresh)
             log.info("monitor restarted with the new settings")
-
-    def _monitor_idle(self) -> bool:
-        from upskit.monitor.policy import Phase
-
-        policy = getattr(self.monitor, "policy", None)
-        return policy is None or policy.phase is Phase.MONITORING
+        else:
+            self.monitor = None
 
     async def _stop_monitor(self) -> None:
         task, self._monitor_task = self._monitor_task, None
         if task is None:
             return
-        with contextlib.suppress(Exception):
+        if self.monitor is not None:
             self.monitor.stop()  # lets it log out of its servers
         await asyncio.wait({task}, timeout=3.0)
         task.cancel()

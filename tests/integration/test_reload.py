@@ -138,3 +138,87 @@ def _wait_model(port: int, ups: str, model: str) -> None:
             last = str(exc)
         time.sleep(0.1)
     raise AssertionError(f"{ups} never showed model {model!r} (last: {last!r})")
+
+
+async def test_a_driver_that_cannot_be_built_is_not_logged_as_started(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import copy
+    import logging
+
+    from upskit.config.settings import UpsSettings
+
+    port = free_port()
+    write(tmp_path, port, dev(tmp_path, "a", "A"), "")
+    runtime = Runtime(load_nut_dir(tmp_path))
+    await runtime.start()
+    try:
+        fresh = copy.deepcopy(runtime.settings)
+        fresh.ups.ups["bad"] = UpsSettings("bad", "no-such-driver", "/dev/null")
+        with caplog.at_level(logging.INFO):
+            await runtime.reload(fresh)
+        assert "driver no-such-driver started" not in caplog.text
+        assert "[bad]: driver no-such-driver not started" in caplog.text
+    finally:
+        await runtime.stop()
+
+
+def monitored(root: Path, port: int, extra: str = "") -> None:
+    """ups1 served and watched by the in-process monitor."""
+    write(root, port, dev(root, "ups1", "One"), "")
+    (root / "upsd.conf").write_text(f"LISTEN 127.0.0.1 {port}\nMAXAGE 7\n")
+    (root / "upsmon.conf").write_text(
+        "MONITOR ups1@localhost 1 mon pw primary\nPOLLFREQ 0.2\nPOLLFREQALERT 0.2\n"
+        f"HOSTSYNC 0\nFINALDELAY 0\nSHUTDOWNCMD \"touch {root / 'down'}\"\n"
+        "NOTIFYFLAG ONBATT SYSLOG\nNOTIFYFLAG LOWBATT SYSLOG\n" + extra)
+
+
+async def test_monitor_that_cannot_be_built_keeps_the_old_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import copy
+
+    port = free_port()
+    monitored(tmp_path, port)
+    runtime = Runtime(load_nut_dir(tmp_path))
+    await runtime.start()
+    try:
+        old = runtime.monitor
+        assert old is not None
+        # upsd.conf's MAXAGE reaches the in-process monitor's local sources
+        assert [getattr(s, "maxage", None) for s in old.sources.values()] == [7.0]
+
+        def broken() -> None:
+            raise ValueError("cannot build")
+
+        monkeypatch.setattr(runtime, "_build_monitor", broken)
+        fresh = copy.deepcopy(runtime.settings)
+        assert fresh.upsmon is not None
+        fresh.upsmon.pollfreq = 1.0
+        await runtime.reload(fresh)
+        assert runtime.monitor is old
+        assert runtime._monitor_task is not None and not runtime._monitor_task.done()
+        assert old.problems() == []
+    finally:
+        await runtime.stop()
+
+
+def test_sighup_with_a_broken_certpath_keeps_the_monitor(tmp_path: Path) -> None:
+    port = free_port()
+    monitored(tmp_path, port)
+    proc = subprocess.Popen([sys.executable, "-m", "upskit", "run", "--nut-config-dir",
+                             str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    try:
+        _wait_model(port, "ups1", "One")
+        monitored(tmp_path, port, f"FORCESSL 1\nCERTPATH {tmp_path / 'missing.pem'}\n")
+        proc.send_signal(signal.SIGHUP)
+        time.sleep(1.0)
+        (tmp_path / "ups1.dev").write_text("device.model: One\nups.status: OB LB\n")
+        end = time.monotonic() + 20
+        while not (tmp_path / "down").exists() and time.monotonic() < end:
+            time.sleep(0.1)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=15)
+    assert (tmp_path / "down").exists(), out
+    assert "missing.pem does not exist" in out
+    assert "Traceback" not in out

@@ -7,6 +7,7 @@ import os
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from upskit.config.settings import UpsmonSettings
 from upskit.monitor.events import DEFAULT_FLAGS, DEFAULT_MESSAGES, NotifyType, format_message
@@ -14,6 +15,8 @@ from upskit.monitor.runner import ProgramRunner
 from upskit.monitor.upssched import ScriptCall, Upssched
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +33,10 @@ def is_upssched(command: str | None) -> bool:
     """True when NOTIFYCMD names the ``upssched`` program (handled in-process)."""
     if not command:
         return False
-    words = shlex.split(command)
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        words = command.split()
     return bool(words) and os.path.basename(words[0]) == "upssched"
 
 
@@ -63,7 +69,7 @@ class Notifier:
         self.wall = list(wall) if wall else None
         self.syslog = syslog
         self.history: list[Notification] = []
-        self._notifycmd = None if is_upssched(settings.notifycmd) else settings.notifycmd
+        self.notifycmd = None if is_upssched(settings.notifycmd) else settings.notifycmd
         self._messages = {kind: DEFAULT_MESSAGES[kind] for kind in NotifyType}
         for name, text in settings.notifymsg.items():
             kind = _lookup(name)
@@ -84,37 +90,56 @@ class Notifier:
     def notify(self, kind: NotifyType, ups: str | None, extra: str = "",
                now: float = 0.0) -> list[ScriptCall]:
         """Deliver one notification; returns the upssched script calls it caused
-        (already started)."""
+        (already started).  A way of delivering it that fails is logged and the
+        others still run: this never raises."""
         text = self.message(kind, ups, extra)
         flags = self.flags(kind)
         self.history.append(Notification(kind, ups or "", text, flags))
         log.warning("%s", text)
         if "IGNORE" in flags:
             return []
-        if "SYSLOG" in flags and self.syslog is not None:
-            self.syslog(text)
-        if "WALL" in flags and self.wall:
-            self.runner.spawn(self.wall, stdin=(text + "\n").encode())
         calls: list[ScriptCall] = []
+        if "SYSLOG" in flags and self.syslog is not None:
+            _guarded("syslog", kind, self.syslog, text)
+        if "WALL" in flags and self.wall:
+            _guarded("wall", kind, self.runner.spawn, self.wall, stdin=(text + "\n").encode())
         if "EXEC" in flags:
             env = {"NOTIFYTYPE": kind.value, "UPSNAME": ups or ""}
-            if self._notifycmd:
-                self.runner.spawn([*shlex.split(self._notifycmd), text], env)
+            if self.notifycmd:
+                _guarded("NOTIFYCMD", kind, self._exec, self.notifycmd, text, env)
             if self.upssched is not None:
-                calls = self.upssched.event(kind.value, ups or "", now)
+                calls = _guarded("upssched", kind, self.upssched.event, kind.value, ups or "",
+                                 now) or []
                 self.run_scripts(calls)
-            elif not self._notifycmd:
+            elif not self.notifycmd:
                 log.debug("EXEC set for %s but no NOTIFYCMD configured", kind.value)
         return calls
 
+    def _exec(self, command: str, text: str, env: dict[str, str]) -> None:
+        self.runner.spawn([*shlex.split(command), text], env)
+
     def run_scripts(self, calls: Sequence[ScriptCall]) -> None:
-        """Start CMDSCRIPT for each upssched call."""
+        """Start CMDSCRIPT for each upssched call; a call that fails is logged."""
         if self.upssched is None:
             return
         for call in calls:
-            argv = self.upssched.command(call)
-            if argv:
-                self.runner.spawn(argv, {"UPSNAME": call.ups, "NOTIFYTYPE": call.notifytype})
+            try:
+                argv = self.upssched.command(call)
+                if argv:
+                    self.runner.spawn(argv, {"UPSNAME": call.ups,
+                                             "NOTIFYTYPE": call.notifytype})
+            except Exception as exc:
+                log.error("upssched: CMDSCRIPT for %r could not be started: %s", call.arg, exc)
+
+
+def _guarded(what: str, kind: NotifyType, call: Callable[..., T], *args: Any,
+             **kw: Any) -> T | None:
+    """``call(*args, **kw)``; a failure is logged (naming ``what``) and gives ``None``."""
+    try:
+        return call(*args, **kw)
+    except Exception as exc:
+        log.error("%s notification by %s failed: %s", kind.value, what, exc)
+        return None
 
 
 def _lookup(name: str) -> NotifyType | None:

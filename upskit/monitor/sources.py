@@ -79,10 +79,14 @@ class NetworkSource(Source):
     """
 
     def __init__(self, monitor: MonitorSettings, timeout: float = 5.0,
-                 ssl_context: ssl.SSLContext | None = None) -> None:
+                 ssl_context: ssl.SSLContext | None = None,
+                 tls_error: str | None = None) -> None:
         super().__init__(monitor)
         self.timeout = timeout
         self.ssl_context = ssl_context
+        #: Why TLS could not be set up: the server then counts as unreachable, since
+        #: a monitor asked to use TLS never falls back to plain text.
+        self.tls_error = tls_error
         self._client: AsyncClient | None = None
         self.logged_in = False
 
@@ -90,6 +94,8 @@ class NetworkSource(Source):
         client = self._client
         if client is not None and client.connected:
             return client
+        if self.tls_error:
+            raise SourceError(self.tls_error)
         mon = self.settings
         client = AsyncClient(mon.host, mon.port, timeout=self.timeout,
                              ssl_context=self.ssl_context)
@@ -99,11 +105,13 @@ class NetworkSource(Source):
             raise SourceError(exc.message) from exc
         self._client = client
         self.logged_in = False
+        claiming = False
         try:
             if mon.username:
                 await client.authenticate(mon.username, mon.password)
             await client.login(mon.ups)
             if self.primary:
+                claiming = True
                 await client.primary(mon.ups)
             self.logged_in = True
             log.info("logged in to UPS %s as %s", self.system,
@@ -112,8 +120,14 @@ class NetworkSource(Source):
             if not client.connected:
                 self._client = None
                 raise SourceError(exc.message) from exc
-            log.error("UPS %s: login as %s failed: %s", self.system, mon.username or "-",
-                      exc.message)
+            if claiming and exc.code == "ACCESS-DENIED":
+                log.error("UPS %s: user %s logged in, but the server refused it the primary "
+                          "role (%s): give it \"upsmon primary\" in upsd.users on %s, or "
+                          "make this MONITOR line secondary", self.system,
+                          mon.username or "-", exc.message, mon.host)
+            else:
+                log.error("UPS %s: login as %s failed: %s", self.system,
+                          mon.username or "-", exc.message)
         return client
 
     async def _run(self, call: Callable[[AsyncClient], Awaitable[T]]) -> T:
@@ -161,21 +175,27 @@ class NetworkSource(Source):
 
 
 class LocalSource(Source):
-    """A :class:`Device` of this process: no network, and changes seen at once."""
+    """A :class:`Device` of this process: no network, and changes seen at once.
+
+    ``maxage`` is upsd.conf's MAXAGE: data the driver has not refreshed for longer
+    counts as stale, exactly as the server answers ``ERR DATA-STALE`` to a client.
+    """
 
     self_logins = 0
 
     def __init__(self, monitor: MonitorSettings, device: Device,
-                 numlogins: Callable[[str], int] | None = None) -> None:
+                 numlogins: Callable[[str], int] | None = None,
+                 maxage: float | None = None) -> None:
         super().__init__(monitor)
         self.device = device
         self._numlogins = numlogins
+        self.maxage = maxage
 
     async def poll(self) -> Reading:
         dev = self.device
         if not dev.connected:
             raise SourceError("Driver not connected")
-        if dev.is_stale():
+        if dev.is_stale(self.maxage):
             raise SourceError("Data stale")
         tokens = tuple(dev.status_tokens())
         return Reading(tokens, dev.get("ups.alarm") or "" if "ALARM" in tokens else "")
@@ -204,8 +224,9 @@ def is_local_host(host: str) -> bool:
 
 def make_source(monitor: MonitorSettings, local: dict[str, Device] | None,
                 numlogins: Callable[[str], int] | None, timeout: float,
-                ssl_context: ssl.SSLContext | None = None) -> Source:
+                ssl_context: ssl.SSLContext | None = None, *,
+                tls_error: str | None = None, maxage: float | None = None) -> Source:
     """A :class:`LocalSource` when the MONITOR line names a local device, else network."""
     if local and monitor.ups in local and is_local_host(monitor.host):
-        return LocalSource(monitor, local[monitor.ups], numlogins)
-    return NetworkSource(monitor, timeout, ssl_context)
+        return LocalSource(monitor, local[monitor.ups], numlogins, maxage)
+    return NetworkSource(monitor, timeout, ssl_context, tls_error)

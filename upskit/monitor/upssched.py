@@ -51,7 +51,13 @@ class Upssched:
         if not self.settings.cmdscript:
             log.error("upssched: CMDSCRIPT is not set; cannot run %r", call.arg)
             return []
-        return [*shlex.split(self.settings.cmdscript), call.arg]
+        try:
+            words = shlex.split(self.settings.cmdscript)
+        except ValueError as exc:
+            log.error("upssched: CMDSCRIPT %r cannot be split into words (%s); cannot run %r",
+                      self.settings.cmdscript, exc, call.arg)
+            return []
+        return [*words, call.arg]
 
     def event(self, notifytype: str, ups: str, now: float) -> list[ScriptCall]:
         """Apply every rule matching ``notifytype`` for ``ups``."""
