@@ -102,6 +102,8 @@ class MirrorDevice:
             self.stale = False
         elif kind is EventKind.FSD:
             self.fsd = True
+        elif kind is EventKind.FSD_CLEARED:
+            self.fsd = False
         else:  # a new kind of event the consumer does not know yet
             raise AssertionError(f"unhandled event kind {kind}")
 
@@ -205,7 +207,8 @@ DEVICE_CHANGES: dict[str, Change] = {
     "set_status": lambda r, d: d.set_status(
         r.sample(("OL", "OB", "LB", "CHRG", "ALARM"), r.randint(0, 3)),
         r.sample(("Replace battery!", "Overheat"), r.randint(0, 2))),
-    "set_fsd": lambda r, d: d.set_fsd() if r.random() < 0.1 else None,
+    "set_fsd": lambda r, d: d.set_fsd() if r.random() < 0.3 else None,
+    "clear_fsd": lambda r, d: d.clear_fsd() if r.random() < 0.3 else None,
     "data_ok": lambda r, d: d.data_ok(),
     "data_stale": lambda r, d: d.data_stale(),
     "set_connected": lambda r, d: d.set_connected(r.random() < 0.5),

@@ -31,6 +31,7 @@ class EventKind(enum.Enum):
     OK = "ok"  # data came back after being stale (or arrived for the first time)
     CONNECTED = "connected"  # the driver attached (value "1") or went away ("0")
     FSD = "fsd"  # the forced-shutdown latch was set
+    FSD_CLEARED = "fsd-cleared"  # the latch was released (the UPS restarted)
     FLAGS = "flags"  # a variable's flags changed; ``flags`` holds all of them
     AUX = "aux"  # a variable's maximum string length changed; ``aux`` holds it
     ENUMS = "enums"  # a variable's allowed values changed; ``enums`` holds them all
@@ -144,7 +145,7 @@ class Device:
 
     @property
     def fsd(self) -> bool:
-        """The forced-shutdown latch (set it with :meth:`set_fsd`)."""
+        """The forced-shutdown latch (:meth:`set_fsd`, :meth:`clear_fsd`)."""
         return self._fsd
 
     # ------------------------------------------------------------------ events
@@ -318,6 +319,12 @@ class Device:
         if not self._fsd:
             self._fsd = True
             self._emit(EventKind.FSD, "ups.status", " ".join(self.status_tokens()))
+
+    def clear_fsd(self) -> None:
+        """Release the forced-shutdown latch, as a restart of upsd would."""
+        if self._fsd:
+            self._fsd = False
+            self._emit(EventKind.FSD_CLEARED, "ups.status", " ".join(self.status_tokens()))
 
     # --------------------------------------------------------------- freshness
     def data_ok(self) -> None:
