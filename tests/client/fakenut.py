@@ -3,7 +3,8 @@
 Runs in a thread so that blocking clients, asyncio clients and real client tools
 (in subprocesses) can all talk to it.  Replies are raw bytes, so tests can send
 anything a hostile or broken server might: bad quoting, non-UTF-8, no newline,
-a closed connection (``CLOSE``) or silence (``SILENCE``).
+a closed connection (``CLOSE``) or silence (``SILENCE``).  Given a TLS context, it
+answers ``STARTTLS`` with ``OK STARTTLS`` and goes on over TLS.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import socketserver
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -34,6 +36,9 @@ class _Handler(socketserver.StreamRequestHandler):
                 return
             line = raw.decode("utf-8", "surrogateescape").rstrip("\r\n")
             self.server.received.append(line)
+            if line == "STARTTLS" and self.server.tls is not None:
+                self._start_tls(self.server.tls)
+                continue
             reply = self.server.answer(line)
             if reply == CLOSE:
                 return
@@ -46,16 +51,25 @@ class _Handler(socketserver.StreamRequestHandler):
             except OSError:
                 return
 
+    def _start_tls(self, context: ssl.SSLContext) -> None:
+        self.wfile.write(b"OK STARTTLS\n")
+        self.wfile.flush()
+        self.request = context.wrap_socket(self.request, server_side=True)
+        self.rfile = self.request.makefile("rb")
+        self.wfile = self.request.makefile("wb")
+
 
 class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, table: Mapping[str, Reply], default: bytes, silence: float) -> None:
+    def __init__(self, table: Mapping[str, Reply], default: bytes, silence: float,
+                 tls: ssl.SSLContext | None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.table = dict(table)
         self.default = default
         self.silence = silence
+        self.tls = tls
         self.received: list[str] = []
 
     def answer(self, line: str) -> bytes:
@@ -91,9 +105,10 @@ def fake_nut(
     table: Mapping[str, Reply],
     default: bytes = b"ERR UNKNOWN-COMMAND\n",
     silence: float = 3.0,
+    tls: ssl.SSLContext | None = None,
 ) -> Iterator[FakeNut]:
     """Serve ``table`` (received line -> raw reply bytes) until the block ends."""
-    server = _Server(table, default, silence)
+    server = _Server(table, default, silence, tls)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.daemon = True
     thread.start()

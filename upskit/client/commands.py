@@ -1,21 +1,25 @@
-"""The client's commands as data: what to send and how to read the answer.
+"""The client's commands as data: what to send and how to read the answer, with no I/O.
 
 Both the asyncio client and the blocking client run these objects; only the I/O
 differs.  A :class:`Query` is answered by one line, a :class:`ListQuery` by
-``BEGIN LIST ...``, item lines and the matching ``END LIST ...``.
+``BEGIN LIST ...``, item lines and the matching ``END LIST ...``.  Each hands out
+a :class:`Reply` that takes the reply's lines one by one as they arrive.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from upskit.client.errors import NutArgumentError, NutError, NutProtocolError
+from upskit.client.errors import NutArgumentError, NutError, NutProtocolError, dropping
 from upskit.client.protocol import (
     ENCODING,
     ERRORS,
     FORBIDDEN,
+    MAX_LIST_ITEMS,
     expect,
     format_command,
     parse_reply,
@@ -30,8 +34,74 @@ TRACKING_RESULTS = frozenset(
 )
 
 
+class Step(ABC):
+    """One thing a client call needs from the I/O shell that runs it.
+
+    :meth:`apply` asks ``shell`` to do it: the blocking shell returns the outcome,
+    the asyncio shell an awaitable of it.
+    """
+
+    @abstractmethod
+    def apply(self, shell: Any) -> Any:
+        """Have ``shell`` carry out this step."""
+
+
+class Reply(ABC, Generic[T]):
+    """The reader of one reply: fed line by line until :meth:`feed` says it is complete."""
+
+    #: Whether the connection still agrees with the server on where the next reply
+    #: starts.  A failure while it does leaves the connection usable; otherwise the
+    #: shell drops it.
+    in_step = False
+    _value: T
+
+    @abstractmethod
+    def feed(self, line: str) -> bool:
+        """Take the next line; True once the reply is complete and :attr:`value` is set."""
+
+    @property
+    def value(self) -> T:
+        """The result, once complete."""
+        return self._value
+
+    def keeps_connection(self, exc: BaseException) -> bool:
+        """Whether the connection stays usable after ``exc`` (an ``ERR`` reply read whole)."""
+        return self.in_step and isinstance(exc, NutError)
+
+    def guard(self, drop: Callable[[], None]) -> AbstractContextManager[None]:
+        """Around the exchange: drops the connection when a failure leaves it out of step."""
+        return dropping(drop, self.keeps_connection)
+
+
+
+class Exchange(Step, Generic[T]):
+    """One command line sent to the server and the reply that answers it."""
+
+    def apply(self, shell: Any) -> Any:
+        """Send the command and read its reply (the shell's ``_exchange``)."""
+        return shell._exchange(self)
+
+    @abstractmethod
+    def encode(self) -> bytes:
+        """The command line as bytes, newline included."""
+
+    @abstractmethod
+    def reply(self) -> Reply[T]:
+        """A fresh reader for the reply."""
+
+
+class _LineReply(Reply[T]):
+    def __init__(self, parse: Callable[[str], T]) -> None:
+        self._parse = parse
+
+    def feed(self, line: str) -> bool:
+        self.in_step = True
+        self._value = self._parse(line)
+        return True
+
+
 @dataclass(frozen=True)
-class Query(Generic[T]):
+class Query(Exchange[T]):
     """A command answered by exactly one line; ``parse`` turns that line into a result."""
 
     words: tuple[str, ...]
@@ -44,9 +114,38 @@ class Query(Generic[T]):
             return self.verbatim
         return format_command(*self.words)
 
+    def reply(self) -> Reply[T]:
+        """A reader for the one reply line."""
+        return _LineReply(self.parse)
+
+
+class _ListReply(Reply[T]):
+    def __init__(self, query: ListQuery[T]) -> None:
+        self._query = query
+        self._items: list[list[str]] | None = None
+
+    def feed(self, line: str) -> bool:
+        if self._items is None:
+            try:
+                self._query.check_begin(line)
+            except NutProtocolError:
+                raise
+            except NutError:
+                self.in_step = True  # ERR instead of the list: nothing else follows
+                raise
+            self._items = []
+            return False
+        if self._query.is_end(line):
+            self._value = self._query.build(self._items)
+            return True
+        self._items.append(self._query.item(line))
+        if len(self._items) > MAX_LIST_ITEMS:
+            raise NutProtocolError(f"more than {MAX_LIST_ITEMS} list items")
+        return False
+
 
 @dataclass(frozen=True)
-class ListQuery(Generic[T]):
+class ListQuery(Exchange[T]):
     """A ``LIST`` command: ``args`` follow ``LIST``; each item carries ``width`` words."""
 
     args: tuple[str, ...]
@@ -56,6 +155,10 @@ class ListQuery(Generic[T]):
     def encode(self) -> bytes:
         """The command line as bytes, newline included."""
         return format_command("LIST", *self.args)
+
+    def reply(self) -> Reply[T]:
+        """A reader for ``BEGIN LIST``, the items and ``END LIST``."""
+        return _ListReply(self)
 
     def check_begin(self, line: str) -> None:
         """Accept the ``BEGIN LIST`` line, or raise for ``ERR`` or anything else."""
@@ -227,7 +330,7 @@ def set_tracking(on: bool) -> Query[None]:
     return Query(("SET", "TRACKING", "ON" if on else "OFF"), _ok)
 
 
-def get_tracking(ident: str) -> Query[str]:
+def get_tracking(id: str) -> Query[str]:
     """``GET TRACKING <id>``: ``PENDING``, ``SUCCESS`` or ``ERR <reason>`` as text."""
 
     def parse(line: str) -> str:
@@ -237,7 +340,7 @@ def get_tracking(ident: str) -> Query[str]:
         parse_reply(line)
         raise NutProtocolError(f"unexpected reply {line!r}")
 
-    return Query(("GET", "TRACKING", ident), parse)
+    return Query(("GET", "TRACKING", id), parse)
 
 
 def username(name: str) -> Query[None]:

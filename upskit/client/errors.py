@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 #: Human wording of the server's error codes, as NUT's command-line tools print them.
 _MESSAGES: dict[str, str] = {
@@ -110,3 +112,40 @@ def connection_error(exc: OSError) -> NutConnectionError:
     if exc.errno:
         return NutConnectionError(os.strerror(exc.errno))
     return NutConnectionError(str(exc) or type(exc).__name__)
+
+
+def is_refusal(exc: BaseException) -> bool:
+    """Whether ``exc`` is a plain ``ERR`` reply: the server said no, the link is fine."""
+    return type(exc) is NutError
+
+
+@contextmanager
+def translated(timeout_message: str, drop: Callable[[], None] | None = None) -> Iterator[None]:
+    """Turn socket failures inside the block into :class:`NutConnectionError`.
+
+    A timeout becomes code ``TIMEOUT`` with ``timeout_message``; ``drop`` (when
+    given) is called first, as the connection is then of no further use.
+    """
+    try:
+        yield
+    except TimeoutError:
+        if drop is not None:
+            drop()
+        raise NutConnectionError(timeout_message, code="TIMEOUT") from None
+    except OSError as exc:
+        if drop is not None:
+            drop()
+        raise connection_error(exc) from exc
+
+
+@contextmanager
+def dropping(
+    drop: Callable[[], None], keep: Callable[[BaseException], bool] | None = None
+) -> Iterator[None]:
+    """Call ``drop`` when the block fails, unless ``keep`` says the connection survives it."""
+    try:
+        yield
+    except BaseException as exc:
+        if keep is None or not keep(exc):
+            drop()
+        raise
