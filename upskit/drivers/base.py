@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from upskit import NUT_COMPAT_VERSION
+from upskit.drivers.scheduler import DEFAULT_QUEUE_LIMIT, PortScheduler
 from upskit.model import CmdResult, Device
 from upskit.transport.base import PortGone, TransportError
 
@@ -51,12 +52,15 @@ class Driver(abc.ABC):
     default_poll_interval: ClassVar[float] = 2.0
     #: Longest back-off between reconnection attempts.
     max_backoff: ClassVar[float] = 30.0
+    #: Client commands that may wait for the port; more are refused at once.
+    command_queue_limit: ClassVar[int] = DEFAULT_QUEUE_LIMIT
 
     def __init__(self, device: Device, options: DriverOptions, *, config_name: str = "") -> None:
         self.device = device
         self.options = dict(options)
         self.config_name = config_name or self.name
-        self.io_lock = asyncio.Lock()
+        #: The port's turn-taking: the driver's own I/O ``claim()``s it, commands queue.
+        self.port_turns = PortScheduler(device.name, self.command_queue_limit)
         self._wakeup = asyncio.Event()
         self.initialised = False
         self.log = logging.LoggerAdapter(log, {"ups": device.name})
@@ -137,9 +141,17 @@ class Driver(abc.ABC):
 
     # ---------------------------------------------------- guarded handlers
     async def _guarded_instcmd(self, name: str, param: str | None) -> CmdResult:
+        shown = f"{name} {param}" if param else name
+        return await self.port_turns.run(lambda: self._run_instcmd(name, param),
+                                         f"instant command {shown}")
+
+    async def _guarded_setvar(self, name: str, value: str) -> CmdResult:
+        return await self.port_turns.run(lambda: self._run_setvar(name, value),
+                                         f"setting {name}")
+
+    async def _run_instcmd(self, name: str, param: str | None) -> CmdResult:
         try:
-            async with self.io_lock:
-                result = await self.instcmd(name, param)
+            result = await self.instcmd(name, param)
         except (TransportError, CommunicationError) as exc:
             self.log.warning("%s: command %s failed: %s", self.device.name, name, exc)
             return CmdResult.FAILED
@@ -149,10 +161,9 @@ class Driver(abc.ABC):
             self.request_update()
         return result
 
-    async def _guarded_setvar(self, name: str, value: str) -> CmdResult:
+    async def _run_setvar(self, name: str, value: str) -> CmdResult:
         try:
-            async with self.io_lock:
-                result = await self.setvar(name, value)
+            result = await self.setvar(name, value)
         except (TransportError, CommunicationError) as exc:
             self.log.warning("%s: setting %s failed: %s", self.device.name, name, exc)
             return CmdResult.FAILED
@@ -188,7 +199,7 @@ class Driver(abc.ABC):
             backoff = min(backoff * 2, self.max_backoff)
 
     async def _open_and_initialise(self) -> None:
-        async with self.io_lock:
+        async with self.port_turns.claim():
             await self.open()
             await self.initialise()
         self.initialised = True
@@ -200,7 +211,7 @@ class Driver(abc.ABC):
         while True:
             started = time.monotonic()
             try:
-                async with self.io_lock:
+                async with self.port_turns.claim():
                     await self.poll()
             except PortGone:
                 raise

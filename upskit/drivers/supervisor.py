@@ -77,6 +77,7 @@ class Supervisor:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         if driver is not None:
+            driver.port_turns.close()
             with contextlib.suppress(Exception):
                 await driver.close()
             driver.device.set_connected(False)
@@ -90,6 +91,7 @@ class Supervisor:
                 await task
         self._tasks.clear()
         for driver in self.drivers.values():
+            driver.port_turns.close()
             with contextlib.suppress(Exception):
                 await driver.close()
             driver.device.set_connected(False)

@@ -425,12 +425,26 @@ class Commands:
         task = asyncio.ensure_future(work)
         self.state.background.add(task)
         task.add_done_callback(self.state.background.discard)
+        conn.pending.add(task)
+        task.add_done_callback(conn.pending.discard)
         task.add_done_callback(lambda t: _log_outcome(t, what))
         if conn.tracking:
             tracking_id = self.state.tracking.new()
             task.add_done_callback(lambda t: self.state.tracking.finish(tracking_id, _result(t)))
             return f"OK TRACKING {tracking_id}\n"
         return self._await_result(task, failure)
+
+    def abandon(self, conn: ConnectionState) -> None:
+        """The client of ``conn`` went away: drop its commands that have not reached a device.
+
+        A command already on the wire completes (the driver runs it in a task of its own).
+        """
+        pending = [task for task in conn.pending if not task.done()]
+        if pending:
+            log.info("Client %s disconnected with %d command(s) pending: dropping them",
+                     conn.who, len(pending))
+        for task in pending:
+            task.cancel()
 
     async def _await_result(self, task: asyncio.Task[CmdResult], failure: str) -> str:
         done, _ = await asyncio.wait({task}, timeout=self.state.command_wait)

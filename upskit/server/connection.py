@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(eq=False, slots=True)
@@ -21,6 +23,8 @@ class ConnectionState:
     close_requested: bool = False
     #: Set by STARTTLS: begin the handshake once the reply is sent.
     tls_requested: bool = False
+    #: SET/INSTCMD tasks not finished yet, dropped when the connection goes away.
+    pending: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @property
     def who(self) -> str:

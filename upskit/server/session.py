@@ -75,6 +75,7 @@ class Session(asyncio.Protocol):
         self._buffer.clear()
         if self._busy is not None:
             self._busy.cancel()
+        self.host.commands.abandon(self.conn)
         self.host.forget(self)
 
     def pause_writing(self) -> None:

@@ -126,7 +126,7 @@ class QxDriver(Driver):
     async def shutdown(self) -> CmdResult:
         """Killpower: cancel pending shutdowns, then shutdown.return (or .stayoff)."""
         try:
-            async with self.io_lock:
+            async with self.port_turns.claim():
                 if self.engine is None:
                     await self.open()
                     await self.initialise()

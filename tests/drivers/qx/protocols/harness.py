@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping
 from contextlib import asynccontextmanager
 
 from tests.drivers.qx.util import running, wait_for
@@ -38,22 +38,44 @@ class Run:
         self.polls = {i.query for i in spec.items
                       if i.query and not i.flags & (QxFlag.CMD | QxFlag.SETVAR)}
 
-    def sent_since(self, mark: int, extra_polls: Iterable[str] = ()) -> list[bytes]:
-        polls = self.polls | set(extra_polls)
-        return [c for c in self.sim.received[mark:]
-                if c.removesuffix(b"\r").decode("latin-1") not in polls]
-
     async def cmd(self, name: str, param: str | None = None,
                   extra_polls: Iterable[str] = ()) -> tuple[CmdResult, list[bytes]]:
-        mark = len(self.sim.received)
-        result = await self.dev.instcmd(name, param)
-        return result, self.sent_since(mark, extra_polls)
+        result, span = await self._on_the_wire("instcmd", self.dev.instcmd(name, param))
+        return result, self._sent(span, extra_polls)
 
     async def setvar(self, name: str, value: str,
                      extra_polls: Iterable[str] = ()) -> tuple[CmdResult, list[bytes]]:
-        mark = len(self.sim.received)
-        result = await self.dev.setvar(name, value)
-        return result, self.sent_since(mark, extra_polls)
+        result, span = await self._on_the_wire("setvar", self.dev.setvar(name, value))
+        return result, self._sent(span, extra_polls)
+
+    async def _on_the_wire(self, hook: str, call: Awaitable[CmdResult]
+                           ) -> tuple[CmdResult, tuple[int, int]]:
+        """The result of ``call`` and the part of the wire log its driver hook wrote.
+
+        The command runs in the driver's own task, so a poll may follow it on the wire
+        before ``call`` returns: only what the hook itself sent is the command's.
+        """
+        real = getattr(self.drv, hook)
+        span = [len(self.sim.received)] * 2
+
+        async def recorded(*args: str | None) -> CmdResult:
+            span[0] = len(self.sim.received)
+            try:
+                result: CmdResult = await real(*args)
+                return result
+            finally:
+                span[1] = len(self.sim.received)
+
+        setattr(self.drv, hook, recorded)
+        try:
+            return await call, (span[0], span[1])
+        finally:
+            delattr(self.drv, hook)
+
+    def _sent(self, span: tuple[int, int], extra_polls: Iterable[str]) -> list[bytes]:
+        polls = self.polls | set(extra_polls)
+        return [c for c in self.sim.received[span[0]:span[1]]
+                if c.removesuffix(b"\r").decode("latin-1") not in polls]
 
     async def power_cycle(self) -> None:
         """Mains lost, battery run low, mains back: OL -> OB -> OB LB -> OL."""

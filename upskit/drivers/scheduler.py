@@ -1,0 +1,166 @@
+"""Who talks on a driver's port next: status polls and client commands take turns."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+
+from upskit.model import CmdResult
+
+log = logging.getLogger(__name__)
+
+#: Commands that may wait for the port of one device (the one on the wire not counted).
+DEFAULT_QUEUE_LIMIT = 16
+
+
+@dataclass(eq=False)
+class _Queued:
+    work: Callable[[], Awaitable[CmdResult]]
+    what: str
+    result: asyncio.Future[CmdResult] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+class PortScheduler:
+    """Grants one driver's port to one user at a time.
+
+    The driver's own life cycle (open, initialise, poll, shutdown) takes the port with
+    :meth:`claim`; client commands queue with :meth:`run`.  The two take turns: when a
+    command ends, a waiting claim goes first; when a claim ends, the oldest queued
+    command goes next.  So a flood of commands delays a poll by one command at most,
+    and back-to-back polls never starve the commands.
+
+    At most ``limit`` commands wait; beyond that :meth:`run` refuses at once (as upsd
+    does when it cannot hand a command to its driver).  A command whose caller is
+    cancelled while it waits (its client went away) is dropped before it reaches the
+    port; one already on the wire runs to its end in a task of its own.
+    """
+
+    def __init__(self, name: str, limit: int = DEFAULT_QUEUE_LIMIT) -> None:
+        self.name = name
+        self.limit = max(1, limit)
+        self._busy = False
+        self._claims: deque[asyncio.Future[None]] = deque()
+        self._queue: deque[_Queued] = deque()
+        self._running: asyncio.Task[None] | None = None
+        self._refused = 0
+
+    @property
+    def queued(self) -> int:
+        """Commands waiting for the port."""
+        return len(self._queue)
+
+    # ------------------------------------------------------------- claims
+    @contextlib.asynccontextmanager
+    async def claim(self) -> AsyncIterator[None]:
+        """Hold the port for the driver itself (after the command on the wire, if any)."""
+        if self._busy:
+            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._claims.append(waiter)
+            try:
+                await waiter
+            except asyncio.CancelledError:
+                if waiter.done() and not waiter.cancelled():
+                    self._release(commands_next=True)  # granted just as we were cancelled
+                elif waiter in self._claims:
+                    self._claims.remove(waiter)
+                raise
+        else:
+            self._busy = True
+        try:
+            yield
+        finally:
+            self._release(commands_next=True)
+
+    # ----------------------------------------------------------- commands
+    async def run(self, work: Callable[[], Awaitable[CmdResult]], what: str) -> CmdResult:
+        """Queue ``work`` (a command for the device) and return its result.
+
+        ``FAILED`` at once when ``limit`` commands are already waiting.
+        """
+        if len(self._queue) >= self.limit:
+            self._refuse(what)
+            return CmdResult.FAILED
+        if self._refused:
+            log.warning("%s: refused %d command(s) in all while the command queue was full",
+                        self.name, self._refused)
+            self._refused = 0
+        entry = _Queued(work, what)
+        self._queue.append(entry)
+        if not self._busy:
+            self._grant(commands_first=True)
+        try:
+            return await entry.result
+        except asyncio.CancelledError:
+            if entry in self._queue:
+                self._queue.remove(entry)
+                log.debug("%s: dropped %s before it reached the device: its caller left",
+                         self.name, what)
+            raise
+
+    def _refuse(self, what: str) -> None:
+        if not self._refused:
+            log.warning("%s: command queue full (%d waiting): refusing %s and any more "
+                        "until it drains", self.name, len(self._queue), what)
+        self._refused += 1
+
+    async def _execute(self, entry: _Queued) -> None:
+        try:
+            result = await entry.work()
+        except asyncio.CancelledError:
+            entry.result.cancel()
+            raise
+        except Exception as exc:  # the waiting caller decides what a bug means
+            if not entry.result.done():
+                entry.result.set_exception(exc)
+        else:
+            if not entry.result.done():
+                entry.result.set_result(result)
+        finally:
+            self._running = None
+            self._release(commands_next=False)
+
+    def close(self) -> None:
+        """Fail every waiting command and stop the one on the wire (the driver stops)."""
+        while self._queue:
+            entry = self._queue.popleft()
+            if not entry.result.done():
+                entry.result.set_result(CmdResult.FAILED)
+        if self._running is not None:
+            self._running.cancel()
+
+    # ---------------------------------------------------------- turn-taking
+    def _release(self, *, commands_next: bool) -> None:
+        self._busy = False
+        self._grant(commands_first=commands_next)
+
+    def _grant(self, *, commands_first: bool) -> None:
+        order = ((self._start_command, self._wake_claim) if commands_first
+                 else (self._wake_claim, self._start_command))
+        for step in order:
+            if step():
+                return
+
+    def _wake_claim(self) -> bool:
+        while self._claims:
+            waiter = self._claims.popleft()
+            if not waiter.done():
+                self._busy = True
+                waiter.set_result(None)
+                return True
+        return False
+
+    def _start_command(self) -> bool:
+        while self._queue:
+            entry = self._queue.popleft()
+            if entry.result.done():
+                continue
+            self._busy = True
+            self._running = asyncio.create_task(self._execute(entry),
+                                                name=f"command:{self.name}")
+            return True
+        return False
