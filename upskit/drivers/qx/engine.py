@@ -18,6 +18,7 @@ from upskit.drivers.base import CommunicationError
 from upskit.drivers.qx.dialect import Dialect
 from upskit.drivers.qx.items import Item, QxFlag
 from upskit.model import CmdResult, Device, VarFlag
+from upskit.model.mapping import StatusBuilder
 from upskit.transport.base import PortGone, PortSilent, Transport, TransportError
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,10 @@ log = logging.getLogger(__name__)
 STATUS_ORDER: tuple[str, ...] = (
     "DISCHRG", "CHRG", "LB", "OVER", "RB", "TRIM", "BOOST", "BYPASS", "OFF", "CAL", "FSD",
 )  # fmt: skip
+#: How status words are committed: OL or OB first, then NUT's order, with the alarm
+#: texts nutdrv_qx adds for a battery to replace and a shutdown under way.
+STATUS_BUILDER = StatusBuilder(order=STATUS_ORDER, alarms=(
+    ("RB", "Replace battery!"), ("FSD", "Shutdown imminent!")))
 
 _NUMERIC = frozenset("0123456789. ")
 
@@ -277,16 +282,7 @@ class QxEngine:
 
     def _describe(self, item: Item) -> None:
         """Flags, string length, enums and ranges of a writable variable."""
-        flags = item.st
-        if not flags:
-            return
-        self.device.set_flags(item.name, flags)
-        if item.aux:
-            self.device.set_aux(item.name, item.aux)
-        for value in item.enums:
-            self.device.add_enum(item.name, value)
-        for low, high in item.ranges:
-            self.device.add_range(item.name, low, high)
+        item.mapping.describe(self.device)
 
     def _publish(self, index: int, item: Item, value: str, mode: WalkMode) -> None:
         if item.is_status:
@@ -303,27 +299,11 @@ class QxEngine:
     # -------------------------------------------------------------- status
     def status_words(self) -> list[str]:
         """Status words in NUT's order: OL or OB first, then the rest."""
-        present: list[str] = []
-        removed: set[str] = set()
-        for index in sorted(self._status):
-            for word in self._status[index].split():
-                if word.startswith("!"):
-                    removed.add(word[1:])
-                elif word not in present:
-                    present.append(word)
-        words = {w for w in present if w not in removed}
-        ordered = ["OL" if "OL" in words else "OB"]
-        ordered += [w for w in STATUS_ORDER if w in words]
-        ordered += [w for w in present if w in words and w not in ordered and w != "OB"]
-        return ordered
+        return STATUS_BUILDER.build(self._status[index] for index in sorted(self._status))
 
     def alarms(self, words: Iterable[str]) -> list[str]:
         texts = [self._alarms[i] for i in sorted(self._alarms) if self._alarms[i]]
-        if "RB" in words:
-            texts.append("Replace battery!")
-        if "FSD" in words:
-            texts.append("Shutdown imminent!")
-        return texts
+        return texts + STATUS_BUILDER.alarm_texts(words)
 
     def commit_status(self) -> None:
         words = self.status_words()

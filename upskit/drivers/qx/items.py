@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from upskit.model import VarFlag
+from upskit.model.mapping import VarMapping
 
 
 class QxFlag(enum.IntFlag):
@@ -121,6 +122,12 @@ class Item:
     def is_alarm(self) -> bool:
         """Items named ``ups.alarm...`` feed alarm texts, not a variable."""
         return self.name.startswith("ups.alarm")
+
+    @property
+    def mapping(self) -> VarMapping[str]:
+        """The NUT variable this row feeds: name, flags, string length, enums, ranges."""
+        return VarMapping(self.name, self.st, self.aux, self.default or None,
+                          enums=self.enums, ranges=self.ranges)
 
     def with_(self, **changes: object) -> Item:
         """A copy with some fields changed (for dialects derived from another)."""
