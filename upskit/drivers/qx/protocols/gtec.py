@@ -12,12 +12,15 @@ from __future__ import annotations
 from upskit.drivers.qx.dialect import Claim, Dialect, register
 from upskit.drivers.qx.items import QUICK_POLL, Item, Query, QxContext
 from upskit.drivers.qx.protocols import megatec as m
+from upskit.model.mapping import Lookup
 
-_WORDS = {"A": "!OL", "B": "LB", "C": "BYPASS", "F": "FSD", "M": "OL", "N": "OVER"}
-_ALARMS = {"D": "UPS failed", "G": "Site fault", "H": "EPROM fail"}
-_TESTS = {"E": "Test in progress", "I": "Test passed - Result: OK",
-          "J": "Test passed - Result: Failed", "K": "Test not possible or inhibited",
-          "L": "Test status unknown"}
+_WORDS = Lookup({"A": "!OL", "B": "LB", "C": "BYPASS", "F": "FSD", "M": "OL", "N": "OVER"},
+                name="status letter")
+_ALARMS = Lookup({"D": "UPS failed", "G": "Site fault", "H": "EPROM fail"},
+                 name="alarm letter")
+_TESTS = Lookup({"E": "Test in progress", "I": "Test passed - Result: OK",
+                 "J": "Test passed - Result: Failed", "K": "Test not possible or inhibited",
+                 "L": "Test status unknown"}, name="test letter")
 
 
 def _letters(value: str) -> str:
@@ -30,21 +33,21 @@ def _letters(value: str) -> str:
 def status_letters(ctx: QxContext, item: Item, value: str) -> str:
     """Status words from the letters; no letter at all means the output is off."""
     letters = _letters(value)
-    words = [_WORDS[c] for c in letters if c in _WORDS] or ["OFF"]
+    words = [_WORDS.word(c) for c in letters if c in _WORDS] or ["OFF"]
     words.append("CAL" if "E" in letters else "!CAL")
     return " ".join(words)
 
 
 def alarm_letters(ctx: QxContext, item: Item, value: str) -> str:
     """Alarm texts for D, G and H."""
-    return " ".join(_ALARMS[c] for c in _letters(value) if c in _ALARMS)
+    return " ".join(_ALARMS.word(c) for c in _letters(value) if c in _ALARMS)
 
 
 def test_letters(ctx: QxContext, item: Item, value: str) -> str:
     """``ups.test.result`` from E, I, J, K or L (ValueError when none is present)."""
     for c in _letters(value):
         if c in _TESTS:
-            return _TESTS[c]
+            return _TESTS.word(c)
     raise ValueError("no test letter")
 
 

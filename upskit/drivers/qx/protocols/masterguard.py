@@ -38,15 +38,17 @@ from upskit.drivers.qx.items import (
 )
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.model import VarFlag
+from upskit.model.mapping import Lookup
 
 #: Model prefix in ``WH`` -> (name, power VA, max packs standalone, max packs rack).
 _MODELS = {"A  700": ("A700", 700, 0, 0), "A 1000": ("A1000", 1000, 2, 2),
            "A 2000": ("A2000", 2000, 2, 5), "A 3000": ("A3000", 3000, 2, 5),
            "E 60": ("E60", 6000, 1, 1), "E100": ("E100", 10000, 1, 1),
            "E200": ("E200", 20000, 1, 1)}
-_TESTS = {"000": "no test in progress", "001": "in progress", "010": "OK", "011": "failed",
-          "100": "not possible", "101": "aborted",
-          "110": "autonomy time calibration in progress", "111": "unknown"}
+_TESTS = Lookup({"000": "no test in progress", "001": "in progress", "010": "OK",
+                 "011": "failed", "100": "not possible", "101": "aborted",
+                 "110": "autonomy time calibration in progress", "111": "unknown"},
+                name="test result")
 #: Per running unit (keyed by its hook context): battery cells from ``WH``, for the
 #: ``Q3`` battery voltage, and the output voltages ``MSO`` offers, for ``PNV=``.
 _CELLS: dict[int, int] = {}
@@ -167,9 +169,7 @@ def ups_type(ctx: QxContext, item: Item, value: str) -> str:
 
 def test_result(ctx: QxContext, item: Item, value: str) -> str:
     """T2..T0: test status."""
-    if value not in _TESTS:
-        raise ValueError(f"unknown test result {value!r}")
-    return _TESTS[value]
+    return _TESTS.word(value)
 
 
 def beeper(ctx: QxContext, item: Item, value: str) -> str:

@@ -53,6 +53,7 @@ from upskit.drivers.qx.items import (
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.drivers.qx.protocols import megatec as m
 from upskit.model import VarFlag
+from upskit.model.mapping import Lookup
 
 PROTOCOLS = (0, 1, 2, 3, 8, 9, 10, 13, 14, 31, 71, 99)
 OUTLETS = (1, 2, 3, 4)
@@ -174,14 +175,15 @@ def _bits(value: str) -> str:
     return value
 
 
+UPS_TYPES = Lookup({"00": "offline", "01": "line-interactive", "10": "online"},
+                   name="UPS type")
+
+
 def ups_type(ctx: QxContext, item: Item, value: str) -> str:
     """QGS type: 00 offline, 01 line-interactive, 10 online (``--`` on P71: online)."""
     if value == "--":
         return "online"
-    kinds = {"00": "offline", "01": "line-interactive", "10": "online"}
-    if value not in kinds:
-        raise ValueError(f"unknown UPS type {value!r}")
-    return kinds[value]
+    return UPS_TYPES.word(value)
 
 
 def status_bit(on: str, off: str = "") -> Convert:

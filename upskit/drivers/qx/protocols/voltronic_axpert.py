@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from upskit.drivers.qx.dialect import Claim, Dialect, register
 from upskit.drivers.qx.items import QUICK_POLL, STATIC, Convert, Item, Query, QxContext, QxFlag
+from upskit.model.mapping import Lookup
 
 _ESCAPED = (0x28, 0x0D, 0x0A)
 
@@ -71,19 +72,19 @@ def serial_number(ctx: QxContext, item: Item, value: str) -> str:
     return text
 
 
+#: ``QMOD`` working mode letter -> status words.
+MODES = Lookup({"P": "OFF", "S": "OFF", "L": "OL", "B": "!OL DISCHRG", "F": "OFF",
+                "H": "OL", "D": "FSD"}, name="working mode")
+
+
 def mode(ctx: QxContext, item: Item, value: str) -> str:
     """``QMOD`` letter -> status words."""
-    words = {"P": "OFF", "S": "OFF", "L": "OL", "B": "!OL DISCHRG", "F": "OFF",
-             "H": "OL", "D": "FSD"}
-    if len(value) != 1 or value not in words:
-        raise ValueError(f"unknown working mode {value!r}")
-    return words[value]
+    return MODES.word(value)
 
 
 def mode_alarm(ctx: QxContext, item: Item, value: str) -> str:
     """``QMOD`` fault mode -> an alarm text."""
-    if len(value) != 1 or value not in "PSLBFHD":
-        raise ValueError(f"unknown working mode {value!r}")
+    MODES.word(value)  # an unknown mode makes the reply unusable here too
     return "Fault reported by inverter." if value == "F" else ""
 
 
