@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from upskit.cli.target import Target, TargetError, parse_host, parse_target
@@ -24,7 +27,7 @@ def test_parse_target(text: str, want: Target) -> None:
 
 @pytest.mark.parametrize(
     "text", ["", "@host", "ups@", "ups@:1", "ups@h:", "ups@h:x", "ups@h:0", "ups@h:70000",
-             "ups@[::1", "ups@[::1]x", "ups@[]:1"],
+             "ups@[::1", "ups@[::1]x", "ups@[]:1", "ups@h:\u00b3", "ups@a@b", "ups:3493@h"],
 )
 def test_parse_target_rejects(text: str) -> None:
     with pytest.raises(TargetError):
@@ -36,3 +39,11 @@ def test_parse_host() -> None:
     assert parse_host("nas:3494") == Target(None, "nas", 3494)
     with pytest.raises(TargetError):
         parse_host("")
+
+
+def test_bad_port_digits_end_like_upsc_not_in_a_traceback() -> None:
+    """``³`` passes ``str.isdigit`` but is no number: the CLI once crashed on it."""
+    result = subprocess.run([sys.executable, "-m", "upskit", "get", "ups@nas:\u00b3"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == "Error: invalid UPS definition.\nRequired format: upsname[@hostname[:port]]\n"

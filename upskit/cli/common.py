@@ -55,9 +55,10 @@ def reload_settings(args: argparse.Namespace) -> Settings | None:
 
 def parse_listen(text: str) -> Listen:
     """``HOST:PORT``, ``[V6]:PORT``, ``HOST`` or ``:PORT`` -> Listen."""
+    from upskit.config.addresses import DEFAULT_PORT
     from upskit.config.settings import Listen
 
-    host, port = text, 3493
+    host, port = text, DEFAULT_PORT
     if text.startswith("["):
         end = text.find("]")
         if end < 0:

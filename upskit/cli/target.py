@@ -10,11 +10,12 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from upskit.config.addresses import DEFAULT_HOST, DEFAULT_PORT, split_host_port, split_system
+from upskit.config.values import BadValue
+
 if TYPE_CHECKING:
     from upskit.client import Client
 
-DEFAULT_HOST = "localhost"
-DEFAULT_PORT = 3493
 FORMAT_HELP = "Required format: upsname[@hostname[:port]]"
 
 
@@ -31,47 +32,22 @@ class Target:
     port: int = DEFAULT_PORT
 
 
-def _split_host_port(text: str) -> tuple[str, int]:
-    port_text: str | None = None
-    if text.startswith("["):
-        end = text.find("]")
-        if end < 0:
-            raise TargetError(f"unclosed '[' in {text!r}")
-        host, rest = text[1:end], text[end + 1:]
-        if rest:
-            if not rest.startswith(":"):
-                raise TargetError(f"unexpected text after ']' in {text!r}")
-            port_text = rest[1:]
-    elif text.count(":") == 1:
-        host, port_text = text.split(":")
-    else:
-        host = text  # a plain name, or a bare IPv6 address without port
-    if not host:
-        raise TargetError("empty host name")
-    if port_text is None:
-        return host, DEFAULT_PORT
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise TargetError(f"bad port {port_text!r}")
-    return host, int(port_text)
-
-
 def parse_target(text: str) -> Target:
     """Parse ``ups[@host[:port]]``; the host may be ``[v6::addr]``."""
-    ups, at, rest = text.partition("@")
-    if not ups:
-        raise TargetError("missing UPS name")
-    if not at:
-        return Target(ups)
-    host, port = _split_host_port(rest)
-    return Target(ups, host, port)
+    try:
+        return Target(*split_system(text))
+    except BadValue as exc:
+        raise TargetError(str(exc)) from None
 
 
 def parse_host(text: str | None) -> Target:
     """Parse ``host[:port]`` (no UPS name); None means localhost."""
     if text is None:
         return Target(None)
-    host, port = _split_host_port(text)
-    return Target(None, host, port)
+    try:
+        return Target(None, *split_host_port(text))
+    except BadValue as exc:
+        raise TargetError(str(exc)) from None
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:

@@ -17,9 +17,8 @@ from __future__ import annotations
 import re
 
 from upskit.client.errors import NutArgumentError, NutError, NutProtocolError
+from upskit.config.addresses import DEFAULT_PORT as DEFAULT_PORT  # the NUT port, re-exported
 
-#: The NUT network port (IANA).
-DEFAULT_PORT = 3493
 #: Longest reply line accepted (bytes, without the newline).
 MAX_LINE = 65536
 #: Most item lines accepted in one LIST reply.

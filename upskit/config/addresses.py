@@ -1,10 +1,17 @@
-"""``host[:port]`` and ``ups@host[:port]`` strings, with ``[...]`` around IPv6 literals."""
+"""``host[:port]`` and ``ups@host[:port]`` strings, with ``[...]`` around IPv6 literals.
+
+The one parser of these addresses: configuration files, the command line and the
+repeater's upstream all read them here.
+"""
 
 from __future__ import annotations
 
 from upskit.config.values import BadValue, to_port
 
+#: The NUT network port (IANA).
 DEFAULT_PORT = 3493
+#: The host of a ``ups`` written without ``@host``.
+DEFAULT_HOST = "localhost"
 
 
 def split_host_port(text: str, default_port: int = DEFAULT_PORT) -> tuple[str, int]:
@@ -48,7 +55,7 @@ def split_system(text: str) -> tuple[str, str, int]:
     if not ups or any(c in ups for c in " \t[]:"):
         raise BadValue(f'needs "<ups>@<host>[:<port>]", got "{text}"')
     if not at:
-        return ups, "localhost", DEFAULT_PORT
+        return ups, DEFAULT_HOST, DEFAULT_PORT
     if not where:
         raise BadValue(f'has nothing after "@" in "{text}"')
     host, port = split_host_port(where)

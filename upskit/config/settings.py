@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from upskit.config.addresses import DEFAULT_PORT
+
 Role = Literal["primary", "secondary"]
 OptionValue = str | bool
 
@@ -68,7 +70,7 @@ class Listen:
     """One ``LISTEN <address> [<port>]`` line."""
 
     host: str
-    port: int = 3493
+    port: int = DEFAULT_PORT
 
 
 @dataclass
@@ -122,7 +124,7 @@ class MonitorSettings:
 
     ups: str
     host: str
-    port: int = 3493
+    port: int = DEFAULT_PORT
     power_value: int = 1
     username: str = ""
     password: str = ""
@@ -132,7 +134,7 @@ class MonitorSettings:
     @property
     def system(self) -> str:
         """``ups@host[:port]`` as written in NUT's messages."""
-        port = "" if self.port == 3493 else f":{self.port}"
+        port = "" if self.port == DEFAULT_PORT else f":{self.port}"
         return f"{self.ups}@{self.host}{port}"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from upskit.config.addresses import DEFAULT_PORT
 from upskit.config.diagnostics import warn
 from upskit.config.directives import DirectiveTable, apply_simple, expect_args
 from upskit.config.parser import Statement, read_statements
@@ -97,7 +98,7 @@ def parse_listen_words(args: list[str], file: str, line: int) -> Listen:
         host = host[1:-1]
     if not host or any(c in host for c in "[] \t"):
         raise ConfigError(file, line, f'LISTEN has a bad address "{args[0]}"')
-    port = 3493
+    port = DEFAULT_PORT
     if len(args) > 1:
         try:
             port = to_port(args[1])

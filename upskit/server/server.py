@@ -9,6 +9,7 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from upskit.config.addresses import DEFAULT_PORT
 from upskit.config.settings import ConfigError, Listen, UpsdSettings, UserSettings
 from upskit.model import DeviceRegistry
 from upskit.server.auth import Accounts
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PORT = 3493
 #: NUT's default when upsd.conf has no LISTEN line: loopback only, both families.
 DEFAULT_LISTEN = (Listen("127.0.0.1", DEFAULT_PORT), Listen("::1", DEFAULT_PORT))
 _REFUSAL_LOG_INTERVAL = 10.0

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from upskit.config.addresses import DEFAULT_PORT, join_host_port, split_system
+from upskit.config.values import BadValue
 
 ONCE = "dummy-once"
 LOOP = "dummy-loop"
 LEGACY = "dummy"
 REPEATER = "repeater"
 MODES = (ONCE, LOOP, LEGACY, REPEATER)
-
-#: Port of NUT's own network server.
-DEFAULT_NUT_PORT = 3493
-
-_UPSTREAM = re.compile(r"(?P<ups>[^@\s]+)@(?P<host>\[[^\]]+\]|[^:@\s]+)(?::(?P<port>\d+))?\Z")
 
 
 class BadUpstream(ValueError):
@@ -28,11 +25,10 @@ class Upstream:
 
     ups: str
     host: str
-    port: int = DEFAULT_NUT_PORT
+    port: int = DEFAULT_PORT
 
     def __str__(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{self.ups}@{host}:{self.port}"
+        return f"{self.ups}@{join_host_port(self.host, self.port)}"
 
 
 def guess_mode(port: str) -> str:
@@ -64,13 +60,13 @@ def choose_mode(port: str, requested: str | None) -> tuple[str, str | None]:
 
 def parse_upstream(port: str) -> Upstream:
     """Parse ``ups@host[:port]`` (an IPv6 host goes in brackets)."""
-    match = _UPSTREAM.match(port.strip())
-    if match is None:
+    text = port.strip()
+    if "@" not in text:
         raise BadUpstream(f"repeater port {port!r} is not of the form ups@host[:port]")
-    number = int(match["port"]) if match["port"] else DEFAULT_NUT_PORT
-    if not 0 < number < 65536:
-        raise BadUpstream(f"repeater port {port!r} has an invalid TCP port {number}")
-    return Upstream(match["ups"], match["host"].strip("[]"), number)
+    try:
+        return Upstream(*split_system(text))
+    except BadValue as exc:
+        raise BadUpstream(f"repeater upstream {exc}") from None
 
 
 def resolve_data_path(port: str, confdir: str | None) -> Path:
