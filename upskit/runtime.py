@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: ups.conf global settings that every driver inherits unless its section sets them.
-_INHERITED_GLOBALS = ("pollinterval", "maxretry", "retrydelay", "synchronous")
+#: ups.conf global settings that every driver inherits unless its section sets them
+#: (``maxretry`` and ``retrydelay`` belong to upsdrvctl: NUT's drivers never see them).
+_INHERITED_GLOBALS = ("pollinterval", "synchronous")
 
 
 def driver_options(settings: Settings, ups: UpsSettings) -> dict[str, str | bool]:
@@ -128,6 +129,11 @@ class Runtime:
             log.exception("monitor stopped unexpectedly; drivers and server keep running")
         else:
             log.info("monitor finished; drivers and server keep running")
+
+    @property
+    def monitor_running(self) -> bool:
+        """True while the in-process monitor runs."""
+        return self._monitor_task is not None and not self._monitor_task.done()
 
     def problems(self) -> list[str]:
         """Why this process is not healthy (for the watchdog): a monitor that died, or

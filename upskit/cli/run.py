@@ -21,12 +21,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-monitor", action="store_true",
         help="do not run the shutdown monitor even if upsmon.conf has MONITOR lines",
     )
+    parser.add_argument(
+        "--control-socket", metavar="PATH",
+        help="control socket for `upskit monitor -c fsd|reload|stop` "
+             "(default /run/upskit/upskit.sock)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
     import logging
     import signal
+    import sys
 
     from upskit.cli.common import load_settings, reload_settings, run_until_signal
     from upskit.runtime import Runtime
@@ -42,38 +48,84 @@ def run(args: argparse.Namespace) -> int:
         log.warning("no UPS configured in %s", settings.source or "the configuration")
 
     async def main(stop: asyncio.Event) -> int:
+        from upskit import sdnotify
+        from upskit.monitor.control import RUN_SOCKET, ControlServer, ignore_user_signals
+
         runtime = Runtime(settings, with_monitor=not args.no_monitor)
         try:
             await runtime.start()
         except OSError as exc:
-            print(f"upskit: cannot start the server: {exc}")
+            print(f"upskit: cannot start the server: {exc}", file=sys.stderr)
             await runtime.stop()
             return 1
         assert runtime.server is not None
         where = ", ".join(f"{h}:{p}" for h, p in runtime.server.ports)
         log.info("serving %d UPS on %s", len(runtime.registry), where)
+        loop = asyncio.get_running_loop()
+        reload_lock = asyncio.Lock()
+
+        async def reload() -> tuple[bool, str]:
+            async with reload_lock:
+                sdnotify.reloading()
+                try:
+                    return await reload_now()
+                finally:
+                    sdnotify.ready("serving")
+
+        async def reload_now() -> tuple[bool, str]:
+            fresh = reload_settings(args)
+            if fresh is None:
+                return False, "configuration not reloaded: the running configuration stays"
+            if args.listen:
+                fresh.upsd.listen = list(args.listen)
+            try:
+                await runtime.reload(fresh)
+            except Exception:
+                log.exception("reloading failed; the process keeps running")
+                return False, "reloading failed; the process keeps running"
+            log.info("configuration reloaded")
+            return True, "configuration reloaded"
+
+        async def fsd() -> tuple[bool, str]:
+            monitor = runtime.monitor
+            if monitor is None or not runtime.monitor_running:
+                return False, "no monitor runs in this process"
+            if not monitor.idle:
+                return True, "a shutdown is already under way"
+            log.critical("forced shutdown requested over the control socket")
+            monitor.request_shutdown()
+            return True, "shutdown sequence started"
+
+        async def stop_request() -> tuple[bool, str]:
+            stop.set()
+            return True, "stopping"
+
         reloads: asyncio.Queue[None] = asyncio.Queue()
-        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reloads.put_nowait, None)
+        loop.add_signal_handler(signal.SIGHUP, reloads.put_nowait, None)
+        ignore_user_signals(loop)
 
         async def reload_on_hangup() -> None:
             while True:
                 await reloads.get()
                 log.info("SIGHUP: reading the configuration again")
-                fresh = reload_settings(args)
-                if fresh is None:
-                    continue
-                if args.listen:
-                    fresh.upsd.listen = list(args.listen)
-                try:
-                    await runtime.reload(fresh)
-                except Exception:
-                    log.exception("reloading failed; the process keeps running")
+                await reload()
 
-        reloader = asyncio.create_task(reload_on_hangup())
+        control = ControlServer(args.control_socket or RUN_SOCKET,
+                                {"fsd": fsd, "reload": reload, "stop": stop_request})
+        await control.start()
+        helpers = [asyncio.create_task(reload_on_hangup())]
+        period = sdnotify.watchdog_period()
+        if period is not None:
+            helpers.append(asyncio.create_task(sdnotify.keep_alive(runtime.problems, period)))
+        sdnotify.ready("serving")
         try:
             await stop.wait()
         finally:
-            reloader.cancel()
+            sdnotify.stopping()
+            for helper in helpers:
+                helper.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
+            await control.close()
             await runtime.stop()
         return 0
 

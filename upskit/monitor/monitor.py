@@ -174,7 +174,8 @@ class Monitor:
             if task is None or task.done():
                 found.append(f"the watch of UPS {system} is not running")
             elif idle > allowance:
-                found.append(f"the watch of UPS {system} made no progress for {idle:.0f} s")
+                found.append(f"the watch of UPS {system} made no progress for more than "
+                             f"{allowance:g} s")
         return found
 
     # --------------------------------------------------------------------- run
@@ -209,8 +210,8 @@ class Monitor:
     def _check_programs(self) -> None:
         cfg = self.settings
         if not cfg.shutdowncmd:
-            log.critical("no SHUTDOWNCMD is configured: this monitor will never shut this "
-                         "system down")
+            log.critical("no SHUTDOWNCMD is configured (a misspelled directive is only "
+                         "warned about): this monitor will never shut this system down")
         elif (program := missing_program(cfg.shutdowncmd, shell=True)) is not None:
             log.critical("SHUTDOWNCMD: %s cannot be run: this system would not shut down",
                          program)
