@@ -28,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def control(device: object, line: str) -> str:
     """Apply one control line to a SimDevice; return a short answer."""
+    from upskit.config.values import is_yes
     from upskit.sim.device import SimDevice
 
     assert isinstance(device, SimDevice)
@@ -38,7 +39,7 @@ def control(device: object, line: str) -> str:
     try:
         match words[0].lower():
             case "mains":
-                device.mains(words[1].lower() in {"on", "1", "yes"})
+                device.mains(is_yes(words[1]))
             case "load":
                 ups.load = float(words[1])
             case "charge":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from upskit.config.addresses import split_system
@@ -21,6 +22,7 @@ from upskit.config.upsd_users import parse_role
 from upskit.config.values import (
     BadValue,
     count,
+    parse_bool,
     positive_seconds,
     seconds,
     show,
@@ -32,24 +34,16 @@ from upskit.config.values import (
     whole,
 )
 
-_EXIT_NOW = frozenset({"yes", "true", "on"})
-_NEVER_EXIT = frozenset({"no", "false", "off"})
-
 
 def shutdownexit(value: object) -> float | None:
     """``SHUTDOWNEXIT``: yes (0 = exit at once), no (``None`` = never) or N seconds."""
-    if isinstance(value, bool):
-        return 0.0 if value else None
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in _EXIT_NOW:
-            return 0.0
-        if word in _NEVER_EXIT:
-            return None
-    try:
-        return to_float(value, 0.0)
-    except BadValue:
-        raise BadValue(f'needs "yes", "no" or a number of seconds, got {show(value)}') from None
+    if not isinstance(value, bool):
+        with contextlib.suppress(BadValue):
+            return to_float(value, 0.0)
+    answer = parse_bool(value)
+    if answer is None:
+        raise BadValue(f'needs "yes", "no" or a number of seconds, got {show(value)}')
+    return 0.0 if answer else None
 
 
 def power_value(value: object) -> int:

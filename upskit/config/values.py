@@ -62,8 +62,13 @@ def to_float(value: object, minimum: float | None = None) -> float:
     return result
 
 
-def to_bool(value: object) -> bool:
-    """``yes``/``no``, ``1``/``0``, ``true``/``false``, ``on``/``off`` (or a TOML boolean)."""
+def parse_bool(value: object) -> bool | None:
+    """The one yes/no reader: ``None`` when ``value`` is neither.
+
+    Yes: ``yes``, ``true``, ``on``, ``enabled``, ``1`` (any case, blanks around
+    ignored), ``True`` and the integer 1; no: ``no``, ``false``, ``off``,
+    ``disabled``, ``0``, ``False`` and 0.
+    """
     if isinstance(value, bool):
         return value
     if isinstance(value, int) and value in (0, 1):
@@ -74,7 +79,20 @@ def to_bool(value: object) -> bool:
             return True
         if word in _FALSE:
             return False
-    raise BadValue(f"needs yes or no (1 or 0), got {show(value)}")
+    return None
+
+
+def to_bool(value: object) -> bool:
+    """A setting that must be yes or no (see :func:`parse_bool`)."""
+    result = parse_bool(value)
+    if result is None:
+        raise BadValue(f"needs yes or no (1 or 0), got {show(value)}")
+    return result
+
+
+def is_yes(value: object) -> bool:
+    """A flag option: set only by a yes word (or ``True``, a flag given without value)."""
+    return parse_bool(value) is True
 
 
 def to_str(value: object) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from upskit import NUT_COMPAT_VERSION
+from upskit.config.values import is_yes
 from upskit.drivers.scheduler import DEFAULT_QUEUE_LIMIT, PortScheduler
 from upskit.model import CmdResult, Device
 from upskit.transport.base import PortGone, TransportError
@@ -75,9 +76,7 @@ class Driver(abc.ABC):
         return value
 
     def flag(self, key: str) -> bool:
-        return self.options.get(key) is True or str(self.options.get(key, "")).lower() in {
-            "yes", "true", "on", "1", "enabled",
-        }  # fmt: skip
+        return is_yes(self.options.get(key))
 
     def float_option(self, key: str, default: float) -> float:
         text = self.option(key)

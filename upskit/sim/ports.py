@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from upskit.config.values import parse_bool
 from upskit.sim.device import SimDevice
 from upskit.sim.physics import UpsPhysics
 from upskit.transport.base import PortGone, PortSilent, Transport
@@ -58,7 +59,7 @@ def forget(key: str | None = None) -> None:
 def build_device(dialect: str, query: Mapping[str, str]) -> SimDevice:
     """A new device for ``dialect`` set up from URL-style options."""
     physics = UpsPhysics(speed=float(query.get("speed", "1")))
-    if query.get("mains", "on").lower() in {"off", "0", "no", "false"}:
+    if parse_bool(query.get("mains", "on")) is False:
         physics.mains = False
     if "load" in query:
         physics.load = float(query["load"])

@@ -28,6 +28,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from upskit.config.values import is_yes
 from upskit.drivers.qx.bridges import bridge_class
 from upskit.drivers.qx.bridges.base import Bridge, BridgeOptions, UsbIo
 from upskit.drivers.qx.bridges.table import NOT_FOUND_MESSAGE, bridge_for
@@ -98,8 +99,7 @@ def parse_langid(value: object) -> int | None:
 
 
 def _flag(options: Mapping[str, object], name: str) -> bool:
-    value = options.get(name)
-    return value is True or str(value).lower() in {"1", "yes", "true", "on", "enabled"}
+    return is_yes(options.get(name))
 
 
 class UsbTransport(Transport):

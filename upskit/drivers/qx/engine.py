@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from upskit.config.values import is_yes
 from upskit.drivers.base import CommunicationError
 from upskit.drivers.qx.dialect import Dialect
 from upskit.drivers.qx.items import Item, QxFlag
@@ -116,9 +117,7 @@ class Context:
         return value if isinstance(value, str) else None
 
     def flag(self, key: str) -> bool:
-        value = self.options.get(key)
-        return value is True or (isinstance(value, str) and value.lower() in {
-            "yes", "true", "on", "1", "enabled"})  # fmt: skip
+        return is_yes(self.options.get(key))
 
     def delete_command(self, name: str) -> None:
         if self.device is not None:

@@ -151,8 +151,3 @@ class ExtendedResponder(MegatecResponder):
         if reply == "" and self.ack is not None:
             return self.ack
         return reply
-
-
-def options_flag(options: Mapping[str, str], key: str) -> bool:
-    """A simulator URL flag (``?flag=1``)."""
-    return options.get(key, "").lower() in {"1", "yes", "on", "true"}

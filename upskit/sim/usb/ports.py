@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from upskit.config.values import is_yes
 from upskit.sim.base import CommandResponder
 from upskit.sim.usb.backend import SimBackend
 from upskit.sim.usb.catalog import FORCED, build
@@ -105,10 +106,10 @@ def _bus_for(url: str, name: str, query: dict[str, str]) -> SimBus:
     ups = {k: v for k, v in query.items() if k in UPS_KEYS}
     responder = megatec_responder(ups, key=key)
     bus = simulated_bus(name, responder=None if name.startswith("energizer") and not ups
-                        else responder, realtime=query.get("realtime") in ("1", "yes", "true"))
+                        else responder, realtime=is_yes(query.get("realtime")))
     device = bus.device
     faults = device.faults
-    faults.chunking = query.get("chunking") in ("1", "yes", "true")
+    faults.chunking = is_yes(query.get("chunking"))
     faults.late = int(query.get("late", "0"))
     faults.garbage = int(query.get("garbage", "0"))
     faults.timeouts = int(query.get("timeouts", "0"))
