@@ -120,3 +120,158 @@ async def test_repeater_mirrors_forwards_and_recovers(nut_stack: NutStack) -> No
         nut_stack.start_upsd()
         await wait_until(lambda: not dev.stale)
         assert dev.get("battery.charge") == "100"
+
+
+#: Every variable NUT's dummy-ups knows by name, plus names it does not know (strings
+#: and numbers): each gets the type NUT gives it.
+TYPED = """\
+ups.serial: S12345
+ups.load: 20
+ups.alarm: none
+ups.time: 12:00:00
+ups.date: 2024/01/01
+ups.mfr.date: 2020/05/05
+ups.firmware: 1.2
+ups.firmware.aux: 0.9
+ups.temperature: 30
+ups.id: myups
+ups.delay.start: 20
+ups.delay.reboot: 10
+ups.delay.shutdown: 30
+ups.test.interval: 604800
+ups.test.result: Done and passed
+input.voltage: 230.0
+input.voltage.maximum: 240
+input.voltage.minimum: 220
+input.voltage.nominal: 230
+input.transfer.reason: none
+input.transfer.low: 180
+input.transfer.high: 260
+input.sensitivity: H
+input.quality: good
+input.frequency: 50.0
+input.transfer.boost.low: 190
+input.transfer.boost.high: 200
+input.transfer.trim.low: 245
+input.transfer.trim.high: 250
+output.voltage: 230.0
+output.frequency: 50.0
+output.current: 1.2
+battery.charge: 97
+battery.charge.low: 10
+battery.voltage: 27.0
+battery.current: 0.5
+battery.runtime: 1800
+battery.runtime.low: 120
+battery.charge.restart: 20
+battery.temperature: 25
+battery.voltage.nominal: 24
+ups.contacts: x:y:z
+ups.power.nominal: 700
+outlet.1.desc: Main outlet
+"""
+
+
+class Line:
+    """One NUT protocol connection: a request line in, its reply (or whole list) out."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, port: int) -> "Line":
+        return cls(*await asyncio.open_connection("127.0.0.1", port))
+
+    async def ask(self, request: str) -> str:
+        self.writer.write(request.encode() + b"\n")
+        first = (await asyncio.wait_for(self.reader.readline(), 10)).decode().rstrip("\n")
+        lines = [first]
+        if first.startswith("BEGIN "):
+            end = "END " + first[len("BEGIN "):]
+            while lines[-1] != end:
+                lines.append((await asyncio.wait_for(self.reader.readline(), 10))
+                              .decode().rstrip("\n"))
+        return "\n".join(lines)
+
+    async def listing(self, request: str) -> dict[str, str]:
+        """``LIST VAR`` / ``LIST RW`` as name -> quoted value."""
+        return {words[2]: words[3] for words in
+                (line.split(" ", 3) for line in (await self.ask(request)).split("\n")[1:-1])}
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def _upskit_beside(nut_stack: NutStack) -> tuple[Path, int]:
+    """The same ups.conf, users and data files in a second directory, on another port."""
+    from tests.drivers.dummy.conftest import free_port
+
+    mine = nut_stack.conf.parent / "upskit"
+    shutil.copytree(nut_stack.conf, mine)
+    port = free_port()
+    (mine / "upsd.conf").write_text(f"LISTEN 127.0.0.1 {port}\n")
+    return mine, port
+
+
+async def test_types_lengths_and_writability_match_nut(nut_stack: NutStack) -> None:
+    from upskit.config.nutfiles import load_nut_dir
+    from upskit.runtime import Runtime
+
+    (nut_stack.conf / "typed.dev").write_text(TYPED)
+    (nut_stack.conf / "empty.dev").write_text("")
+    nut_stack.add_ups("typed", port="typed.dev")
+    nut_stack.add_ups("empty", port="empty.dev")
+    # upsdrvctl's own settings: NUT's drivers never publish them
+    conf = nut_stack.conf / "ups.conf"
+    conf.write_text("maxretry = 3\nretrydelay = 5\npollinterval = 2\n" + conf.read_text())
+    mine, port = _upskit_beside(nut_stack)
+    nut_stack.start_driver("typed", "empty")
+    nut_stack.start_upsd()
+    runtime = Runtime(load_nut_dir(mine))
+    await runtime.start()
+    theirs, ours_ = await Line.open(nut_stack.port), await Line.open(port)
+    try:
+        names = ("typed", "empty")
+        for ups in names:
+            await nut_stack.wait_upsc(ups)
+        await wait_until(lambda: not any(runtime.devices[ups].stale for ups in names))
+        for ups in names:
+            await _same_types(theirs, ours_, ups)
+        for line in (theirs, ours_):
+            for request in (f"USERNAME {ADMIN}", f"PASSWORD {SECRET}"):
+                assert await line.ask(request) == "OK"
+        for ups in names:
+            rw = await theirs.listing(f"LIST RW {ups}")
+            for name in sorted(set(rw) - {"ups.status"}):
+                words = (await theirs.ask(f"GET TYPE {ups} {name}")).split()[3:]
+                length = next((int(w[7:]) for w in words if w.startswith("STRING:")), 8)
+                for value in ("x" * (length + 1), "y" * length, "12"):
+                    request = f'SET VAR {ups} {name} "{value}"'
+                    assert await ours_.ask(request) == await theirs.ask(request), request
+            # upsd answers before its driver has stored the value
+            settled = {name: '"12"' for name in rw if name != "ups.status"}
+            for _ in range(100):
+                if (await theirs.listing(f"LIST RW {ups}")).items() >= settled.items():
+                    break
+                await asyncio.sleep(0.1)
+            await _same_types(theirs, ours_, ups)
+    finally:
+        theirs.close()
+        ours_.close()
+        await runtime.stop()
+
+
+async def _same_types(theirs: Line, ours_: Line, ups: str) -> None:
+    """Same writable variables with the same values and types; same driver parameters."""
+    rw = await theirs.listing(f"LIST RW {ups}")
+    assert await ours_.listing(f"LIST RW {ups}") == rw, ups
+    for name in rw:
+        request = f"GET TYPE {ups} {name}"
+        assert await ours_.ask(request) == await theirs.ask(request), request
+
+    def parameters(values: dict[str, str]) -> dict[str, str]:
+        return {k: v for k, v in values.items()
+                if k.startswith("driver.parameter.") and k not in CORE_ONLY}
+
+    assert parameters(await ours_.listing(f"LIST VAR {ups}")) == parameters(
+        await theirs.listing(f"LIST VAR {ups}")), ups

@@ -7,7 +7,7 @@ import pytest
 
 from upskit.drivers.dummy.driver import DummyDriver
 from upskit.drivers.supervisor import Supervisor
-from upskit.model import CmdResult, Device, EventKind
+from upskit.model import CmdResult, Device, EventKind, SetError
 
 DATA = Path(__file__).parents[3] / "upskit" / "drivers" / "dummy" / "data"
 
@@ -258,3 +258,46 @@ async def test_repeater_with_bad_port_is_stale_not_crashed() -> None:
         await asyncio.sleep(0.05)
     assert drv.device.stale and drv.setup_error and "ups@host" in drv.setup_error
     assert drv.device.get("driver.parameter.mode") == "repeater"
+
+
+async def test_variables_without_markup_are_typed_as_nut_types_them(tmp_path: Path) -> None:
+    drv = make(tmp_path, "ups.contacts: x:y:z\nups.power.nominal: 700\nups.id: myups\n"
+                         "battery.charge: 97\ninput.quality: good\nups.serial: S1\n")
+    await start(drv)
+    dev = drv.device
+
+    def words(name: str) -> list[str]:
+        var = dev.variable(name)
+        assert var is not None, name
+        return var.type_words()
+
+    # names dummy-ups does not know: strings of at most 32 characters, even when numeric
+    assert words("ups.contacts") == ["RW", "STRING:32"]
+    assert words("ups.power.nominal") == ["RW", "STRING:32"]
+    # names it knows keep their own type, whatever the value
+    assert words("ups.id") == ["RW", "STRING:16"]
+    assert words("input.quality") == ["RW", "STRING:6"]
+    assert words("battery.charge") == ["RW", "NUMBER"]
+    # the base variables are writable strings too; device.* are not writable
+    for name in ("ups.mfr", "ups.model", "ups.status"):
+        assert words(name) == ["RW", "STRING:32"], name
+    assert not dev.variable("device.model").writable  # type: ignore[union-attr]
+    # a SET longer than the length is refused before it reaches the driver
+    assert dev.check_set("ups.contacts", "z" * 33) is SetError.TOO_LONG
+    assert dev.check_set("ups.model", "z" * 33) is SetError.TOO_LONG
+    assert dev.check_set("ups.contacts", "z" * 32) is None
+    # and a stored value never changes the type
+    assert await dev.setvar("ups.id", "1234") is CmdResult.HANDLED
+    assert await dev.setvar("battery.charge", "full") is CmdResult.HANDLED
+    assert words("ups.id") == ["RW", "STRING:16"]
+    assert words("battery.charge") == ["RW", "NUMBER"]
+
+
+async def test_markup_decides_the_type_whichever_line_comes_first(tmp_path: Path) -> None:
+    drv = make(tmp_path, 'ups.power.nominal: 700\n#RW:ups.power.nominal:RANGE:"0" "900"\n'
+                         "#RW:ups.contacts:STRING:8\nups.contacts: x:y:z\n")
+    await start(drv)
+    assert drv.device.variable("ups.power.nominal").type_words() == [  # type: ignore[union-attr]
+        "RW", "RANGE", "NUMBER"]
+    assert drv.device.variable("ups.contacts").type_words() == [  # type: ignore[union-attr]
+        "RW", "STRING:8"]

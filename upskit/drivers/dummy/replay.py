@@ -19,6 +19,7 @@ from upskit.drivers.dummy.dumpfile import (
     Writable,
     read_dump,
 )
+from upskit.drivers.dummy.vartypes import string_length
 from upskit.model import CmdResult, Device, VarFlag
 
 #: What NUT's dummy-ups publishes before (or without) any file data.
@@ -30,6 +31,8 @@ BASE_VALUES: dict[str, str] = {
     "ups.model": "Dummy UPS",
     "ups.status": "OL",
 }
+#: Base values clients may SET, as in NUT's dummy-ups (the ``device.*`` ones are not).
+WRITABLE_BASE = ("ups.mfr", "ups.model", "ups.status")
 #: File variables mirrored into ``device.*`` as they are read.
 MIRRORED = {"ups.mfr": "device.mfr", "ups.model": "device.model", "ups.serial": "device.serial"}
 #: Collections the driver owns; file lines and SET requests never touch them.
@@ -80,6 +83,8 @@ class FileReplay:
         """Publish what the driver shows for an empty file (keeps values already there)."""
         for name, value in BASE_VALUES.items():
             self.device.set_default(name, value)
+        for name in WRITABLE_BASE:
+            self._mark_writable(name)
 
     def poll(self) -> None:
         """Advance the replay; raise :class:`CommunicationError` when the file is unusable."""
@@ -182,7 +187,7 @@ class FileReplay:
             self._writable.setdefault(entry.name, [])
             if entry not in self._writable[entry.name]:
                 self._writable[entry.name].append(entry)
-            self._apply_writable(entry.name)
+            self._mark_writable(entry.name)
         elif isinstance(entry, Command):
             self.device.add_command(entry.name)
 
@@ -206,25 +211,30 @@ class FileReplay:
         self._mark_writable(name)
 
     def _mark_writable(self, name: str) -> None:
-        var = self.device.variable(name)
-        if var is not None and not var.immutable:
-            self.device.add_flags(name, VarFlag.RW)
-        self._apply_writable(name)
-
-    def _apply_writable(self, name: str) -> None:
+        """Make ``name`` writable, typed by its ``#RW`` markup or else as dummy-ups types it."""
         var = self.device.variable(name)
         if var is None or var.immutable:
             return
-        for mark in self._writable.get(name, ()):
-            self.device.add_flags(name, VarFlag.RW)
+        marks = self._writable.get(name)
+        if not marks:
+            length = string_length(name)
+            if length is None:
+                self.device.set_flags(name, VarFlag.RW | VarFlag.NUMBER)
+            else:
+                self.device.set_flags(name, VarFlag.RW | VarFlag.STRING)
+                self.device.set_aux(name, length)
+            return
+        flags = VarFlag.RW
+        for mark in marks:
             if mark.kind == "STRING":
-                self.device.add_flags(name, VarFlag.STRING)
+                flags |= VarFlag.STRING
                 self.device.set_aux(name, mark.length)
             elif mark.kind == "RANGE":
-                self.device.add_flags(name, VarFlag.NUMBER)
+                flags |= VarFlag.NUMBER
                 self.device.add_range(name, mark.low, mark.high)
             else:
                 self.device.add_enum(name, mark.choice)
+        self.device.set_flags(name, flags)
 
     def _commit_status(self) -> None:
         """Publish ``ups.status`` (and ``ups.alarm`` once ALARM lines are in use)."""
