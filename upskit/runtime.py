@@ -99,7 +99,14 @@ class Runtime:
             self._start_monitor()
 
     def _start_monitor(self) -> None:
-        self._launch_monitor(self._build_monitor())
+        try:
+            monitor = self._build_monitor()
+        except Exception as exc:
+            self.monitor_failed = True
+            log.critical("the monitor cannot start (%r): this system is not protected; "
+                         "drivers and server keep running", exc, exc_info=exc)
+            return
+        self._launch_monitor(monitor)
 
     def _build_monitor(self) -> Monitor:
         from upskit.monitor.monitor import Monitor
@@ -193,8 +200,10 @@ class Runtime:
         running = self._monitor_task is not None and not self._monitor_task.done()
         if running and not replaced:
             return
-        if running and self.monitor is not None and not self.monitor.idle:
-            log.warning("a shutdown is under way: the monitor keeps its settings")
+        if self.monitor is not None and not self.monitor.idle:
+            # never start a fresh monitor after the shutdown: it would remove the
+            # power-down flag the late shutdown hook is about to look for
+            log.warning("a shutdown is under way or done: the monitor is not replaced")
             return
         upsmon = self.settings.upsmon
         fresh = None

@@ -222,3 +222,34 @@ def test_sighup_with_a_broken_certpath_keeps_the_monitor(tmp_path: Path) -> None
     assert (tmp_path / "down").exists(), out
     assert "missing.pem does not exist" in out
     assert "Traceback" not in out
+
+
+async def test_reload_after_the_shutdown_keeps_the_power_down_flag(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import copy
+    import logging
+
+    port = free_port()
+    monitored(tmp_path, port, f"POWERDOWNFLAG {tmp_path / 'killpower'}\n")
+    runtime = Runtime(load_nut_dir(tmp_path))
+    await runtime.start()
+    try:
+        assert runtime.monitor is not None
+        runtime.monitor.request_shutdown()  # upskit monitor -c fsd
+        end = time.monotonic() + 10
+        while runtime.monitor_running and time.monotonic() < end:
+            await asyncio.sleep(0.05)
+        assert (tmp_path / "down").exists() and (tmp_path / "killpower").exists()
+        fresh = copy.deepcopy(runtime.settings)
+        assert fresh.upsmon is not None
+        fresh.upsmon.pollfreq = 1.0
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            await runtime.reload(fresh)  # e.g. logrotate's SIGHUP during the shutdown
+            await asyncio.sleep(0.5)
+        assert not runtime.monitor_running
+        assert "removed stale power-down flag" not in caplog.text
+        assert "running shutdown command" not in caplog.text
+        assert (tmp_path / "killpower").exists()
+    finally:
+        await runtime.stop()

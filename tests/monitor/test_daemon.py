@@ -127,3 +127,17 @@ def test_no_shutdowncmd_is_refused_by_check_config_and_shouted_at_start(short_di
         assert "CRITICAL" in line
     finally:
         run.stop()
+
+
+def test_broken_values_stop_the_start_with_file_and_line(short_dir: Path) -> None:
+    conf = short_dir / "upsmon.conf"
+    for text, line in ((f"FORCESSL 1\nCERTPATH {short_dir / 'none.pem'}\n", 3),
+                       ("NOTIFYCMD \"/bin/echo it's\"\n", 2)):
+        conf.write_text("MONITOR ups1@localhost 1 mon pw primary\n" + text)
+        for command in ("monitor", "run"):
+            result = subprocess.run([sys.executable, "-m", "upskit", command,
+                                     "--nut-config-dir", str(short_dir)],
+                                    capture_output=True, text=True, timeout=60)
+            assert result.returncode == 2, result.stderr
+            assert f"{conf}:{line}:" in result.stderr
+            assert "Traceback" not in result.stderr
