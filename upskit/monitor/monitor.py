@@ -170,10 +170,10 @@ class Monitor:
         found = []
         for system in self.sources:
             task = self._watches.get(system)
-            idle = now - self._progress.get(system, now)
+            quiet = now - self._progress.get(system, now)
             if task is None or task.done():
                 found.append(f"the watch of UPS {system} is not running")
-            elif idle > allowance:
+            elif quiet > allowance:
                 found.append(f"the watch of UPS {system} made no progress for more than "
                              f"{allowance:g} s")
         return found
