@@ -154,3 +154,24 @@ async def test_a_command_on_the_wire_completes_when_its_caller_leaves() -> None:
         assert drv.on_port == 1  # not interrupted mid-exchange
         await wait_for(lambda: drv.on_port == 0)
         assert drv.overlaps == 0
+
+
+async def test_a_stopped_driver_fails_its_queue_and_runs_commands_again_when_restarted() -> None:
+    dev = Device("ups")
+    drv = SlowCommandDriver(dev)
+    supervisor = Supervisor([drv])
+    await supervisor.start()
+    await wait_for(lambda: dev.get("ups.status") == "OL")
+    tasks = [asyncio.ensure_future(dev.instcmd("beeper.toggle")) for _ in range(5)]
+    await wait_for(lambda: drv.commands_started == 1)
+    await supervisor.stop()
+    # the one on the wire is stopped with the port; nothing queued starts
+    assert await asyncio.gather(*tasks) == [CmdResult.FAILED] * 5
+    assert drv.commands_started == 1
+    await supervisor.start()
+    try:
+        polls = len(drv.polls)
+        await wait_for(lambda: len(drv.polls) > polls)
+        assert await dev.instcmd("beeper.toggle") is CmdResult.HANDLED
+    finally:
+        await supervisor.stop()

@@ -183,6 +183,7 @@ class Driver(abc.ABC):
         """Open, initialise and poll forever; reconnect by itself; never exits on trouble."""
         first_backoff = min(1.0, self.max_backoff)
         backoff = first_backoff
+        self.port_turns.open()
         while True:
             try:
                 await self._open_and_initialise()

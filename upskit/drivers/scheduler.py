@@ -48,6 +48,7 @@ class PortScheduler:
         self._queue: deque[_Queued] = deque()
         self._running: asyncio.Task[None] | None = None
         self._refused = 0
+        self._closed = False
 
     @property
     def queued(self) -> int:
@@ -80,8 +81,11 @@ class PortScheduler:
     async def run(self, work: Callable[[], Awaitable[CmdResult]], what: str) -> CmdResult:
         """Queue ``work`` (a command for the device) and return its result.
 
-        ``FAILED`` at once when ``limit`` commands are already waiting.
+        ``FAILED`` at once when ``limit`` commands are already waiting, or the driver
+        has stopped.
         """
+        if self._closed:
+            return CmdResult.FAILED
         if len(self._queue) >= self.limit:
             self._refuse(what)
             return CmdResult.FAILED
@@ -111,8 +115,9 @@ class PortScheduler:
     async def _execute(self, entry: _Queued) -> None:
         try:
             result = await entry.work()
-        except asyncio.CancelledError:
-            entry.result.cancel()
+        except asyncio.CancelledError:  # the driver stops
+            if not entry.result.done():
+                entry.result.set_result(CmdResult.FAILED)
             raise
         except Exception as exc:  # the waiting caller decides what a bug means
             if not entry.result.done():
@@ -124,8 +129,13 @@ class PortScheduler:
             self._running = None
             self._release(commands_next=False)
 
+    def open(self) -> None:
+        """Take commands again after :meth:`close` (the driver runs again)."""
+        self._closed = False
+
     def close(self) -> None:
         """Fail every waiting command and stop the one on the wire (the driver stops)."""
+        self._closed = True
         while self._queue:
             entry = self._queue.popleft()
             if not entry.result.done():
@@ -155,7 +165,7 @@ class PortScheduler:
         return False
 
     def _start_command(self) -> bool:
-        while self._queue:
+        while self._queue and not self._closed:
             entry = self._queue.popleft()
             if entry.result.done():
                 continue

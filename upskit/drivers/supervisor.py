@@ -72,17 +72,20 @@ class Supervisor:
         """Stop and forget the driver of ``name`` (its device is marked disconnected)."""
         driver = self.drivers.pop(name, None)
         task = self._tasks.pop(name, None)
+        if driver is not None:
+            driver.port_turns.close()
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         if driver is not None:
-            driver.port_turns.close()
             with contextlib.suppress(Exception):
                 await driver.close()
             driver.device.set_connected(False)
 
     async def stop(self) -> None:
+        for driver in self.drivers.values():
+            driver.port_turns.close()
         tasks = list(self._tasks.values())
         for task in tasks:
             task.cancel()
@@ -91,7 +94,6 @@ class Supervisor:
                 await task
         self._tasks.clear()
         for driver in self.drivers.values():
-            driver.port_turns.close()
             with contextlib.suppress(Exception):
                 await driver.close()
             driver.device.set_connected(False)
