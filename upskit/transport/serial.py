@@ -1,33 +1,42 @@
 """Serial ports through pyserial: 2400 8N1, CR-framed replies, exclusive open.
 
-Blocking pyserial calls run in a worker thread with short timeouts, so the event
-loop stays responsive.  Before each command, stale input is flushed.  A second
-opener of the same port gets :class:`PortBusy`; I/O errors (unplugged adapter) give
-:class:`PortGone`, and the driver reopens the port later.
+pyserial opens the port and sets termios; exchanges then run on the event loop
+itself: the command goes out with non-blocking ``os.write`` on pyserial's file
+descriptor and the loop watches that descriptor for the reply (``add_reader``), so
+a thousand serial UPSes cost no thread each.  Only opening and closing, which the
+kernel may make wait, run in a worker thread.  Before each command, stale input is
+flushed.  A second opener of the same port gets :class:`PortBusy`; I/O errors
+(unplugged adapter) give :class:`PortGone`, and the driver reopens the port later.
 
-Options: ``baud`` / ``baudrate`` (2400), ``timeout`` (seconds, 1.0) and
+The port also offers the modem-control lines (:class:`ModemLines`).
+
+Options: ``baud`` / ``baudrate`` (2400), ``serial_timeout`` (seconds, 1.0) and
 ``cablepower`` (``normal``: DTR on, RTS off; ``reverse``; ``both``; ``none``).
-Modem-line changes are best-effort: ptys and some adapters refuse them (ENOTTY).
+Cable power is best-effort: ptys and some adapters refuse modem lines (ENOTTY).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import os
 import termios
-import time
 from collections.abc import Mapping
 from typing import Any
 
 import serial
 
 from upskit.transport.base import PortBusy, PortGone, PortSilent, Transport
+from upskit.transport.lines import LineState, LinesUnsupported, ModemLines
 
 _CABLEPOWER = {"normal": (True, False), "reverse": (False, True), "both": (True, True)}
+#: ioctl errors meaning "this port has no modem lines" rather than "it is gone".
+_NO_LINES = (errno.ENOTTY, errno.EINVAL)
 
 
-class SerialTransport(Transport):
-    """A CR-framed command/reply serial line."""
+class SerialTransport(Transport, ModemLines):
+    """A CR-framed command/reply serial line with modem-control lines."""
 
     def __init__(self, url: str, path: str, baudrate: int = 2400, timeout: float = 1.0,
                  cablepower: str = "normal", terminator: bytes = b"\r") -> None:
@@ -38,6 +47,7 @@ class SerialTransport(Transport):
         self.cablepower = cablepower
         self.terminator = terminator
         self._port: serial.Serial | None = None
+        self._turn = asyncio.Lock()
 
     @property
     def is_open(self) -> bool:
@@ -46,14 +56,18 @@ class SerialTransport(Transport):
     def describe(self) -> str:
         return f"{self.path} ({self.baudrate} baud)"
 
+    # ------------------------------------------------------------ open/close
+    def make_serial(self) -> serial.Serial:
+        """The opened pyserial port (runs in a worker thread)."""
+        return serial.Serial(self.path, self.baudrate, bytesize=8, parity="N", stopbits=1,
+                             timeout=self.timeout, write_timeout=self.timeout, exclusive=True)
+
     async def open(self) -> None:
         self._port = await asyncio.to_thread(self._open)
 
     def _open(self) -> serial.Serial:
         try:
-            port = serial.Serial(self.path, self.baudrate, bytesize=8, parity="N", stopbits=1,
-                                 timeout=self.timeout, write_timeout=self.timeout,
-                                 exclusive=True)
+            port = self.make_serial()
         except serial.SerialException as exc:
             text = str(exc)
             if "lock" in text.lower() or "busy" in text.lower():
@@ -73,46 +87,150 @@ class SerialTransport(Transport):
             with contextlib.suppress(Exception):
                 await asyncio.to_thread(port.close)
 
-    async def exchange(self, command: bytes, timeout: float | None = None) -> bytes:
+    def _require(self) -> serial.Serial:
         port = self._port
         if port is None:
             raise PortGone(f"{self.path} is not open")
+        return port
+
+    async def _gone(self, exc: BaseException) -> PortGone:
+        await self.close()
+        return PortGone(f"{self.path}: {exc}")
+
+    # --------------------------------------------------------------- exchange
+    async def exchange(self, command: bytes, timeout: float | None = None) -> bytes:
         limit = self.timeout if timeout is None else timeout
-        try:
-            reply = await asyncio.to_thread(self._exchange, port, command, limit)
-        except (OSError, termios.error, serial.SerialException) as exc:
-            await self.close()
-            raise PortGone(f"{self.path}: {exc}") from exc
+        async with self._turn:
+            port = self._require()
+            try:
+                fd = port.fileno()
+                os.set_blocking(fd, False)
+                termios.tcflush(fd, termios.TCIFLUSH)
+                await _write_all(fd, bytes(command), limit)
+                reply = await _read_reply(fd, self.terminator, limit)
+            except (OSError, termios.error, serial.SerialException, EOFError) as exc:
+                raise await self._gone(exc) from exc
         if not reply:
             raise PortSilent(f"{self.path}: no reply to {command!r} within {limit:g} s")
         return reply
 
-    def _exchange(self, port: serial.Serial, command: bytes, limit: float) -> bytes:
-        port.reset_input_buffer()
-        port.write(command)
-        port.flush()
-        deadline = time.monotonic() + limit
-        reply = bytearray()
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            port.timeout = remaining
-            chunk = port.read(max(1, port.in_waiting))
-            if not chunk:
-                break
-            reply += chunk
-            end = reply.find(self.terminator)
-            if end >= 0:
-                return bytes(reply[: end + len(self.terminator)])
-        return bytes(reply)
+    # ------------------------------------------------------------ modem lines
+    async def read_lines(self) -> LineState:
+        port = self._require()
+        try:
+            return LineState(cts=bool(port.cts), dsr=bool(port.dsr), ri=bool(port.ri),
+                             cd=bool(port.cd))
+        except (OSError, serial.SerialException) as exc:
+            raise await self._line_error(exc, "read the modem lines") from exc
+
+    async def set_dtr(self, on: bool) -> None:
+        await self._set_line("dtr", on)
+
+    async def set_rts(self, on: bool) -> None:
+        await self._set_line("rts", on)
+
+    async def _set_line(self, name: str, on: bool) -> None:
+        port = self._require()
+        try:
+            setattr(port, name, on)
+        except (OSError, serial.SerialException) as exc:
+            raise await self._line_error(exc, f"set {name.upper()}") from exc
+
+    async def send_break(self, seconds: float = 0.25) -> None:
+        port = self._require()
+        try:
+            port.break_condition = True
+            try:
+                await asyncio.sleep(seconds)
+            finally:
+                port.break_condition = False
+        except (OSError, serial.SerialException) as exc:
+            raise await self._line_error(exc, "send BREAK") from exc
+
+    async def _line_error(self, exc: BaseException, what: str) -> Exception:
+        if isinstance(exc, OSError) and exc.errno in _NO_LINES:
+            return LinesUnsupported(f"{self.path} cannot {what}: {exc.strerror}")
+        return await self._gone(exc)
+
+
+async def _write_all(fd: int, data: bytes, limit: float) -> None:
+    """Write ``data`` to non-blocking ``fd``, waiting on the loop when the line is full."""
+    loop = asyncio.get_running_loop()
+    view = memoryview(data)
+    async with asyncio.timeout(limit):
+        while view:
+            try:
+                view = view[os.write(fd, view):]
+                continue
+            except BlockingIOError:
+                pass
+            writable = loop.create_future()
+            loop.add_writer(fd, writable.set_result, None)
+            try:
+                await writable
+            finally:
+                loop.remove_writer(fd)
+
+
+async def _read_reply(fd: int, terminator: bytes, limit: float) -> bytes:
+    """Bytes from ``fd`` up to and including ``terminator``, or what came within ``limit``."""
+    loop = asyncio.get_running_loop()
+    reply = bytearray()
+    done: asyncio.Future[None] = loop.create_future()
+
+    def readable() -> None:
+        if done.done():
+            return
+        try:
+            chunk = os.read(fd, 4096)
+        except BlockingIOError:
+            return
+        except OSError as exc:
+            done.set_exception(exc)
+            return
+        if not chunk:
+            done.set_exception(EOFError("the line was closed"))
+            return
+        reply.extend(chunk)
+        if terminator in reply:
+            done.set_result(None)
+
+    loop.add_reader(fd, readable)
+    try:
+        async with asyncio.timeout(limit):
+            await done
+    except TimeoutError:
+        pass
+    finally:
+        loop.remove_reader(fd)
+    end = reply.find(terminator)
+    return bytes(reply if end < 0 else reply[: end + len(terminator)])
 
 
 def make_transport(url: str, options: Mapping[str, Any]) -> Transport:
     """Port factory for plain paths and ``serial://`` URLs."""
     path = url.split("://", 1)[1] if url.startswith("serial://") else url
-    baud = options.get("baudrate") or options.get("baud") or 2400
-    timeout = options.get("serial_timeout") or 1.0
+    key = "baudrate" if options.get("baudrate") else "baud"
+    baud = _number(options, key, 2400, int)
+    timeout = _number(options, "serial_timeout", 1.0, float)
+    if baud <= 0 or timeout <= 0:
+        raise ValueError(f"option {key if baud <= 0 else 'serial_timeout'} needs a value "
+                         "above 0")
     cablepower = options.get("cablepower")
-    return SerialTransport(url, path, int(baud), float(timeout),
-                           cablepower if isinstance(cablepower, str) else "normal")
+    if cablepower is not None and (not isinstance(cablepower, str)
+                                   or cablepower.lower() not in (*_CABLEPOWER, "none")):
+        raise ValueError(f'option cablepower needs normal, reverse, both or none, got '
+                         f'"{cablepower}"')
+    return SerialTransport(url, path, baud, timeout,
+                           cablepower.lower() if isinstance(cablepower, str) else "normal")
+
+
+def _number(options: Mapping[str, Any], key: str, default: float, kind: type[Any]) -> Any:
+    value = options.get(key)
+    if value is None or value == "":
+        return kind(default)
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        form = "a whole number" if kind is int else "a number"
+        raise ValueError(f'option {key} needs {form}, got "{value}"') from None

@@ -1,32 +1,43 @@
-"""Port URL -> transport, like pyserial's ``serial_for_url``.
+"""Port URL -> port, like pyserial's ``serial_for_url``.
 
 A plain path (``/dev/ttyUSB0``) is a serial port; ``auto`` and ``usb://...`` pick a
 USB bridge; ``sim://<name>`` a simulated device; ``replay://<file>`` a capture.
-Factories are imported lazily so that a daemon loads only what its ports need.
+Schemes live in the ``ports`` plugin registry (entry-point group ``upskit.ports``), so
+a third-party package can add its own; factories are imported on first use, so a
+daemon loads only what its ports need.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from upskit.plugins import PluginRegistry, PluginUnavailable, callable_check
 from upskit.transport.base import Transport
 
 Factory = Callable[[str, Mapping[str, Any]], Transport]
 
-_SCHEMES: dict[str, str | Factory] = {
-    "serial": "upskit.transport.serial:make_transport",
-    "sim": "upskit.sim.ports:make_transport",
-    "replay": "upskit.sim.replay:make_transport",
-    "usb": "upskit.transport.usb:make_transport",
-    "auto": "upskit.transport.usb:make_transport",
-}
+#: URL scheme -> port factory ``(url, options) -> port``.
+PORT_SCHEMES: PluginRegistry[Callable[..., object]] = PluginRegistry(
+    "port scheme", "ports",
+    {
+        "serial": "upskit.transport.serial:make_transport",
+        "sim": "upskit.sim.ports:make_transport",
+        "replay": "upskit.sim.replay:make_transport",
+        "usb": "upskit.transport.usb:make_transport",
+        "auto": "upskit.transport.usb:make_transport",
+    },
+    check=callable_check, extras={"usb": "usb", "serial": "serial"},
+)
+
+
+class PortUnavailable(PluginUnavailable, ValueError):
+    """A known port scheme whose code cannot run here (pyusb missing ...)."""
 
 
 def register_scheme(scheme: str, factory: str | Factory) -> None:
     """Add or replace a URL scheme; ``factory`` may be ``"module:function"``."""
-    _SCHEMES[scheme] = factory
+    PORT_SCHEMES.register(scheme, factory)
 
 
 def scheme_of(url: str) -> str:
@@ -38,15 +49,17 @@ def scheme_of(url: str) -> str:
 
 
 def open_transport(url: str, options: Mapping[str, Any] | None = None) -> Transport:
-    """Build (not open) the transport for ``url`` with driver ``options``."""
-    scheme = scheme_of(url)
-    factory = _SCHEMES.get(scheme)
-    if factory is None:
-        known = ", ".join(sorted(_SCHEMES))
-        raise ValueError(f"unknown port scheme {scheme!r} in {url!r} (known: {known})")
-    if isinstance(factory, str):
-        module, _, attr = factory.partition(":")
-        factory = getattr(importlib.import_module(module), attr)
-        _SCHEMES[scheme] = factory
-    assert callable(factory)
-    return factory(url, options or {})
+    """Build (not open) the port for ``url`` with driver ``options``.
+
+    An unknown scheme raises :class:`~upskit.plugins.UnknownPlugin` (a ``ValueError``
+    listing the known schemes); a scheme whose code cannot be loaded here raises
+    :class:`PortUnavailable` (saying which extra to install).
+    """
+    try:
+        factory = PORT_SCHEMES.load(scheme_of(url))
+    except PluginUnavailable as exc:
+        raise PortUnavailable(str(exc)) from exc
+    port = factory(url, options or {})
+    if not isinstance(port, Transport):
+        raise PortUnavailable(f"port scheme {scheme_of(url)!r} built {port!r}, not a port")
+    return port
