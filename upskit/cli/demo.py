@@ -1,29 +1,100 @@
-"""``upskit demo``: a simulated Megatec UPS that loses mains, runs low and recovers."""
+"""``upskit demo``: a simulated Megatec UPS that loses mains, runs low and recovers.
+
+Every cycle is the same, and slow enough for the monitor the demo suggests to go through
+the whole shutdown with upsmon's default timings (POLLFREQALERT 5, HOSTSYNC 15,
+FINALDELAY 5: at most about 27 s from low battery to SHUTDOWNCMD):
+
+1. mains on for ``--online`` seconds, and until the battery is back to its starting charge;
+2. mains lost: :data:`ON_BATTERY` seconds on battery (``OB``), then low battery
+   (``OB LB``) with :data:`RESERVE` seconds of runtime left;
+3. the load goes off: the UPS cuts it once a primary has set FSD and no monitor is logged
+   in any more (their systems are down; ``upsdrvctl shutdown`` at the end of the
+   primary's shutdown does that to a real UPS), or the exhausted battery drops it;
+4. mains come back :data:`OUTAGE` seconds later; the UPS restarts and the FSD latch is
+   cleared, as when upsd starts again with the machines it feeds.
+
+``--speed`` scales battery time only (drain and recharge), never the outage or a monitor.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
+import tempfile
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from upskit.config.addresses import DEFAULT_PORT, join_system
 
 if TYPE_CHECKING:
     import asyncio
 
     from upskit.config.settings import Settings
+    from upskit.model import Device
+    from upskit.sim.device import SimDevice
+    from upskit.sim.physics import UpsPhysics
 
 DEMO_UPS = "demo"
 DEMO_ID = "upskit-demo"
+#: Load on the UPS, percent.
+DEMO_LOAD = 40.0
+#: Battery seconds from mains loss (with a full battery) to low battery.
+ON_BATTERY = 30.0
+#: Battery seconds of runtime left at low battery: the monitors' time to shut down.
+RESERVE = 60.0
+#: Battery seconds to recharge an empty battery.
+RECHARGE = 30.0
+#: Real seconds between the load going off and mains coming back.
+OUTAGE = 5.0
+#: What upsmon needs with its defaults, low battery to SHUTDOWNCMD: a 2 s driver poll,
+#: POLLFREQALERT 5, HOSTSYNC 15, FINALDELAY 5.
+UPSMON_DEFAULT_NEEDS = 27.0
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
+    return value
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
+    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from upskit.cli.common import parse_listen
 
     parser.add_argument("--listen", type=parse_listen, default=None, metavar="HOST:PORT",
-                        help="address to serve on (default 127.0.0.1:3493)")
-    parser.add_argument("--online", type=float, default=15.0, metavar="SECONDS",
-                        help="seconds on mains before each power failure (default 15)")
-    parser.add_argument("--speed", type=float, default=1.0,
-                        help="simulated seconds per real second for the battery (default 1)")
-    parser.add_argument("--cycles", type=int, default=0,
+                        help=f"address to serve on (default 127.0.0.1:{DEFAULT_PORT})")
+    parser.add_argument("--online", type=_seconds, default=15.0, metavar="SECONDS",
+                        help="seconds on mains before each power failure, at least (default "
+                             "15; mains also stay on until the battery is full again)")
+    parser.add_argument("--speed", type=_speed, default=1.0,
+                        help="simulated seconds per real second for the battery (default 1; "
+                             f"above {RESERVE / UPSMON_DEFAULT_NEEDS:.0f} the low-battery "
+                             "reserve is shorter than upsmon needs with its default timings)")
+    parser.add_argument("--cycles", type=_count, default=0,
                         help="stop after this many failure/recovery cycles (default: run forever)")
 
 
@@ -50,55 +121,113 @@ def build_settings(listen_host: str, listen_port: int, speed: float = 1.0) -> Se
     return settings
 
 
-async def power_script(online: float, cycles: int, stop: asyncio.Event,
-                       speed: float = 1.0) -> None:
-    """Drive the simulated hardware: mains off, drain to low battery, mains back."""
+def demo_battery(physics: UpsPhysics) -> None:
+    """Size the simulated battery for the cycle described in the module docstring."""
+    runtime = ON_BATTERY + RESERVE
+    with physics.lock:
+        physics.update()
+        physics.load = DEMO_LOAD
+        physics.full_load_runtime = runtime * DEMO_LOAD / 100
+        physics.low_battery = RESERVE / runtime
+        physics.recharge_time = RECHARGE
+
+
+def shutdown_log() -> str:
+    """Where the suggested SHUTDOWNCMD writes: a file in the temporary directory."""
+    return os.path.join(tempfile.gettempdir(), "upskit-demo-shutdown.log")
+
+
+def suggested_upsmon_conf(target: str) -> list[str]:
+    """The upsmon.conf lines the demo suggests: a primary and a harmless SHUTDOWNCMD."""
+    return [f"MONITOR {target} 1 admin demo primary",
+            f'SHUTDOWNCMD "echo upskit demo: SHUTDOWNCMD ran >> {shlex.quote(shutdown_log())}"']
+
+
+def banner(host: str, port: int, online: float, speed: float) -> str:
+    target = join_system(DEMO_UPS, host, port)
+    monitor, shutdowncmd = suggested_upsmon_conf(target)
+    return (f"upskit demo: serving UPS '{DEMO_UPS}' on {host}:{port}\n"
+            f"  read it:     upsc {target}     (or: upskit get {target})\n"
+            f"  commands:    upscmd -l {target}; upscmd -u admin -p demo {target} beeper.toggle\n"
+            f"  variables:   upsrw -u admin -p demo {target}\n"
+            f"  upsmon.conf: {monitor}\n"
+            f"               {shutdowncmd}\n"
+            "               (for upsmon or upskit monitor, with their default timings; a second\n"
+            f"               machine: MONITOR {target} 1 monuser secret secondary)\n"
+            f"Each cycle: mains for {online:g} s (and until the battery is full), "
+            f"{ON_BATTERY / speed:g} s on battery,\n"
+            f"then low battery with {RESERVE / speed:g} s of runtime left. Once a primary has "
+            "set FSD and\nevery monitor has logged out, the UPS cuts its load; mains come back "
+            f"{OUTAGE:g} s later,\nthe UPS restarts and FSD is cleared. Ctrl-C stops.")
+
+
+async def power_script(sim: SimDevice, device: Device, logins: Callable[[], int],
+                       online: float, cycles: int, stop: asyncio.Event) -> None:
+    """Drive the simulated hardware through identical power failures."""
     import asyncio
 
-    from upskit.sim.ports import get_or_create
-
-    sim = get_or_create(sim_url(speed))
     physics = sim.physics
-    physics.load = 40.0
-    physics.full_load_runtime = 10.0  # drains from full to low battery in about 20 s
-    physics.recharge_time = 60.0
-    done = 0
+    demo_battery(physics)
+    with physics.lock:
+        full = physics.charge
 
-    async def pause(seconds: float) -> bool:
-        try:
-            await asyncio.wait_for(stop.wait(), seconds)
-        except TimeoutError:
+    async def until(condition: Callable[[], bool], at_least: float = 0.0) -> bool:
+        """Wait ``at_least`` seconds and until ``condition``; False when stopped."""
+        loop = asyncio.get_running_loop()
+        earliest = loop.time() + at_least
+        while True:
+            with physics.lock:
+                physics.update()
+                if loop.time() >= earliest and condition():
+                    return True
+            try:
+                await asyncio.wait_for(stop.wait(), 0.25)
+            except TimeoutError:
+                continue
             return False
-        return True
 
-    while not stop.is_set():
-        if await pause(online):
+    done = 0
+    while True:
+        if not await until(lambda: physics.charge >= full, online):
             return
         print("demo: -- mains power lost --", flush=True)
         sim.mains(False)
-        while not physics.battery_low and not stop.is_set():
-            if await pause(0.5):
-                return
-        if await pause(5):
+        if not await until(lambda: physics.battery_low):
             return
-        print("demo: -- mains power back --", flush=True)
+        print(f"demo: -- low battery: {RESERVE / physics.speed:g} s of runtime left --",
+              flush=True)
+        if not await until(lambda: not physics.output_on or (device.fsd and logins() == 0)):
+            return
+        if physics.output_on:
+            print("demo: -- FSD set and no monitor logged in: the UPS cuts its load --",
+                  flush=True)
+            physics.schedule_shutdown(0.0, None)  # back on when mains return
+        else:
+            print("demo: -- battery exhausted: the load lost power --", flush=True)
+        if not await until(lambda: True, OUTAGE):
+            return
+        cleared = ", the FSD latch is cleared" if device.fsd else ""
+        print(f"demo: -- mains power back: the UPS restarts{cleared} --", flush=True)
         sim.mains(True)
+        device.clear_fsd()
         done += 1
         if cycles and done >= cycles:
-            if not await pause(3):
+            if await until(lambda: True, 3):
                 stop.set()
             return
 
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
+    import sys
 
     from upskit.cli.common import run_until_signal
     from upskit.model import DeviceEvent, EventKind
     from upskit.runtime import Runtime
+    from upskit.sim.ports import get_or_create
 
     listen = args.listen
-    host, port = (listen.host, listen.port) if listen else ("127.0.0.1", 3493)
+    host, port = (listen.host, listen.port) if listen else ("127.0.0.1", DEFAULT_PORT)
     settings = build_settings(host, port, args.speed)
 
     async def main(stop: asyncio.Event) -> int:
@@ -110,33 +239,37 @@ def run(args: argparse.Namespace) -> int:
             print("upskit demo: try another address, e.g. --listen 127.0.0.1:3494")
             await runtime.stop()
             return 1
-        assert runtime.server is not None
-        bound_host, bound_port = runtime.server.ports[0]
-        target = f"{DEMO_UPS}@{bound_host}" + ("" if bound_port == 3493 else f":{bound_port}")
-        print(f"upskit demo: serving UPS '{DEMO_UPS}' on {bound_host}:{bound_port}\n"
-              f"  read it:     upsc {target}     (or: upskit get {target})\n"
-              f"  commands:    upscmd -l {target}; upscmd -u admin -p demo {target} beeper.toggle\n"
-              f"  variables:   upsrw -u admin -p demo {target}\n"
-              f"  upsmon:      MONITOR {target} 1 monuser secret secondary\n"
-              "Power fails every cycle and comes back after low battery. Ctrl-C stops.",
-              flush=True)
+        server = runtime.server
+        assert server is not None
+        bound_host, bound_port = server.ports[0]
+        print(banner(bound_host, bound_port, args.online, args.speed), flush=True)
         device = runtime.registry.get(DEMO_UPS)
         assert device is not None
 
         def show(event: DeviceEvent) -> None:
-            if event.kind is EventKind.STATUS:
+            # the FSD latch shows as clients see it; its clearing shows with the next status
+            if event.kind is EventKind.STATUS or (event.kind is EventKind.FSD and device.fsd):
                 charge = device.get("battery.charge") or "?"
-                print(f"demo: ups.status = {event.value}  (battery.charge {charge} %)", flush=True)
+                status = " ".join(device.status_tokens())
+                print(f"demo: ups.status = {status}  (battery.charge {charge} %)", flush=True)
 
         device.subscribe(show)
         if device.get("ups.status"):
             print(f"demo: ups.status = {device.get('ups.status')}", flush=True)
-        script = asyncio.create_task(power_script(args.online, args.cycles, stop, args.speed))
+        script = asyncio.create_task(power_script(
+            get_or_create(sim_url(args.speed)), device,
+            lambda: len(server.clients(DEMO_UPS)), args.online, args.cycles, stop))
+        stopped = asyncio.create_task(stop.wait())
         try:
-            await stop.wait()
+            await asyncio.wait({script, stopped}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             script.cancel()
+            stopped.cancel()
             await runtime.stop()
+        if not script.cancelled() and script.exception() is not None:
+            print(f"upskit demo: the power script failed: {script.exception()!r}",
+                  file=sys.stderr)
+            return 1
         print("upskit demo: stopped", flush=True)
         return 0
 
