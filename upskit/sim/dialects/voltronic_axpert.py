@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from upskit.drivers.qx.protocols.voltronic_axpert import crc16
 from upskit.sim.dialects._shared import read
 from upskit.sim.physics import UpsPhysics
+from upskit.transport.codecs import crc16
 
 
 class AxpertResponder:

@@ -19,29 +19,7 @@ from __future__ import annotations
 from upskit.drivers.qx.dialect import Claim, Dialect, register
 from upskit.drivers.qx.items import QUICK_POLL, STATIC, Convert, Item, Query, QxContext, QxFlag
 from upskit.model.mapping import Lookup
-
-_ESCAPED = (0x28, 0x0D, 0x0A)
-
-
-def crc16(data: bytes) -> bytes:
-    """CRC-16/XMODEM of ``data``, with bytes 0x28/0x0D/0x0A bumped by one."""
-    crc = 0
-    for byte in data:
-        crc ^= byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
-            crc &= 0xFFFF
-    out = bytearray(crc.to_bytes(2, "big"))
-    for i, byte in enumerate(out):
-        if byte in _ESCAPED:
-            out[i] = byte + 1
-    return bytes(out)
-
-
-def with_crc(text: str) -> str:
-    """``text`` followed by its two CRC characters (for canned tables and simulators)."""
-    raw = text.encode("latin-1")
-    return (raw + crc16(raw)).decode("latin-1")
+from upskit.transport.codecs import crc16, with_crc
 
 
 def add_crc(ctx: QxContext, item: Item, body: bytes) -> bytes:
