@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from upskit.sim.base import CommandResponder
 from upskit.sim.usb.descriptors import DeviceSpec
-from upskit.sim.usb.device import SimDevice
+from upskit.sim.usb.device import SimUsbDevice
 
 #: Top bits seen on real units' control bytes.
 TOP_BITS = (0x80, 0xC0, 0x80, 0xA0)
 
 
-class ArmacDevice(SimDevice):
+class ArmacDevice(SimUsbDevice):
     """A Richcomm chip in control or interrupt mode."""
 
     def __init__(self, spec: DeviceSpec, responder: CommandResponder | None, *,

@@ -19,7 +19,7 @@ import usb.backend
 import usb.core
 
 from upskit.sim.usb.descriptors import Descriptor
-from upskit.sim.usb.device import SimDevice, UsbRequest
+from upskit.sim.usb.device import SimUsbDevice, UsbRequest
 
 _ERRORS = {
     "IO": (-1, errno.EIO, "Input/output error"),
@@ -44,7 +44,7 @@ def usb_error(name: str) -> usb.core.USBError:
 class _DeviceRef:
     """The backend's opaque device id: one device in one plug-in generation."""
 
-    def __init__(self, device: SimDevice) -> None:
+    def __init__(self, device: SimUsbDevice) -> None:
         self.device = device
         self.generation = device.generation
 
@@ -56,20 +56,20 @@ class _Handle:
 
 
 class SimBackend(usb.backend.IBackend):  # type: ignore[misc]
-    """pyusb backend over a list of :class:`SimDevice`."""
+    """pyusb backend over a list of :class:`SimUsbDevice`."""
 
     #: Bridges scale their settle pauses by this (0: simulated chips need none).
     pause_scale = 0.0
 
-    def __init__(self, devices: list[SimDevice] | None = None) -> None:
+    def __init__(self, devices: list[SimUsbDevice] | None = None) -> None:
         super().__init__()
-        self.devices: list[SimDevice] = []
+        self.devices: list[SimUsbDevice] = []
         self.lock = threading.RLock()
         self._next_address = 2
         for device in devices or []:
             self.add(device)
 
-    def add(self, device: SimDevice, bus: int = 1) -> SimDevice:
+    def add(self, device: SimUsbDevice, bus: int = 1) -> SimUsbDevice:
         """Plug ``device`` into this bus (gets the next free address)."""
         device.bus = bus
         device.address = self._next_address
@@ -78,18 +78,18 @@ class SimBackend(usb.backend.IBackend):  # type: ignore[misc]
         self.devices.append(device)
         return device
 
-    def replug(self, device: SimDevice) -> None:
+    def replug(self, device: SimUsbDevice) -> None:
         """Plug ``device`` back in at a new address."""
         device.replug(self._next_address)
         self._next_address += 1
 
     # ------------------------------------------------------------ helpers
     @staticmethod
-    def _live(handle_or_ref: Any) -> SimDevice:
+    def _live(handle_or_ref: Any) -> SimUsbDevice:
         ref = handle_or_ref.ref if isinstance(handle_or_ref, _Handle) else handle_or_ref
         if isinstance(handle_or_ref, _Handle) and handle_or_ref.closed:
             raise usb_error("NO_DEVICE")
-        device: SimDevice = ref.device
+        device: SimUsbDevice = ref.device
         if not device.plugged or device.generation != ref.generation:
             raise usb_error("NO_DEVICE")
         return device
@@ -218,7 +218,7 @@ class SimBackend(usb.backend.IBackend):  # type: ignore[misc]
                 raise usb_error("PIPE")
             return taken
 
-    def _standard(self, device: SimDevice, rtype: int, request: int, value: int, index: int,
+    def _standard(self, device: SimUsbDevice, rtype: int, request: int, value: int, index: int,
                   data: array.array[int]) -> int:
         if request != 0x06 or not rtype & 0x80:
             raise usb_error("PIPE")

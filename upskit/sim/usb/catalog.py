@@ -22,11 +22,11 @@ from upskit.sim.usb.descriptors import (
     gamepad_report_descriptor,
     vendor_report_descriptor,
 )
-from upskit.sim.usb.device import SimDevice
+from upskit.sim.usb.device import SimUsbDevice
 from upskit.sim.usb.energizer import EnergizerDevice
 from upskit.sim.usb.string_chips import FABULA, HUNNOX, KRAULER, SNR, StringDevice
 
-Builder = Callable[[CommandResponder | None], SimDevice]
+Builder = Callable[[CommandResponder | None], SimUsbDevice]
 
 HID8 = (InterfaceSpec(report_descriptor=vendor_report_descriptor(8)),)
 HID64 = (InterfaceSpec(endpoints=(EndpointSpec(0x81, max_packet=64),),
@@ -54,7 +54,7 @@ def _energizer(model: str) -> Builder:
                                            report_descriptor=gamepad_report_descriptor()),))
     spec = replace(spec, bcd_device=0x0001)
 
-    def build(responder: CommandResponder | None) -> SimDevice:
+    def build(responder: CommandResponder | None) -> SimUsbDevice:
         if responder is None:
             from upskit.sim.usb.responder import FixedMegatec
 
@@ -65,7 +65,7 @@ def _energizer(model: str) -> Builder:
 
 
 def _string(spec: DeviceSpec, table: dict[int, str], **quirks: object) -> Builder:
-    def build(responder: CommandResponder | None) -> SimDevice:
+    def build(responder: CommandResponder | None) -> SimUsbDevice:
         return StringDevice(spec, responder, table, **quirks)  # type: ignore[arg-type]
 
     return build
@@ -76,14 +76,14 @@ def _armac(product: str, **kind: object) -> Builder:
     spec = _spec(0x0925, 0x1234, "Richcomm", product, "",
                  ARMAC_INTERRUPT if interrupt else HID8)
 
-    def build(responder: CommandResponder | None) -> SimDevice:
+    def build(responder: CommandResponder | None) -> SimUsbDevice:
         return ArmacDevice(spec, responder, **kind)  # type: ignore[arg-type]
 
     return build
 
 
-def _plain(cls: type[SimDevice], spec: DeviceSpec) -> Builder:
-    def build(responder: CommandResponder | None) -> SimDevice:
+def _plain(cls: type[SimUsbDevice], spec: DeviceSpec) -> Builder:
+    def build(responder: CommandResponder | None) -> SimUsbDevice:
         return cls(spec, responder)
 
     return build
@@ -138,7 +138,7 @@ def bridge_of(name: str) -> str:
     return base
 
 
-def build(name: str, responder: CommandResponder | None = None) -> SimDevice:
+def build(name: str, responder: CommandResponder | None = None) -> SimUsbDevice:
     """A new simulated device ``name`` with ``responder`` behind it."""
     builder = BUILDERS.get(name.lower())
     if builder is None:

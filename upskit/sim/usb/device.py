@@ -1,11 +1,11 @@
 """The device side of a simulated USB bus: state, faults and the request log.
 
-A :class:`SimDevice` holds what a real unit would: its descriptors, whether the
+A :class:`SimUsbDevice` holds what a real unit would: its descriptors, whether the
 kernel's driver is bound, the configuration, claimed interfaces, queued IN
 packets per endpoint, halted endpoints and whether the chip has hung.  Bridge
-devices (:mod:`upskit.sim.usb.bridges`) subclass it and put a
+devices (``serial_chips``, ``string_chips``, ``armac``, ``energizer``) subclass it and put a
 :class:`~upskit.sim.base.CommandResponder` behind their wire format.
-:class:`Faults` makes the device misbehave the way real hardware does.
+:class:`UsbFaults` makes the device misbehave the way real hardware does.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class UsbRequest:
 
 
 @dataclass
-class Faults:
+class UsbFaults:
     """Misbehaviour to inject; counters are consumed as they fire."""
 
     #: Next N interrupt reads time out.
@@ -66,7 +66,7 @@ class Faults:
     rng: random.Random = field(default_factory=lambda: random.Random(1234))
 
 
-class SimDevice:
+class SimUsbDevice:
     """A simulated USB device as the backend sees it."""
 
     #: Whether a kernel driver (usbhid) binds on plug-in: EBUSY until detached.
@@ -75,7 +75,7 @@ class SimDevice:
     def __init__(self, spec: DeviceSpec, responder: CommandResponder | None = None) -> None:
         self.spec = spec
         self.responder = responder
-        self.faults = Faults()
+        self.faults = UsbFaults()
         self.log: list[UsbRequest] = []
         self.device_bytes = device_descriptor(spec)
         self.config_bytes = config_descriptor(spec)

@@ -27,7 +27,7 @@ from upskit.config.values import is_yes
 from upskit.sim.base import CommandResponder
 from upskit.sim.usb.backend import SimBackend
 from upskit.sim.usb.catalog import FORCED, build
-from upskit.sim.usb.device import SimDevice
+from upskit.sim.usb.device import SimUsbDevice
 from upskit.transport.base import Transport
 
 _BUSES: dict[str, SimBus] = {}
@@ -44,10 +44,10 @@ class SimBus:
     """A simulated USB bus with its devices (what a test pokes at)."""
 
     backend: SimBackend
-    devices: list[SimDevice]
+    devices: list[SimUsbDevice]
 
     @property
-    def device(self) -> SimDevice:
+    def device(self) -> SimUsbDevice:
         return self.devices[0]
 
     def transport(self, options: Mapping[str, Any] | None = None, url: str = "auto") -> Any:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from upskit.sim.base import CommandResponder
 from upskit.sim.usb.descriptors import DeviceSpec
-from upskit.sim.usb.device import SimDevice
+from upskit.sim.usb.device import SimUsbDevice
 
 CR = b"\r"
 
 
-class LineDevice(SimDevice):
+class LineDevice(SimUsbDevice):
     """A chip that collects command bytes until CR, then answers."""
 
     def on_power_on(self) -> None:
@@ -153,7 +153,7 @@ class FujiDevice(LineDevice):
         return [p.ljust(8, b"\x00") for p in self.chunked(reply, 8)]
 
 
-class AblerexDevice(SimDevice):
+class AblerexDevice(SimUsbDevice):
     """Ablerex chip: feature report 5 written with the command, read back with the reply."""
 
     def on_power_on(self) -> None:
@@ -180,6 +180,7 @@ class AblerexDevice(SimDevice):
         return self.feature.ljust(47, b"\x00")[:length]
 
 
-def make(cls: type[SimDevice], spec: DeviceSpec, responder: CommandResponder | None) -> SimDevice:
+def make(cls: type[SimUsbDevice], spec: DeviceSpec,
+         responder: CommandResponder | None) -> SimUsbDevice:
     """Build a chip of class ``cls`` (small helper for the catalog)."""
     return cls(spec, responder)

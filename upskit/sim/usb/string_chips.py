@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from upskit.sim.base import CommandResponder
 from upskit.sim.usb.descriptors import DeviceSpec, string_descriptor
-from upskit.sim.usb.device import SimDevice
+from upskit.sim.usb.device import SimUsbDevice
 
 KRAULER = {0x03: "Q1", 0x0D: "F", 0x0C: "I", 0x04: "T", 0x05: "TL", 0x07: "Q", 0x0B: "C"}
 FABULA = {0x03: "Q1", 0x0D: "F", 0x0C: "I", 0x07: "Q", 0x0A: "C"}
@@ -31,7 +31,7 @@ def shutdown_command(index: int) -> str | None:
     return text if restart else text + "R0000"
 
 
-class StringDevice(SimDevice):
+class StringDevice(SimUsbDevice):
     """A chip whose commands are string-descriptor indexes."""
 
     def __init__(self, spec: DeviceSpec, responder: CommandResponder | None,
