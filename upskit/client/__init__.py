@@ -1,6 +1,9 @@
 """NUT network protocol client library, async (:class:`AsyncClient`) and blocking (:class:`Client`).
 
 Both speak to any NUT server (``upsd`` or upskit's own) and return text as ``str``.
+They share one implementation of every method (:mod:`upskit.client.mixin`) over a
+sans-I/O core (:mod:`~upskit.client.commands`, :mod:`~upskit.client.calls`); the
+two shells only do the I/O.
 Server ``ERR`` replies raise :class:`NutError`; connection problems raise
 :class:`NutConnectionError`; replies that break the protocol raise
 :class:`NutProtocolError`.  :class:`AsyncClient` is imported on first use, so

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -68,7 +67,7 @@ class Reply(ABC, Generic[T]):
         """Whether the connection stays usable after ``exc`` (an ``ERR`` reply read whole)."""
         return self.in_step and isinstance(exc, NutError)
 
-    def guard(self, drop: Callable[[], None]) -> AbstractContextManager[None]:
+    def guard(self, drop: Callable[[], None]) -> dropping:
         """Around the exchange: drops the connection when a failure leaves it out of step."""
         return dropping(drop, self.keeps_connection)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 import socket
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from types import TracebackType
 
 #: Human wording of the server's error codes, as NUT's command-line tools print them.
 _MESSAGES: dict[str, str] = {
@@ -119,33 +119,47 @@ def is_refusal(exc: BaseException) -> bool:
     return type(exc) is NutError
 
 
-@contextmanager
-def translated(timeout_message: str, drop: Callable[[], None] | None = None) -> Iterator[None]:
-    """Turn socket failures inside the block into :class:`NutConnectionError`.
+class translated:
+    """Turn socket failures inside the ``with`` block into :class:`NutConnectionError`.
 
     A timeout becomes code ``TIMEOUT`` with ``timeout_message``; ``drop`` (when
     given) is called first, as the connection is then of no further use.
     """
-    try:
-        yield
-    except TimeoutError:
-        if drop is not None:
-            drop()
-        raise NutConnectionError(timeout_message, code="TIMEOUT") from None
-    except OSError as exc:
-        if drop is not None:
-            drop()
+
+    __slots__ = ("_drop", "_timeout_message")
+
+    def __init__(self, timeout_message: str, drop: Callable[[], None] | None = None) -> None:
+        self._timeout_message = timeout_message
+        self._drop = drop
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if not isinstance(exc, OSError):
+            return
+        if self._drop is not None:
+            self._drop()
+        if isinstance(exc, TimeoutError):
+            raise NutConnectionError(self._timeout_message, code="TIMEOUT") from None
         raise connection_error(exc) from exc
 
 
-@contextmanager
-def dropping(
-    drop: Callable[[], None], keep: Callable[[BaseException], bool] | None = None
-) -> Iterator[None]:
-    """Call ``drop`` when the block fails, unless ``keep`` says the connection survives it."""
-    try:
-        yield
-    except BaseException as exc:
-        if keep is None or not keep(exc):
-            drop()
-        raise
+class dropping:
+    """Call ``drop`` when the ``with`` block fails, unless ``keep`` says the link survives."""
+
+    __slots__ = ("_drop", "_keep")
+
+    def __init__(self, drop: Callable[[], None],
+                 keep: Callable[[BaseException], bool] | None = None) -> None:
+        self._drop = drop
+        self._keep = keep
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc is not None and (self._keep is None or not self._keep(exc)):
+            self._drop()
