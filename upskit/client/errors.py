@@ -119,7 +119,16 @@ def is_refusal(exc: BaseException) -> bool:
     return type(exc) is NutError
 
 
-class translated:
+class _Guard:
+    """A ``with`` block that acts only on the way out, when it failed."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+
+class translated(_Guard):
     """Turn socket failures inside the ``with`` block into :class:`NutConnectionError`.
 
     A timeout becomes code ``TIMEOUT`` with ``timeout_message``; ``drop`` (when
@@ -132,9 +141,6 @@ class translated:
         self._timeout_message = timeout_message
         self._drop = drop
 
-    def __enter__(self) -> None:
-        return None
-
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if not isinstance(exc, OSError):
@@ -146,7 +152,7 @@ class translated:
         raise connection_error(exc) from exc
 
 
-class dropping:
+class dropping(_Guard):
     """Call ``drop`` when the ``with`` block fails, unless ``keep`` says the link survives."""
 
     __slots__ = ("_drop", "_keep")
@@ -155,9 +161,6 @@ class dropping:
                  keep: Callable[[BaseException], bool] | None = None) -> None:
         self._drop = drop
         self._keep = keep
-
-    def __enter__(self) -> None:
-        return None
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
