@@ -1,7 +1,8 @@
 """Every simulated USB chip by name, with the ids and strings real units show.
 
 ``build(name, responder)`` makes a fresh device; names are the bridge names plus
-named models from the field (``ippon-backpro``, ``vultech-v2000`` ...).  Each
+named models from the field (``ippon-backpro``, ``vultech-v2000`` ...), kept in the
+``usb-simulators`` plugin registry (a package can add its own chips).  Each
 default identity is one the device table really picks the right bridge for
 (except ``gtec`` and ``snr``, which NUT never auto-selects either: see
 :data:`FORCED`).
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import cast
 
+from upskit.plugins import PluginRegistry, callable_check
 from upskit.sim.base import CommandResponder
 from upskit.sim.usb import serial_chips as chips
 from upskit.sim.usb.armac import ArmacDevice
@@ -126,6 +129,11 @@ BUILDERS: dict[str, Builder] = {
     "armac-interrupt": _armac("PowerManagerII", interrupt_mode=True),
 }
 
+#: Simulated USB devices by name (entry-point group ``upskit.usb_simulators``).
+USB_SIMULATORS: PluginRegistry[Builder] = PluginRegistry(
+    "simulated USB device", "usb_simulators", BUILDERS,
+    check=lambda obj: cast(Builder, callable_check(obj)))
+
 #: Names that need ``subdriver`` forced (the table never picks them).
 FORCED = {"gtec": "gtec", "snr": "snr"}
 
@@ -140,9 +148,7 @@ def bridge_of(name: str) -> str:
 
 def build(name: str, responder: CommandResponder | None = None) -> SimUsbDevice:
     """A new simulated device ``name`` with ``responder`` behind it."""
-    builder = BUILDERS.get(name.lower())
-    if builder is None:
-        raise ValueError(f"no simulated USB device {name!r} (known: {', '.join(BUILDERS)})")
+    builder = USB_SIMULATORS.load(name)  # UnknownPlugin (a ValueError) lists the names
     if responder is None and not name.startswith("energizer"):
         from upskit.sim.usb.responder import FixedMegatec
 
