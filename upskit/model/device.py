@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from upskit.model.flags import CmdResult, SetError, VarFlag
+from upskit.model.limits import SetLimits
 from upskit.model.status import compose_status
 from upskit.model.variable import Variable, VariableSnapshot
 
@@ -355,25 +356,23 @@ class Device:
         self._instcmd = instcmd
         self._setvar = setvar
 
-    def check_set(self, name: str, value: str) -> SetError | None:
-        """Validate a SET request the way upsd does, before it reaches the driver."""
-        var = self._vars.get(name)
-        if var is None:
-            return SetError.NOT_SUPPORTED
-        if not var.writable:
-            return SetError.READONLY
-        if var.is_string and var.aux and len(value) > var.aux:
-            return SetError.TOO_LONG
-        if var.enums and value not in var.enums:
-            return SetError.INVALID_VALUE
-        if var.ranges:
-            try:
-                number = int(value)
-            except ValueError:
-                return SetError.INVALID_VALUE
-            if not any(lo <= number <= hi for lo, hi in var.ranges):
-                return SetError.INVALID_VALUE
-        return None
+    def check_set(self, name: str, value: str,
+                  limits: SetLimits | None = None) -> SetError | None:
+        """Validate a SET request the way upsd does, before it reaches the driver.
+
+        A driver that knows the variable's limits from its own tables passes them as
+        ``limits``: they replace the published ones, and the variable need not be
+        published (nor marked writable) yet.
+        """
+        if limits is None:
+            var = self._vars.get(name)
+            if var is None:
+                return SetError.NOT_SUPPORTED
+            if not var.writable:
+                return SetError.READONLY
+            limits = SetLimits.of(var)
+        refused = limits.refusal(value)
+        return None if refused is None else refused[0]
 
     async def instcmd(self, name: str, param: str | None = None) -> CmdResult:
         """Run an instant command through the owning driver."""

@@ -19,6 +19,7 @@ from upskit.drivers.base import CommunicationError
 from upskit.drivers.qx.dialect import Dialect
 from upskit.drivers.qx.items import Item, QxFlag
 from upskit.model import CmdResult, Device, VarFlag
+from upskit.model.limits import SetLimits
 from upskit.model.mapping import StatusBuilder
 from upskit.transport.base import PortGone, PortSilent, Transport, TransportError
 
@@ -381,9 +382,11 @@ class QxEngine:
         item = self.dialect.find(name, QxFlag.SETVAR)
         if item is None:
             return CmdResult.UNKNOWN
-        problem = self._check_value(item, value)
-        if problem:
-            self.log.warning("%s: %s=%r refused: %s", self.device.name, name, value, problem)
+        limits = self.set_limits(item)
+        if self.device.check_set(name, value, limits) is not None:
+            refused = limits.refusal(value)
+            self.log.warning("%s: %s=%r refused: %s", self.device.name, name, value,
+                             refused[1] if refused else "invalid")
             return CmdResult.INVALID
         if item.has(QxFlag.ABSENT):
             try:
@@ -404,23 +407,16 @@ class QxEngine:
             return CmdResult.INVALID
         return await self._send_command(item, command)
 
-    def _check_value(self, item: Item, value: str) -> str:
+    def set_limits(self, item: Item) -> SetLimits:
+        """nutdrv_qx's limits for a SETVAR row: its own enums, ranges and length, else
+        the published variable's; enums compared ignoring case, numbers with fractions."""
         var = self.device.variable(item.name)
-        enums = item.enums or (tuple(var.enums) if var else ())
-        ranges = item.ranges or (tuple(var.ranges) if var else ())
-        if enums and value.lower() not in {e.lower() for e in enums}:
-            return f"not one of {', '.join(enums)}"
-        if item.has(QxFlag.RANGE) or ranges:
-            try:
-                number = float(value)
-            except ValueError:
-                return "not a number"
-            if ranges and not any(lo <= number <= hi for lo, hi in ranges):
-                return "out of range"
         aux = item.aux or (var.aux if var else 0)
-        if item.st & VarFlag.STRING and aux and len(value) > aux:
-            return f"longer than {aux}"
-        return ""
+        return SetLimits(
+            max_length=aux if item.st & VarFlag.STRING else 0,
+            enums=item.enums or (tuple(var.enums) if var else ()),
+            ranges=item.ranges or (tuple(var.ranges) if var else ()),
+            numeric=item.has(QxFlag.RANGE), ignore_case=True, fractions=True)
 
 
 #: Commands NUT derives from delayed ones when a table lacks them.
