@@ -6,17 +6,15 @@ import abc
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Mapping
 from typing import ClassVar
 
 from upskit import NUT_COMPAT_VERSION
 from upskit.config.values import is_yes
+from upskit.drivers.context import DriverContext, default_context
 from upskit.drivers.scheduler import DEFAULT_QUEUE_LIMIT, PortScheduler
 from upskit.model import CmdResult, Device
 from upskit.transport.base import PortGone, TransportError
-
-log = logging.getLogger(__name__)
 
 #: ups.conf options: ``key = value`` pairs as strings, bare flags as ``True``.  Keys that
 #: start with ``_`` are set by the runtime (``_confdir``: the configuration directory) and
@@ -37,10 +35,14 @@ class Driver(abc.ABC):
     """A device driver: owns one :class:`Device`, talks to one port.
 
     Subclasses implement the hooks; :meth:`run` is the shared life-cycle loop:
-    open -> initialise -> poll every ``poll_interval`` seconds.  A failing poll marks
-    the data stale after ``stale_after`` consecutive failures; a vanished port is
-    closed and reopened with back-off.  ``run`` never returns because of device
-    trouble; only cancellation stops it.
+    open -> initialise -> poll every ``poll_interval`` seconds, and, for a driver that
+    overrides :meth:`listen`, a listening task beside the polls.  A failing poll marks
+    the data stale after ``stale_after`` consecutive failures; a vanished port or a
+    failed listener is closed and reopened with back-off.  ``run`` never returns
+    because of device trouble; only cancellation stops it.
+
+    ``context`` is what the runtime shares with its drivers (clock, logger, shared
+    services); a driver built without one gets the process's default context.
     """
 
     #: NUT-style driver name used in ups.conf (``driver = ...``) and ``driver.name``.
@@ -56,15 +58,17 @@ class Driver(abc.ABC):
     #: Client commands that may wait for the port; more are refused at once.
     command_queue_limit: ClassVar[int] = DEFAULT_QUEUE_LIMIT
 
-    def __init__(self, device: Device, options: DriverOptions, *, config_name: str = "") -> None:
+    def __init__(self, device: Device, options: DriverOptions, *, config_name: str = "",
+                 context: DriverContext | None = None) -> None:
         self.device = device
         self.options = dict(options)
         self.config_name = config_name or self.name
+        self.context = context if context is not None else default_context()
         #: The port's turn-taking: the driver's own I/O ``claim()``s it, commands queue.
         self.port_turns = PortScheduler(device.name, self.command_queue_limit)
         self._wakeup = asyncio.Event()
         self.initialised = False
-        self.log = logging.LoggerAdapter(log, {"ups": device.name})
+        self.log = logging.LoggerAdapter(self.context.logger, {"ups": device.name})
         device.bind(self._guarded_instcmd, self._guarded_setvar)
         self.publish_driver_info()
 
@@ -124,6 +128,16 @@ class Driver(abc.ABC):
     @abc.abstractmethod
     async def poll(self) -> None:
         """One update pass (``upsdrv_updateinfo``); raise on communication failure."""
+
+    async def listen(self) -> None:
+        """Receive what the device pushes (HID interrupt reports, SNMP traps), if it does.
+
+        A driver that overrides this gets it run as a task once the device is
+        initialised, beside the polls, until the port is closed: on a reconnection
+        the task is cancelled and a fresh one started after the next initialisation.
+        Raising counts as a lost connection (the data goes stale, the port is closed
+        and reopened); returning just ends the listening until the next connection.
+        """
 
     async def close(self) -> None:
         """Release the port (``upsdrv_cleanup``)."""
@@ -188,7 +202,10 @@ class Driver(abc.ABC):
             try:
                 await self._open_and_initialise()
                 backoff = first_backoff
-                await self._poll_loop()
+                if self.listens:
+                    await self._poll_and_listen()
+                else:
+                    await self._poll_loop()
             except (TransportError, CommunicationError) as exc:
                 self.device.data_stale()
                 self.log.warning("%s: %s; retrying in %.0f s", self.device.name, exc, backoff)
@@ -205,11 +222,43 @@ class Driver(abc.ABC):
         self.initialised = True
         self.device.set_connected(True)
 
+    @property
+    def listens(self) -> bool:
+        """Whether this driver has a listening task (it overrides :meth:`listen`)."""
+        return type(self).listen is not Driver.listen
+
+    async def _poll_and_listen(self) -> None:
+        """Poll and listen until either loses the device; both stop together."""
+        name = self.device.name
+        poller = asyncio.create_task(self._poll_loop(), name=f"poll:{name}")
+        listener: asyncio.Task[None] | None = asyncio.create_task(self.listen(),
+                                                                  name=f"listen:{name}")
+        try:
+            while True:
+                waiting = {poller} if listener is None else {poller, listener}
+                await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+                if poller.done():
+                    poller.result()  # the poll loop ends only by raising
+                    return
+                assert listener is not None
+                problem = None if listener.cancelled() else listener.exception()
+                if problem is None:
+                    self.log.debug("%s: the listener finished; polling goes on", name)
+                    listener = None
+                elif isinstance(problem, (TransportError, CommunicationError)):
+                    raise problem
+                else:
+                    self.log.error("%s: the listener failed", name, exc_info=problem)
+                    raise CommunicationError(f"the listener failed: {problem!r}") from problem
+        finally:
+            await _cancel_and_wait(poller, listener)
+
     async def _poll_loop(self) -> None:
         failures = 0
         was_stale = self.device.stale
+        clock = self.context.clock
         while True:
-            started = time.monotonic()
+            started = clock()
             try:
                 async with self.port_turns.claim():
                     await self.poll()
@@ -228,13 +277,25 @@ class Driver(abc.ABC):
                     self.log.info("%s: communication re-established", self.device.name)
                 was_stale = False
                 self.device.data_ok()
-            delay = self.poll_interval - (time.monotonic() - started)
+            delay = self.poll_interval - (clock() - started)
             self._wakeup.clear()
             if delay > 0:
                 # asyncio.timeout, not wait_for: wait_for in 3.11 can swallow a cancel.
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(delay):
                         await self._wakeup.wait()
+            else:
+                await asyncio.sleep(0)  # a poll as long as the interval still lets others run
+
+
+async def _cancel_and_wait(*tasks: asyncio.Task[None] | None) -> None:
+    """Cancel ``tasks`` and wait until they have ended (whatever they raise)."""
+    running = [t for t in tasks if t is not None]
+    for task in running:
+        task.cancel()
+    for task in running:
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
 
 
 def _fmt_number(value: float) -> str:
