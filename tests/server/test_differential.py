@@ -9,12 +9,18 @@ the HELP line (upskit lists PROTVER, as newer upsd does), description texts
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.nutreal import nut_server, requires_nut
+from tests.nutreal import UPSD, free_port, nut_server, requires_nut
 from upskit.config.settings import UserSettings
 from upskit.model import CmdResult, Device, DeviceRegistry
 from upskit.server.protocol import split_line
@@ -184,3 +190,137 @@ async def test_same_replies_as_real_upsd(tmp_path: Path) -> None:
         finally:
             await ours_server.stop()
         assert not differences, "\n".join(differences)
+
+
+# ------------------------------------------- whole processes on the same files
+REPO = Path(__file__).resolve().parents[2]
+SMALL_DEV = "ups.status: OL\nbattery.charge: 90\n"
+
+
+def _ask(port: int, line: str, timeout: float = 5.0) -> str:
+    """One request; the whole reply (a BEGIN..END list joined by \\n)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(line.encode() + b"\n")
+        data = b""
+        while True:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+            text = data.decode(errors="replace")
+            if text.endswith("\n") and (not text.startswith("BEGIN ")
+                                        or text.splitlines()[-1].startswith("END ")):
+                break
+        return data.decode(errors="replace").strip()
+
+
+def _upskit_run(confdir: Path, port: int, log: Path,
+                env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    with open(log, "wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "upskit", "run", "--nut-config-dir", str(confdir),
+             "--listen", f"127.0.0.1:{port}", "--no-monitor",
+             "--control-socket", str(confdir / "upskit.sock")],
+            cwd=REPO, stdout=subprocess.DEVNULL, stderr=out, stdin=subprocess.DEVNULL,
+            env=dict(os.environ, **(env or {})),
+        )
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def _wait_answer(port: int, proc: subprocess.Popen[bytes], line: str, log: Path) -> str:
+    end = time.monotonic() + 30
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited: {log.read_text(errors='replace')}")
+        with contextlib.suppress(OSError):
+            reply = _ask(port, line, 2.0)
+            if not reply.startswith("ERR DRIVER-NOT-CONNECTED"):
+                return reply
+        time.sleep(0.1)
+    raise AssertionError(f"no answer on port {port}: {log.read_text(errors='replace')}")
+
+
+def test_list_ups_in_ups_conf_order_as_upsd(tmp_path: Path) -> None:
+    devices = {"zeta": SMALL_DEV, "alpha": SMALL_DEV, "mid": SMALL_DEV}
+    with nut_server(tmp_path, devices, descriptions={"alpha": "Second one"}) as nut:
+        port = free_port()
+        log = tmp_path / "upskit.log"
+        proc = _upskit_run(nut.paths.root, port, log)
+        try:
+            for name in devices:
+                _wait_answer(port, proc, f"GET VAR {name} ups.status", log)
+            expected = _ask(nut.port, "LIST UPS")
+            assert expected.splitlines()[1].startswith("UPS zeta ")
+            assert _ask(port, "LIST UPS") == expected
+        finally:
+            _stop(proc)
+
+
+def _no_ups_dir(root: Path, upsd_conf: str) -> Path:
+    root.mkdir()
+    root.chmod(0o750)
+    (root / "ups.conf").write_text("# nothing configured yet\n")
+    (root / "upsd.conf").write_text(upsd_conf)
+    (root / "upsd.users").write_text("[admin]\n  password = secret\n")
+    for name in ("ups.conf", "upsd.conf", "upsd.users"):
+        (root / name).chmod(0o640)
+    return root
+
+
+def _real_upsd(root: Path, log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    assert UPSD is not None
+    with open(log, "wb") as out:
+        return subprocess.Popen(
+            [UPSD, "-u", "root", "-F"], stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=dict(os.environ, NUT_CONFPATH=str(root), NUT_STATEPATH=str(root),
+                     NUT_ALTPIDPATH=str(root), **env),
+        )
+
+
+@pytest.mark.parametrize(("upsd_conf", "env", "allowed"), [
+    ("", {}, False),
+    ("ALLOW_NO_DEVICE true\n", {}, True),
+    ("", {"ALLOW_NO_DEVICE": "yes"}, True),
+    ("ALLOW_NO_DEVICE true\n", {"ALLOW_NO_DEVICE": "no"}, False),  # the environment wins
+], ids=["refused", "upsd.conf", "environment", "environment-says-no"])
+def test_no_ups_defined_as_upsd(tmp_path: Path, upsd_conf: str, env: dict[str, str],
+                                allowed: bool) -> None:
+    ports = {"upsd": free_port(), "upskit": free_port()}
+    roots = {name: _no_ups_dir(tmp_path / name, f"LISTEN 127.0.0.1 {port}\n{upsd_conf}")
+             for name, port in ports.items()}
+    logs = {name: tmp_path / f"{name}.log" for name in ports}
+    procs = {"upsd": _real_upsd(roots["upsd"], logs["upsd"], env),
+             "upskit": _upskit_run(roots["upskit"], ports["upskit"], logs["upskit"], env)}
+    try:
+        if not allowed:
+            codes = {name: proc.wait(timeout=30) for name, proc in procs.items()}
+            upsd_out = logs["upsd"].read_text(errors="replace")
+            assert codes["upsd"] != 0
+            assert "at least one UPS must be defined in ups.conf" in upsd_out
+            ours = logs["upskit"].read_text(errors="replace").splitlines()
+            assert codes["upskit"] == 2, ours
+            assert len(ours) == 1 and "at least one UPS must be defined in ups.conf" in ours[0]
+            return
+        replies = {
+            name: [_wait_answer(ports[name], proc, request, logs[name])
+                   for request in ("LIST UPS", "GET VAR nope ups.status", "GET NUMLOGINS x")]
+            for name, proc in procs.items()
+        }
+        assert replies["upskit"] == replies["upsd"]
+        assert replies["upsd"][0] == "BEGIN LIST UPS\nEND LIST UPS"
+        for name in ("upsd", "upskit"):
+            text = logs[name].read_text(errors="replace")
+            assert "at least one UPS must be defined in ups.conf" in text, text
+    finally:
+        for proc in procs.values():
+            _stop(proc)

@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
     from upskit.cli.common import load_settings, reload_settings, run_until_signal
     from upskit.runtime import Runtime
+    from upskit.server.server import NoDeviceError
 
     settings = load_settings(args)
     if args.listen:
@@ -44,8 +45,6 @@ def run(args: argparse.Namespace) -> int:
     if args.verbose == 0:
         # a daemon's normal log: start-up, lost and regained devices, commands
         logging.getLogger().setLevel(logging.INFO)
-    if not settings.ups.ups and not settings.upsd.allow_no_device:
-        log.warning("no UPS configured in %s", settings.source or "the configuration")
 
     async def main(stop: asyncio.Event) -> int:
         from upskit import sdnotify
@@ -54,6 +53,10 @@ def run(args: argparse.Namespace) -> int:
         runtime = Runtime(settings, with_monitor=not args.no_monitor)
         try:
             await runtime.start()
+        except NoDeviceError as exc:  # as upsd: no UPS, no server (unless ALLOW_NO_DEVICE)
+            print(f"upskit: {exc}", file=sys.stderr)
+            await runtime.stop()
+            return 2
         except OSError as exc:
             print(f"upskit: cannot start the server: {exc}", file=sys.stderr)
             await runtime.stop()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from upskit.config.addresses import DEFAULT_PORT
@@ -22,6 +25,12 @@ from upskit.config.values import (
 )
 
 _CERTREQUEST_NAMES = {"NO": 0, "REQUEST": 1, "REQUIRE": 2}
+#: Words of the ALLOW_NO_DEVICE environment variable, matched as upsd matches them:
+#: without regard to case, on the start of the value.
+_ENV_YES = ("TRUE", "YES", "ON", "1")
+_ENV_NO = ("FALSE", "NO", "OFF", "0")
+
+log = logging.getLogger(__name__)
 
 
 def certrequest(value: object) -> int:
@@ -105,3 +114,22 @@ def parse_listen_words(args: list[str], file: str, line: int) -> Listen:
         except BadValue as exc:
             raise ConfigError(file, line, f"LISTEN port {exc}") from None
     return Listen(host, port)
+
+
+def allow_no_device(settings: UpsdSettings, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the server may start with no UPS defined.
+
+    As in upsd, an ``ALLOW_NO_DEVICE`` environment variable that says yes
+    (``true``, ``yes``, ``on``, ``1``) or no (``false``, ``no``, ``off``, ``0``) wins
+    over upsd.conf; any other value is ignored.
+    """
+    value = (os.environ if environ is None else environ).get("ALLOW_NO_DEVICE")
+    if value is not None:
+        word = value.strip().upper()
+        if word.startswith(_ENV_YES):
+            return True
+        if word.startswith(_ENV_NO):
+            return False
+        log.warning("ALLOW_NO_DEVICE=%r in the environment is neither yes nor no; ignored",
+                    value)
+    return settings.allow_no_device

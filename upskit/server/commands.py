@@ -309,12 +309,16 @@ class Commands:
         return self._sub(self._list_table, conn, args)
 
     def _list_ups(self, conn: ConnectionState, args: list[str]) -> Reply:
+        registry = self.state.registry
         lines = ["BEGIN LIST UPS\n"]
-        for name in self.state.registry.names():
-            device = self.state.registry.get(name)
+        # upsd lists in ups.conf order (clients take the first one as the default);
+        # upskit's aliases follow, in the order of the UPS they name
+        devices = registry.devices()
+        named = [(d.name, d) for d in devices]
+        named += [(alias, d) for d in devices for alias in registry.aliases_of(d.name)]
+        for name, device in named:
             # GET UPSDESC says "Unavailable", LIST UPS "Description unavailable", as upsd
-            desc = device.desc if device is not None and device.desc else NO_DESCRIPTION
-            lines.append(f"UPS {name} {quote(desc)}\n")
+            lines.append(f"UPS {name} {quote(device.desc or NO_DESCRIPTION)}\n")
         lines.append("END LIST UPS\n")
         return "".join(lines)
 

@@ -5,16 +5,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from upskit.config.addresses import DEFAULT_PORT
 from upskit.config.settings import ConfigError, Listen, UpsdSettings, UserSettings
+from upskit.config.upsd_conf import allow_no_device
 from upskit.model import DeviceRegistry
 from upskit.server.auth import Accounts
 from upskit.server.commands import Commands, ServerState
+from upskit.server.limits import DescriptorBudget, descriptor_budget
+from upskit.server.listener import Acceptor, bind
 from upskit.server.session import Session
+from upskit.server.throttle import Throttle
 from upskit.server.tracking import TrackingTable
 
 if TYPE_CHECKING:
@@ -25,6 +30,11 @@ log = logging.getLogger(__name__)
 #: NUT's default when upsd.conf has no LISTEN line: loopback only, both families.
 DEFAULT_LISTEN = (Listen("127.0.0.1", DEFAULT_PORT), Listen("::1", DEFAULT_PORT))
 _REFUSAL_LOG_INTERVAL = 10.0
+_BACKLOG = 1024
+
+
+class NoDeviceError(Exception):
+    """No UPS is configured and ``ALLOW_NO_DEVICE`` does not allow serving none (as upsd)."""
 
 
 class NutServer:
@@ -33,7 +43,14 @@ class NutServer:
     ``start()`` binds every LISTEN address; ``ports`` tells what was bound (useful
     with port 0).  Reads need no login; SET, INSTCMD, LOGIN, PRIMARY/MASTER and FSD
     need a user from ``users`` with the matching rights.
+
+    ``maxconn`` is ``MAXCONN`` lowered, when needed, to what the process's open files
+    limit allows.  A connection whose replies stay unread (its output above the
+    transport's high-water mark) for ``write_stall_timeout`` seconds is closed.
     """
+
+    #: Seconds a client may leave its replies unread before it is dropped.
+    write_stall_timeout: float = 30.0
 
     def __init__(self, registry: DeviceRegistry, settings: UpsdSettings,
                  users: Mapping[str, UserSettings]) -> None:
@@ -48,43 +65,71 @@ class NutServer:
             tracking=TrackingTable(settings.trackingdelay),
         )
         self.commands = Commands(self.state)
-        self._servers: list[asyncio.Server] = []
+        self._acceptor = Acceptor(self._accepted)
         self._sessions: set[Session] = set()
+        self._opening: set[asyncio.Task[object]] = set()
         self._sweeper: asyncio.Task[None] | None = None
-        self._last_refusal_log = 0.0
-        self._refused = 0
+        self._refusals = Throttle(_REFUSAL_LOG_INTERVAL)
+        self._idle_closes = Throttle(_REFUSAL_LOG_INTERVAL)
+        self._stall_closes = Throttle(_REFUSAL_LOG_INTERVAL)
+        self._budget: DescriptorBudget | None = None
+        self.maxconn = settings.maxconn
 
     # ------------------------------------------------------------- life cycle
     async def start(self) -> None:
-        """Bind every LISTEN address; raise ``OSError`` when the server cannot listen at all."""
+        """Bind every LISTEN address.
+
+        Raises :class:`NoDeviceError` when there is no UPS to serve (unless
+        ``ALLOW_NO_DEVICE``), ``ConfigError`` for a bad CERTFILE and ``OSError`` when
+        the server cannot listen at all.
+        """
+        if not len(self.registry):
+            if not allow_no_device(self.settings):
+                raise NoDeviceError(
+                    "at least one UPS must be defined in ups.conf; set ALLOW_NO_DEVICE in "
+                    "upsd.conf or in the environment to start without one")
+            log.warning("Normally at least one UPS must be defined in ups.conf; there is "
+                        "none: serving none until the configuration names one and is reloaded")
         if self.settings.certfile:
             self.tls_context = _tls_context(self.settings)
             self.state.tls_available = True
-        loop = asyncio.get_running_loop()
+        self._budget = descriptor_budget()
+        self._apply_maxconn()
         explicit = bool(self.settings.listen)
         failures: list[str] = []
+        bound: list[socket.socket] = []
         for listen in self.settings.listen or list(DEFAULT_LISTEN):
             try:
-                server = await loop.create_server(
-                    lambda: Session(self), listen.host, listen.port,
-                    reuse_address=True, backlog=1024,
-                )
+                bound += bind(listen.host, listen.port, _BACKLOG)
             except OSError as exc:
                 where = _address(listen.host, listen.port)
                 message = f"cannot listen on {where}: {exc.strerror or exc}"
                 failures.append(message)
                 log.warning("%s", message)
-                continue
-            self._servers.append(server)
-        if not self._servers:
+        self._acceptor.add(bound)
+        if not bound:
             await self.stop()
             raise OSError("no listening socket could be opened: " + "; ".join(failures))
         if failures and explicit and not self.settings.allow_not_all_listeners:
             await self.stop()
             raise OSError("; ".join(failures) + " (set ALLOW_NOT_ALL_LISTENERS to start anyway)")
+        self._acceptor.start()
         if self.settings.idle_timeout > 0:
             self._sweeper = asyncio.create_task(self._sweep_idle())
         log.info("Listening on %s", ", ".join(_address(h, p) for h, p in self.ports))
+
+    def _apply_maxconn(self) -> None:
+        """Keep MAXCONN within what the open files limit allows; say so when it does not fit."""
+        wanted = self.settings.maxconn
+        budget = self._budget
+        if budget is None or budget.connections >= wanted:
+            self.maxconn = wanted
+            return
+        self.maxconn = budget.connections
+        log.warning("MAXCONN %d does not fit in the open files limit of %d descriptors "
+                    "(%d in use at start): accepting at most %d connections; raise "
+                    "LimitNOFILE= or ulimit -n to allow more", wanted, budget.limit,
+                    budget.in_use, self.maxconn)
 
     async def stop(self) -> None:
         """Stop listening, close every connection and wait for pending commands to settle."""
@@ -93,14 +138,13 @@ class NutServer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
             self._sweeper = None
-        for server in self._servers:
-            server.close()
+        self._acceptor.close()
+        for task in list(self._opening):
+            task.cancel()
         for session in list(self._sessions):
             session.close()
-        for server in self._servers:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(server.wait_closed(), 2.0)
-        self._servers.clear()
+        if self._opening:
+            await asyncio.wait(list(self._opening), timeout=2.0)
         pending = list(self.state.background)
         if pending:
             await asyncio.wait(pending, timeout=2.0)
@@ -114,6 +158,8 @@ class NutServer:
         self.settings = settings
         self.state.settings = settings
         self.max_line = max(64, settings.max_line)
+        if settings.maxconn != old.maxconn:
+            self._apply_maxconn()
         self.state.accounts = Accounts(users)
         log.info("server settings and %d user(s) reloaded", len(users))
 
@@ -121,10 +167,9 @@ class NutServer:
     def ports(self) -> list[tuple[str, int]]:
         """The (address, port) pairs actually bound."""
         bound: list[tuple[str, int]] = []
-        for server in self._servers:
-            for sock in server.sockets:
-                name = sock.getsockname()
-                bound.append((str(name[0]), int(name[1])))
+        for sock in self._acceptor.sockets:
+            name = sock.getsockname()
+            bound.append((str(name[0]), int(name[1])))
         return bound
 
     def clients(self, ups_name: str) -> list[str]:
@@ -136,26 +181,41 @@ class NutServer:
     def connection_count(self) -> int:
         return len(self._sessions)
 
-    # ------------------------------------------------------- session callbacks
-    def admit(self, session: Session) -> bool:
-        """Accept a new connection unless MAXCONN is reached."""
-        if len(self._sessions) >= self.settings.maxconn:
-            self._refused += 1
-            now = time.monotonic()
-            if now - self._last_refusal_log >= _REFUSAL_LOG_INTERVAL:
+    # ------------------------------------------------------------ connections
+    def _accepted(self, sock: socket.socket, address: object) -> None:
+        """A new connection: refuse it beyond MAXCONN, else give it a session."""
+        if len(self._sessions) >= self.maxconn:
+            sock.close()
+            count = self._refusals.hit()
+            if count:
+                host = address[0] if isinstance(address, tuple) and address else "?"
                 log.warning("Refused %d connection(s) (latest from %s): MAXCONN %d reached; "
                             "raise MAXCONN in upsd.conf if these clients are expected",
-                            self._refused, session.conn.host, self.settings.maxconn)
-                self._last_refusal_log = now
-                self._refused = 0
-            return False
+                            count, host, self.maxconn)
+            return
+        sock.setblocking(False)
+        session = Session(self)
         self._sessions.add(session)
-        return True
+        loop = asyncio.get_running_loop()
+        task: asyncio.Task[object] = asyncio.ensure_future(
+            loop.connect_accepted_socket(lambda: session, sock))
+        self._opening.add(task)
+        task.add_done_callback(lambda t: self._opened(t, session, sock))
+
+    def _opened(self, task: asyncio.Task[object], session: Session, sock: socket.socket) -> None:
+        self._opening.discard(task)
+        if task.cancelled() or task.exception() is not None:
+            if not task.cancelled():
+                log.debug("could not set up a connection: %s", task.exception())
+            sock.close()
+            self.forget(session)
 
     def forget(self, session: Session) -> None:
+        """Drop a connection that has closed (every close ends here, via ``connection_lost``)."""
         self._sessions.discard(session)
         if session.conn.login_ups is not None:
             self.state.logins.remove(session.conn)
+        self._acceptor.resume()
 
     async def _sweep_idle(self) -> None:
         timeout = self.settings.idle_timeout
@@ -163,10 +223,20 @@ class NutServer:
             await asyncio.sleep(min(timeout / 2, 5.0))
             deadline = time.monotonic() - timeout
             for session in list(self._sessions):
-                if session.last_active < deadline:
-                    log.info("Closing connection from %s: silent for %.0f s",
-                             session.conn.who, timeout)
+                if session.last_active < deadline and session.waiting_for_client:
+                    count = self._idle_closes.hit()
+                    if count:
+                        log.info("Closed %d connection(s) (latest from %s): no complete "
+                                 "request line for %.0f s", count, session.conn.who, timeout)
                     session.close()
+
+    def stalled(self, session: Session) -> None:
+        """Drop a client that has left its replies unread for ``write_stall_timeout``."""
+        count = self._stall_closes.hit()
+        if count:
+            log.warning("Closed %d connection(s) (latest from %s): replies left unread for "
+                        "%.0f s", count, session.conn.who, self.write_stall_timeout)
+        session.close()
 
 
 def _address(host: str, port: int) -> str:

@@ -1,4 +1,4 @@
-"""One client connection: bytes in, request lines run in order, each reply in one send."""
+"""One client connection: bytes in, request lines run in order, replies out in bounded batches."""
 
 from __future__ import annotations
 
@@ -18,8 +18,17 @@ from upskit.server.protocol import split_request
 
 log = logging.getLogger(__name__)
 
-#: Request lines queued before the session stops reading from the socket.
+#: Request lines (and their bytes) split off and waiting for their turn; beyond either
+#: the session stops splitting (and reading) until the queue shrinks.
 _MAX_QUEUED_LINES = 64
+_MAX_QUEUED_BYTES = 8 * 1024
+#: Bytes taken from the socket at a time.
+_READ_SIZE = 2048
+#: Reply bytes gathered before they are written and the socket's fill level is checked.
+_BATCH = 8 * 1024
+#: Unsent reply bytes at which a session stops answering (and reading) until the client
+#: has read some; the transport asks to resume below a quarter of that.
+WRITE_HIGH_WATER = 32 * 1024
 _OVERLONG_REPLY = "ERR INVALID-ARGUMENT\n"
 _INTERNAL_ERROR_REPLY = "ERR UNKNOWN-COMMAND\n"
 
@@ -30,49 +39,65 @@ class SessionHost(Protocol):
     commands: Commands
     max_line: int
     tls_context: ssl.SSLContext | None
-
-    def admit(self, session: Session) -> bool: ...
+    write_stall_timeout: float
 
     def forget(self, session: Session) -> None: ...
 
+    def stalled(self, session: Session) -> None: ...
 
-class Session(asyncio.Protocol):
+
+class Session(asyncio.BufferedProtocol):
     """Protocol object for one TCP connection.
 
-    Lines are answered strictly in order.  Replies computed together are joined
-    and written with a single ``write``.  A client that does not read its replies
-    makes the session stop reading (and stop working) until the socket drains, so
-    memory per connection stays bounded and other clients are never held up.
+    Lines are answered strictly in order; replies computed together are joined and
+    written in batches.  Every buffer is bounded: bytes are read a few KiB at a time,
+    at most ``_MAX_QUEUED_LINES`` lines (``_MAX_QUEUED_BYTES``) wait, and a client
+    that does not read its replies makes the session stop answering and reading until
+    the socket drains, and is dropped (``host.stalled``) if it does not drain in time.
+    After the client half-closes, every complete line it sent is still answered, then
+    the connection closes.  Whatever closes the connection, ``connection_lost`` tears
+    it down and tells the host (``host.forget``).
     """
 
     def __init__(self, host: SessionHost) -> None:
         self.host = host
         self.transport: asyncio.Transport | None = None
         self.conn = ConnectionState(host="?")
+        #: When the last complete request line arrived (or the connection opened).
         self.last_active = time.monotonic()
-        self._buffer = bytearray()
+        self._chunk = bytearray(_READ_SIZE)
+        self._view = memoryview(self._chunk)
+        self._buffer = bytearray()  # received, not yet split into lines
         self._lines: deque[bytes | None] = deque()  # None marks an over-long line
+        self._queued = 0  # bytes in _lines
         self._discarding = False
         self._busy: asyncio.Task[None] | None = None
         self._write_paused = False
         self._read_paused = False
         self._closed = False
+        self._eof = False
+        self._stall: asyncio.TimerHandle | None = None
+
+    @property
+    def waiting_for_client(self) -> bool:
+        """True when nothing the client asked for is still being answered."""
+        return self._busy is None and not self._lines
 
     # ------------------------------------------------------------ asyncio hooks
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
+        transport.set_write_buffer_limits(high=WRITE_HIGH_WATER)
         peer = transport.get_extra_info("peername")
         if isinstance(peer, tuple) and len(peer) >= 2:
             self.conn.host, self.conn.port = str(peer[0]), int(peer[1])
-        if not self.host.admit(self):
-            self._closed = True
-            transport.abort()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        """The one place where a closed connection is torn down, however it closed."""
         self._closed = True
-        self._lines.clear()
+        self._clear_lines()
         self._buffer.clear()
+        self._cancel_stall()
         if self._busy is not None:
             self._busy.cancel()
         self.host.commands.abandon(self.conn)
@@ -81,21 +106,41 @@ class Session(asyncio.Protocol):
     def pause_writing(self) -> None:
         self._write_paused = True
         self._set_reading(False)
+        if self._stall is None and not self._closed:
+            loop = asyncio.get_running_loop()
+            self._stall = loop.call_later(self.host.write_stall_timeout, self._stalled)
 
     def resume_writing(self) -> None:
         self._write_paused = False
+        self._cancel_stall()
         self._pump()
         self._update_reading()
 
-    def data_received(self, data: bytes) -> None:
-        if self._closed:
+    def get_buffer(self, sizehint: int) -> memoryview:
+        return self._view
+
+    def buffer_updated(self, nbytes: int) -> None:
+        if self._closed or self._eof:
             return
-        self.last_active = time.monotonic()
+        self._buffer += self._view[:nbytes]
+        self._split_lines()
+        self._pump()
+        self._update_reading()
+
+    def eof_received(self) -> bool | None:
+        """The client will send no more: answer what it asked for, then close."""
+        self._eof = True
+        if self._closed or self.waiting_for_client:
+            return None  # nothing left to answer: let the transport close
+        return True  # keep the connection open for the replies; _pump closes it
+
+    # ------------------------------------------------------------------ input
+    def _split_lines(self) -> None:
+        """Move complete lines from the byte buffer to the queue while it has room."""
         buffer = self._buffer
-        buffer += data
         limit = self.host.max_line
         start = 0
-        while True:
+        while self._has_room():
             end = buffer.find(b"\n", start)
             if end < 0:
                 break
@@ -105,51 +150,76 @@ class Session(asyncio.Protocol):
                 self._overlong()
             else:
                 self._lines.append(bytes(buffer[start:end]))
+                self._queued += end - start
+            self.last_active = time.monotonic()
             start = end + 1
         if start:
             del buffer[:start]
-        if len(buffer) > limit:
+        if len(buffer) > limit and buffer.find(b"\n") < 0:
             if not self._discarding:
                 self._overlong()
                 self._discarding = True
             buffer.clear()
-        self._pump()
-        self._update_reading()
 
-    def eof_received(self) -> bool | None:
-        return None
+    def _has_room(self) -> bool:
+        return len(self._lines) < _MAX_QUEUED_LINES and self._queued < _MAX_QUEUED_BYTES
 
-    # ------------------------------------------------------------------ work
+    def _next_line(self) -> bytes | None:
+        line = self._lines.popleft()
+        if line is not None:
+            self._queued -= len(line)
+        return line
+
+    def _clear_lines(self) -> None:
+        self._lines.clear()
+        self._queued = 0
+
     def _overlong(self) -> None:
         log.warning("Client %s sent a request line longer than %d bytes; ignored it",
                     self.conn.who, self.host.max_line)
         self._lines.append(None)
 
+    # ------------------------------------------------------------------ work
     def _pump(self) -> None:
         """Answer queued lines until one must wait, the socket is full, or none are left."""
         if self._busy is not None or self._write_paused or self._closed:
             return
         out: list[str] = []
+        size = 0
         conn = self.conn
-        while self._lines:
-            line = self._lines.popleft()
+        while True:
+            if not self._lines:
+                self._split_lines()
+                if not self._lines:
+                    break
+            if size >= _BATCH:
+                self._write(out)
+                size = 0
+                if self._write_paused or self._closed:
+                    return
+            line = self._next_line()
             reply = _OVERLONG_REPLY if line is None else self._answer(line)
             if not isinstance(reply, str):
                 self._write(out)
                 self._busy = asyncio.ensure_future(self._finish(reply))
                 return
             out.append(reply)
+            size += len(reply)
             if conn.close_requested:
                 self._write(out)
                 self._close()
                 return
             if conn.tls_requested:
                 conn.tls_requested = False
+                self._set_reading(False)  # the handshake's first bytes are not request lines
                 self._write(out)
-                self._lines.clear()
+                self._clear_lines()
+                self._buffer.clear()
                 self._busy = asyncio.ensure_future(self._start_tls())
                 return
         self._write(out)
+        if self._eof:
+            self._close()  # every complete line sent before the end has its reply
 
     def _answer(self, line: bytes) -> str | Coroutine[Any, Any, str]:
         try:
@@ -176,7 +246,6 @@ class Session(asyncio.Protocol):
         context = self.host.tls_context
         transport = self.transport
         assert context is not None and transport is not None
-        self._buffer.clear()
         loop = asyncio.get_running_loop()
         try:
             tls_transport = await loop.start_tls(transport, self, context, server_side=True,
@@ -192,11 +261,22 @@ class Session(asyncio.Protocol):
         if tls_transport is None or self._closed:
             return
         self.transport = tls_transport
+        tls_transport.set_write_buffer_limits(high=WRITE_HIGH_WATER)
         self._read_paused = False
         self.conn.tls = True
         self._busy = None
         self._pump()
         self._update_reading()
+
+    def _stalled(self) -> None:
+        self._stall = None
+        if not self._closed and self._write_paused:
+            self.host.stalled(self)
+
+    def _cancel_stall(self) -> None:
+        if self._stall is not None:
+            self._stall.cancel()
+            self._stall = None
 
     # -------------------------------------------------------------- plumbing
     def _write(self, parts: list[str]) -> None:
@@ -207,19 +287,20 @@ class Session(asyncio.Protocol):
         self.transport.write(data)
 
     def _close(self) -> None:
+        """Close once the replies written so far are sent (LOGOUT, end of input)."""
         self._closed = True
-        self._lines.clear()
+        self._clear_lines()
         if self.transport is not None:
             self.transport.close()
 
     def close(self) -> None:
-        """Close the connection from the server side (shutdown, idle timeout)."""
+        """Close the connection from the server side at once (shutdown, idle, stalled)."""
         if self.transport is not None and not self._closed:
             self._closed = True
             self.transport.abort()
 
     def _update_reading(self) -> None:
-        self._set_reading(not self._write_paused and len(self._lines) < _MAX_QUEUED_LINES)
+        self._set_reading(not self._write_paused and self._has_room())
 
     def _set_reading(self, wanted: bool) -> None:
         if self._closed or self.transport is None or wanted == (not self._read_paused):
