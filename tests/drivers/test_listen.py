@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from upskit.drivers.base import Driver
 from upskit.drivers.context import DriverContext
@@ -45,12 +46,13 @@ class PushDriver(Driver):
     """Reads the status once at start, then only listens."""
 
     name = "push-test"
-    default_poll_interval = 3600.0  # after the first poll, only the listener updates
     max_backoff = 0.05
 
     def __init__(self, device: Device, ups: PushingUps, *, listen_bug: bool = False,
-                 context: DriverContext | None = None) -> None:
-        super().__init__(device, {"port": "push://"}, context=context)
+                 pollinterval: float = 3600.0, context: DriverContext | None = None) -> None:
+        # by default, after the first poll only the listener updates the device
+        super().__init__(device, {"port": "push://", "pollinterval": str(pollinterval)},
+                         context=context)
         self.ups = ups
         self.listen_bug = listen_bug
         self.stream: asyncio.Queue[str | None] | None = None
@@ -95,7 +97,7 @@ class PushDriver(Driver):
         self.stream = None
 
 
-async def wait_for(cond, timeout: float = 10.0) -> None:
+async def wait_for(cond: Callable[[], bool], timeout: float = 10.0) -> None:
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
     while not cond():
@@ -110,9 +112,13 @@ async def test_pushed_status_changes_reach_the_model_without_polling() -> None:
     async with Supervisor([drv]):
         await wait_for(lambda: dev.get("ups.status") == "OL" and drv.listening == 1)
         polls = drv.polls
+
+        def shows(status: str) -> Callable[[], bool]:
+            return lambda: dev.get("ups.status") == status
+
         for status in ("OB", "OB LB", "OL CHRG"):
             ups.change(status)
-            await wait_for(lambda status=status: dev.get("ups.status") == status)
+            await wait_for(shows(status))
         assert drv.polls == polls == 1
         assert not dev.stale
     assert drv.listening == 0 and drv.cancelled == 1  # stopping the driver ends the listener
@@ -120,8 +126,7 @@ async def test_pushed_status_changes_reach_the_model_without_polling() -> None:
 
 async def test_reconnection_cancels_the_listener_and_starts_a_fresh_one() -> None:
     ups, dev = PushingUps(), Device("ups")
-    drv = PushDriver(dev, ups)
-    drv.default_poll_interval = 0.02  # polls notice the unplugged port
+    drv = PushDriver(dev, ups, pollinterval=0.05)  # polls notice the unplugged port
     async with Supervisor([drv]):
         await wait_for(lambda: drv.listening == 1)
         first = ups.connections[0]
@@ -197,8 +202,8 @@ async def test_the_poll_loop_keeps_time_with_the_context_clock() -> None:
     ticks = iter(range(0, 10**9, 10))
     context = DriverContext(clock=lambda: float(next(ticks)))
     ups, dev = PushingUps(), Device("ups")
-    drv = PushDriver(dev, ups, context=context)
-    drv.default_poll_interval = 5.0  # each poll "takes" 10 s on that clock: no pause
+    # each poll "takes" 10 s on that clock, longer than the interval: no pause
+    drv = PushDriver(dev, ups, pollinterval=5.0, context=context)
     async with Supervisor([drv]):
         await wait_for(lambda: drv.polls >= 20)
 
