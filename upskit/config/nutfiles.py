@@ -6,6 +6,8 @@ directory such as ``/etc/nut``.
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 from upskit.config.nut_conf import load_nut_conf
@@ -35,23 +37,41 @@ def load_nut_dir(directory: str | Path, *, strict: bool = False) -> Settings:
     """Read every NUT file present in ``directory``.
 
     Missing files keep their defaults; ``upsmon`` and ``upssched`` stay ``None``
-    when their files are absent.  Relative ``port`` paths are kept as written.
+    when their files are absent.  A symbolic link to a missing file, or a loop of links,
+    is a :class:`ConfigError`, not an absent file.  Relative ``port`` paths are kept as written.
     """
     base = Path(directory)
     if not base.is_dir():
         reason = "is not a directory" if base.exists() else "directory not found"
         raise ConfigError(str(directory), None, reason)
     settings = Settings(source=str(directory))
-    if (base / "nut.conf").exists():
+    if _present(base / "nut.conf"):
         settings.nut = load_nut_conf(base / "nut.conf")
-    if (base / "ups.conf").exists():
+    if _present(base / "ups.conf"):
         settings.ups = load_ups_conf(base / "ups.conf", strict=strict)
-    if (base / "upsd.conf").exists():
+    if _present(base / "upsd.conf"):
         settings.upsd = load_upsd_conf(base / "upsd.conf", strict=strict)
-    if (base / "upsd.users").exists():
+    if _present(base / "upsd.users"):
         settings.users = load_upsd_users(base / "upsd.users", strict=strict)
-    if (base / "upsmon.conf").exists():
+    if _present(base / "upsmon.conf"):
         settings.upsmon = load_upsmon_conf(base / "upsmon.conf", strict=strict)
-    if (base / "upssched.conf").exists():
+    if _present(base / "upssched.conf"):
         settings.upssched = load_upssched_conf(base / "upssched.conf", strict=strict)
     return settings
+
+
+def _present(path: Path) -> bool:
+    """Whether ``path`` is there to be read; a symbolic link that leads nowhere is an error
+    (as in NUT), not a missing file."""
+    if not path.is_symlink():
+        return path.exists()
+    try:
+        path.stat()
+    except FileNotFoundError:
+        raise ConfigError(str(path), None, f"symbolic link to a missing file "
+                          f"({os.readlink(path)})") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ConfigError(str(path), None, "symbolic link loop") from None
+        raise ConfigError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+    return True

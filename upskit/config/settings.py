@@ -55,6 +55,9 @@ class UpsSettings:
     sdorder: int = 0
     aliases: list[str] = field(default_factory=list)
     origin: Origin = field(default_factory=Origin)
+    #: Option name -> the line it was written on (in ``origin.file``), for messages; like
+    #: a position, not part of the value (two sections written alike compare equal).
+    option_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass

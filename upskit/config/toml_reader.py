@@ -48,7 +48,12 @@ from upskit.config.settings import (
     UserSettings,
 )
 from upskit.config.toml_lines import PathPart, find_line
-from upskit.config.ups_conf import GLOBAL_OPTIONS, SECTION_CHECKS, check_ups_name
+from upskit.config.ups_conf import (
+    GLOBAL_OPTIONS,
+    SECTION_CHECKS,
+    check_ups_name,
+    missing_key,
+)
 from upskit.config.upsd_conf import UPSD_DIRECTIVES
 from upskit.config.upsd_users import KNOWN_ACTIONS, normalize_instcmd, parse_role
 from upskit.config.upsmon_conf import UPSMON_DIRECTIVES, certpath_problem, power_value
@@ -69,6 +74,7 @@ _MONITOR_FIELDS: dict[str, Converter] = {
     "certident_password": to_str,
 }
 _TOP_LEVEL = ("server", "drivers", "ups", "users", "monitor", "upssched", "nut")
+_TOO_DEEP = "values or tables are nested too deeply to be a configuration"
 _TOML_ERROR_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
@@ -83,6 +89,8 @@ def parse_toml(text: str, file: str, *, strict: bool = False) -> Settings:
     """Build :class:`Settings` from TOML text; ``file`` names it in messages."""
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(file, None, _TOO_DEEP) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_ERROR_RE.search(message)
@@ -92,7 +100,10 @@ def parse_toml(text: str, file: str, *, strict: bool = False) -> Settings:
         raise ConfigError(file, int(found.group(1)),
                           f"TOML syntax error: {message[: found.start()]} (column {where})"
                           ) from None
-    return _Reader(file, text, strict).read(data)
+    try:
+        return _Reader(file, text, strict).read(data)
+    except RecursionError:
+        raise ConfigError(file, None, _TOO_DEEP) from None
 
 
 class _Reader:
@@ -234,6 +245,7 @@ class _Reader:
         driver = desc = ""
         aliases: list[str] = []
         options: dict[str, OptionValue] = {}
+        lines: dict[str, int] = {}
         for key, value in _flatten(data):
             path = (*base, *key.split("."))
             if key == "driver":
@@ -255,10 +267,13 @@ class _Reader:
                 if check is not None:
                     self.convert(check, option, path)
                 options[key] = option
-        if not driver.strip():
-            self.fail(base, f'[ups.{name}] needs a non-empty "driver"')
-        if not str(options.get("port", "")).strip():
-            self.fail(base, f'[ups.{name}] needs a non-empty "port"')
+                lines[key] = self.line(path) or 0
+        for key, given in (("driver", driver), ("port", options.get("port", ""))):
+            if not str(given).strip():
+                if key in options or key in data:
+                    self.fail((*base, key), f'[ups.{name}] needs a non-empty "{key}"')
+                raise missing_key(self.file, f"ups.{name}", self.line(base) or 0, key,
+                                  {k: v for k, v in lines.items() if k != key})
         sdorder = options.get("sdorder")
         return UpsSettings(
             name=name,
@@ -269,6 +284,7 @@ class _Reader:
             sdorder=int(str(sdorder)) if sdorder is not None else 0,
             aliases=aliases,
             origin=self.origin(base),
+            option_lines=lines,
         )
 
     def users(self, data: Table) -> dict[str, UserSettings]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from pathlib import Path
 
 from upskit.config.diagnostics import warn
@@ -66,10 +68,20 @@ _GLOBAL_FLAGS = frozenset({"nowait"})
 _NEEDS_VALUE = frozenset({"driver", "port", "desc", "alias"})
 
 
+#: Characters a UPS name cannot hold: clients send names unquoted (``LIST VAR büro``
+#: or ``GET VAR a=b x`` split differently on the server), ``@`` starts the host in
+#: ``ups@host`` and brackets end the ``[name]`` header.
+_NOT_IN_NAMES = frozenset(" \t\"'\\#=@[]")
+NAME_RULE = ("one word of printable ASCII: letters, digits and punctuation other than "
+             "\" ' \\ # = @ [ ]")
+
+
 def check_ups_name(name: str, file: str, line: int, what: str = "UPS name") -> None:
-    """Refuse names NUT clients could not address (``ups@host`` syntax, blanks)."""
-    if not name or any(c in name for c in " \t@[]\"'") or not name.isprintable():
-        raise ConfigError(file, line, f'bad {what} "{name}": use letters, digits, "-", "_" or "."')
+    """Refuse names the NUT protocol and its clients cannot carry (see :data:`NAME_RULE`)."""
+    if (not name or not name.isascii() or not name.isprintable()
+            or any(c in _NOT_IN_NAMES for c in name)):
+        shown = name if name.isprintable() else name.encode("unicode_escape").decode("ascii")
+        raise ConfigError(file, line, f'bad {what} "{shown}": a name must be {NAME_RULE}')
 
 
 def load_ups_conf(path: str | Path, *, strict: bool = False) -> UpsConf:
@@ -154,6 +166,19 @@ def _check(check: Converter, key: str, value: OptionValue, line: int, file: str)
         raise ConfigError(file, line, f'option "{key}" {exc}') from None
 
 
+def missing_key(file: str, section: str, line: int, key: str,
+                written: Mapping[str, int]) -> ConfigError:
+    """The error for a section without ``key``: at the line of a misspelling of it when
+    there is one (``drvier = ...``), else at the section header."""
+    lowered = {name.lower(): name for name in written}
+    close = difflib.get_close_matches(key, list(lowered), n=1, cutoff=0.7)
+    if close:
+        typo = lowered[close[0]]
+        return ConfigError(file, written[typo] or line,
+                           f'unknown key "{typo}" in [{section}] (did you mean "{key}"?)')
+    return ConfigError(file, line, f'[{section}] has no "{key} = ..." line')
+
+
 class _Section:
     """A UPS section being read."""
 
@@ -197,10 +222,10 @@ class _Section:
 
     def finish(self, file: str) -> UpsSettings:
         if self.driver is None:
-            raise ConfigError(file, self.line, f'[{self.name}] has no "driver = ..." line')
+            raise missing_key(file, self.name, self.line, "driver", self.option_lines)
         port = self.options.get("port")
         if port is None:
-            raise ConfigError(file, self.line, f'[{self.name}] has no "port = ..." line')
+            raise missing_key(file, self.name, self.line, "port", self.option_lines)
         sdorder = self.options.get("sdorder")
         return UpsSettings(
             name=self.name,
@@ -211,4 +236,5 @@ class _Section:
             sdorder=whole(sdorder) if sdorder is not None else 0,
             aliases=self.aliases,
             origin=Origin(file, self.line),
+            option_lines={k: v for k, v in self.option_lines.items() if k in self.options},
         )
