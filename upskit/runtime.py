@@ -12,9 +12,9 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-from upskit.config.settings import Settings, UpsSettings
+from upskit.config.settings import ConfigError, Settings, UpsSettings
 from upskit.drivers.base import Driver, DriverOptions
-from upskit.drivers.registry import UnknownDriver, driver_class
+from upskit.drivers.registry import UnknownDriver, checked_driver_class
 from upskit.drivers.supervisor import Supervisor
 from upskit.model import Device, DeviceRegistry
 
@@ -48,8 +48,9 @@ def _driver_setup(settings: Settings, ups: UpsSettings) -> tuple[str, dict[str, 
 
 
 def build_driver(settings: Settings, ups: UpsSettings, device: Device) -> Driver:
-    """Instantiate the driver named in ``ups`` for ``device``; raises UnknownDriver."""
-    cls = driver_class(ups.driver)
+    """Instantiate the driver named in ``ups`` for ``device``; raises UnknownDriver, or
+    ConfigError for an option the driver refuses."""
+    cls = checked_driver_class(ups)
     options: DriverOptions = driver_options(settings, ups)
     return cls(device, options, config_name=ups.driver)
 
@@ -77,6 +78,10 @@ class Runtime:
         self.registry.add(device, ups.aliases)
         try:
             self.supervisor.add(build_driver(self.settings, ups, device))
+        except ConfigError as exc:  # names the file and line of the refused option
+            self.broken[ups.name] = str(exc)
+            log.error("%s", exc)
+            return False
         except (UnknownDriver, ValueError) as exc:
             where = f"{ups.origin}: " if ups.origin.line else ""
             self.broken[ups.name] = str(exc)

@@ -12,6 +12,7 @@ from typing import ClassVar
 from upskit import NUT_COMPAT_VERSION
 from upskit.config.values import is_yes
 from upskit.drivers.context import DriverContext, default_context
+from upskit.drivers.options import Option
 from upskit.drivers.scheduler import DEFAULT_QUEUE_LIMIT, PortScheduler
 from upskit.model import CmdResult, Device
 from upskit.transport.base import PortGone, TransportError
@@ -57,6 +58,9 @@ class Driver(abc.ABC):
     max_backoff: ClassVar[float] = 30.0
     #: Client commands that may wait for the port; more are refused at once.
     command_queue_limit: ClassVar[int] = DEFAULT_QUEUE_LIMIT
+    #: ups.conf options of this driver besides NUT's common ones
+    #: (:data:`upskit.drivers.options.COMMON_OPTIONS`); any other key is refused.
+    ups_options: ClassVar[Mapping[str, Option]] = {}
 
     def __init__(self, device: Device, options: DriverOptions, *, config_name: str = "",
                  context: DriverContext | None = None) -> None:

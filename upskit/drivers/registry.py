@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 
+from upskit.config.settings import UpsSettings
 from upskit.drivers.base import Driver
+from upskit.drivers.options import check_options
 
 #: ups.conf ``driver =`` value -> ``module:Class``.  NUT names map to the upskit
 #: driver that serves the same devices.
@@ -47,4 +49,15 @@ def driver_class(name: str) -> type[Driver]:
         raise UnknownDriver(f"driver {name!r} is not available: {exc}") from exc
     if not (isinstance(cls, type) and issubclass(cls, Driver)):
         raise UnknownDriver(f"driver {name!r} does not name a Driver class")
+    return cls
+
+
+def checked_driver_class(ups: UpsSettings) -> type[Driver]:
+    """The driver class of ``ups`` once its options passed the driver's check.
+
+    Raises :class:`UnknownDriver`, or :class:`~upskit.drivers.options.OptionError` naming
+    the file and line of an option the driver does not accept or a value of the wrong form.
+    """
+    cls = driver_class(ups.driver)
+    check_options(ups.driver, cls.ups_options, ups)
     return cls

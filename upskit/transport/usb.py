@@ -41,6 +41,7 @@ from upskit.transport.base import (
     TransportError,
 )
 from upskit.transport.usbmatch import ExactMatcher, RegexMatcher, UsbIdentity, parse_usb_url
+from upskit.transport.usbsupport import require_pyusb
 
 log = logging.getLogger(__name__)
 
@@ -443,5 +444,7 @@ def _dispose(dev: Any) -> None:
 
 
 def make_transport(url: str, options: Mapping[str, Any]) -> Transport:
-    """URL factory for ``auto`` and ``usb://VID:PID`` ports."""
+    """URL factory for ``auto`` and ``usb://VID:PID`` ports (raises
+    :class:`~upskit.transport.usbsupport.UsbUnavailable` when pyusb is missing)."""
+    require_pyusb()
     return UsbTransport(url, options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from upskit.drivers.base import CommunicationError, Driver, DriverOptions
 from upskit.drivers.dummy.modes import (
+    MODES,
     ONCE,
     REPEATER,
     BadUpstream,
@@ -13,6 +14,7 @@ from upskit.drivers.dummy.modes import (
 )
 from upskit.drivers.dummy.repeater import Repeater
 from upskit.drivers.dummy.replay import FileReplay
+from upskit.drivers.options import TEXT, choice, value
 from upskit.model import CmdResult, Device
 
 #: Seconds each exchange with an upstream server may take.
@@ -32,6 +34,8 @@ class DummyDriver(Driver):
 
     name = "dummy-ups"
     version = "0.2"
+    #: NUT's dummy-ups options, plus the repeater's credentials (upskit's own).
+    ups_options = {"mode": value(choice(*MODES)), "username": TEXT, "password": TEXT}
 
     def __init__(self, device: Device, options: DriverOptions, *, config_name: str = "") -> None:
         super().__init__(device, options, config_name=config_name)

@@ -23,6 +23,7 @@ from upskit.drivers.qx.detect import detect
 from upskit.drivers.qx.dialect import Dialect
 from upskit.drivers.qx.engine import QxEngine, WalkMode
 from upskit.drivers.qx.items import QxFlag
+from upskit.drivers.qx.options import QX_OPTIONS
 from upskit.model import CmdResult, Device
 from upskit.transport import Transport, TransportError, open_transport
 
@@ -36,6 +37,7 @@ class QxDriver(Driver):
     name = "nutdrv_qx"
     version = "0.32"
     default_poll_interval = 0.1
+    ups_options = QX_OPTIONS
     #: Failed updates and seconds since the first of them before the data is stale.
     stale_failures: ClassVar[int] = 5
     stale_seconds: float = 8.0
