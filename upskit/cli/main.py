@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         if module is None:
             continue
         sp = sub.add_parser(name, help=help_text, description=help_text)
+        # -v also after the subcommand (``upskit run -v``); counted with the global ones
+        sp.add_argument("-v", "--verbose", action="count", default=0, dest="sub_verbose",
+                        help="more log output (repeat for debug)")
         module.add_arguments(sp)
         sp.set_defaults(_module=module)
     return parser
@@ -73,8 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     module = getattr(args, "_module", None)
     if module is None:
-        parser.print_help()
+        parser.print_help(sys.stderr)
         return 2
+    args.verbose += args.sub_verbose
     if args.command not in _SYNC_COMMANDS:
         from upskit.lazyssl import import_asyncio
 

@@ -21,13 +21,15 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from upskit.cli.argtypes import positive_number
+
     parser.add_argument("--serial", action="append", default=[], metavar="PATH",
                         help="also probe this serial port (repeatable)")
     parser.add_argument("--no-serial", action="store_true", help="skip serial ports")
     parser.add_argument("--no-usb", action="store_true", help="skip USB devices")
     parser.add_argument("--simulate", action="append", default=[], metavar="NAME",
                         help="scan a simulated USB bus with this device (repeatable)")
-    parser.add_argument("--time", type=float, default=4.5,
+    parser.add_argument("--time", type=positive_number, default=4.5,
                         help="seconds the whole scan may take (default 4.5)")
 
 
@@ -156,7 +158,8 @@ def _options(item: Found) -> dict[str, str]:
     return opts
 
 
-async def scan(args: argparse.Namespace) -> list[Found]:
+async def scan(args: argparse.Namespace, simulated: Any = None) -> list[Found]:
+    """Probe USB (``simulated``: a simulated bus's pyusb backend) and serial ports."""
     import asyncio
 
     from upskit.transport import open_transport
@@ -164,21 +167,13 @@ async def scan(args: argparse.Namespace) -> list[Found]:
     deadline = time.monotonic() + max(0.5, args.time)
     jobs: list[tuple[Found, Any]] = []
     results: list[Found] = []
-    if not args.no_usb:
-        backend: Any
-        if args.simulate:
-            from upskit.sim.usb import simulated_bus
-
-            backend = simulated_bus(*args.simulate).backend
-        else:
+    if not args.no_usb and (simulated is not None or _pyusb_present()):
+        backend: Any = simulated
+        if backend is None:
             from upskit.transport.usb import get_default_backend
 
             backend = get_default_backend()
-        try:
-            candidates = _usb_candidates(backend)
-        except ImportError:
-            candidates = []
-            print("pyusb is not installed: USB devices skipped", file=sys.stderr)
+        candidates = _usb_candidates(backend)
         from upskit.transport.usb import UsbTransport
 
         for _dev, item in candidates:
@@ -209,10 +204,32 @@ async def scan(args: argparse.Namespace) -> list[Found]:
     return results
 
 
+def _pyusb_present() -> bool:
+    from upskit.transport.usbsupport import UsbUnavailable, require_pyusb
+
+    try:
+        require_pyusb()
+    except UsbUnavailable as exc:
+        print(f"upskit scan: USB devices skipped: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    results = asyncio.run(scan(args))
+    from upskit.transport.usbsupport import UsbUnavailable
+
+    simulated = None
+    if args.simulate and not args.no_usb:
+        try:
+            from upskit.sim.usb import simulated_bus
+
+            simulated = simulated_bus(*args.simulate).backend
+        except (UsbUnavailable, ValueError) as exc:  # no pyusb, or an unknown device name
+            print(f"upskit scan: {exc}", file=sys.stderr)
+            return 2
+    results = asyncio.run(scan(args, simulated))
     if not results:
         print("No UPS-like USB device or serial port found.")
         return 1

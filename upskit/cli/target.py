@@ -53,7 +53,9 @@ def parse_host(text: str | None) -> Target:
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
     """Options every client command shares."""
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-    parser.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
+    from upskit.cli.argtypes import positive_number
+
+    parser.add_argument("--timeout", type=positive_number, default=5.0, metavar="SECONDS",
                         help="network timeout per reply (default 5)")
     parser.add_argument("--starttls", action="store_true",
                         help="require STARTTLS (verified against the system CAs or --cafile)")
@@ -68,7 +70,12 @@ def open_client(target: Target, args: argparse.Namespace) -> Client:
     if args.starttls:
         from upskit.lazyssl import load_ssl
 
-        context = load_ssl().create_default_context(cafile=args.cafile)
+        try:
+            context = load_ssl().create_default_context(cafile=args.cafile)
+        except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+            sys.stderr.write(f"Error: cannot use --cafile {args.cafile}: "
+                             f"{getattr(exc, 'strerror', None) or exc}\n")
+            raise SystemExit(2) from None
     client = Client(target.host, target.port, timeout=args.timeout, ssl_context=context)
     client.connect()
     return client

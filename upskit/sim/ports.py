@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import math
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -58,18 +59,31 @@ def forget(key: str | None = None) -> None:
 
 def build_device(dialect: str, query: Mapping[str, str]) -> SimDevice:
     """A new device for ``dialect`` set up from URL-style options."""
-    physics = UpsPhysics(speed=float(query.get("speed", "1")))
+    physics = UpsPhysics(speed=_number(query, "speed", 1.0))
     if parse_bool(query.get("mains", "on")) is False:
         physics.mains = False
     if "load" in query:
-        physics.load = float(query["load"])
+        physics.load = _number(query, "load", 0.0)
     if "charge" in query:
-        physics.charge = float(query["charge"])
+        physics.charge = _number(query, "charge", 1.0)
     device = SimDevice(dialect, physics, query)
     if query.get("fault"):
-        delay = float(query["delay"]) if "delay" in query else None
+        delay = _number(query, "delay", 0.0) if "delay" in query else None
         device.faults.set(query["fault"], delay=delay)
     return device
+
+
+def _number(query: Mapping[str, str], key: str, default: float) -> float:
+    text = query.get(key)
+    if text is None:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f'sim:// option {key} needs a number, got "{text}"') from None
+    if not math.isfinite(value) or value < 0 or (key == "speed" and value == 0):
+        raise ValueError(f'sim:// option {key} is out of range: "{text}"')
+    return value
 
 
 def get_or_create(url: str) -> SimDevice:

@@ -8,7 +8,9 @@ canned NUT testing table instead.
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import pkgutil
 from collections.abc import Callable, Mapping
 
 from upskit.sim.base import CommandResponder
@@ -43,20 +45,43 @@ def _module_for(dialect: str) -> str:
     return dialect.replace("/", "_").replace("-", "_")
 
 
+class UnknownDialect(LookupError, ValueError):
+    """No simulator answers to this dialect name; the message lists the known ones."""
+
+
+def simulated_dialects() -> list[str]:
+    """Every dialect name a simulator exists for (``megatec/old``, ``voltronic-qs``...)."""
+    from upskit.sim import dialects
+
+    names = []
+    for info in pkgutil.iter_modules(dialects.__path__):
+        if not info.name.startswith("_"):
+            name = info.name.replace("_", "-")
+            names.append("megatec/old" if name == "megatec-old" else name)
+    return sorted(names)
+
+
+def _unknown(dialect: str, known: list[str]) -> UnknownDialect:
+    close = difflib.get_close_matches(dialect.lower(), known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return UnknownDialect(f"no simulator for dialect {dialect!r} (known: {', '.join(known)})"
+                          f"{hint}")
+
+
 def make_responder(dialect: str, physics: UpsPhysics,
                    options: Mapping[str, str] | None = None) -> CommandResponder:
-    """The responder of ``dialect``; raises LookupError when there is none."""
+    """The responder of ``dialect``; raises :class:`UnknownDialect` when there is none."""
     options = options or {}
     if options.get("mode") == "table":
         from upskit.drivers.qx.dialect import get_dialect
 
         spec = get_dialect(dialect)
         if spec is None:
-            raise LookupError(f"no Q* dialect {dialect!r}")
+            raise _unknown(dialect, simulated_dialects())
         return TableResponder(spec.testing, spec.rejected, spec.terminator.encode("latin-1"))
-    try:
-        module = importlib.import_module(f"upskit.sim.dialects.{_module_for(dialect)}")
-    except ModuleNotFoundError as exc:
-        raise LookupError(f"no simulator for dialect {dialect!r}") from exc
+    known = simulated_dialects()
+    if dialect.lower() not in known:
+        raise _unknown(dialect, known)
+    module = importlib.import_module(f"upskit.sim.dialects.{_module_for(dialect.lower())}")
     factory: ResponderFactory = module.make_responder
     return factory(physics, options)

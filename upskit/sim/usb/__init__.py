@@ -7,6 +7,10 @@ transport on such a bus.
 
 from __future__ import annotations
 
-from upskit.sim.usb.ports import SimBus, simulated_bus, usb_bus
+from upskit.transport.usbsupport import require_pyusb
+
+require_pyusb()  # the simulated devices sit behind the real pyusb: say what to install
+
+from upskit.sim.usb.ports import SimBus, simulated_bus, usb_bus  # noqa: E402
 
 __all__ = ["SimBus", "simulated_bus", "usb_bus"]

@@ -34,15 +34,13 @@ class FixedMegatec:
 
 def megatec_responder(options: Mapping[str, str] | None = None,
                       key: str | None = None) -> CommandResponder:
-    """A Megatec UPS: the shared simulator (registered under ``key``) or FixedMegatec."""
+    """The shared UPS simulator of ``dialect`` (megatec unless the options name another),
+    registered under ``key``; an unknown dialect or a bad option raises ValueError."""
     options = dict(options or {})
     dialect = options.pop("dialect", "megatec")
     from upskit.sim import ports as sim_ports
 
-    try:
-        device = sim_ports.build_device(dialect, options)
-    except (LookupError, ImportError, ValueError):
-        return FixedMegatec()
+    device = sim_ports.build_device(dialect, options)
     if key is not None:
         sim_ports.register(key, device)
     return _SharedDevice(device)

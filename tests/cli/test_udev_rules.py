@@ -1,0 +1,47 @@
+"""``upskit udev-rules``: refuses values that would corrupt the rules; the docs name the
+file the generator names."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from upskit.cli.main import main
+from upskit.cli.udev_rules import RULES_FILE, rules
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("argv", [
+    ["--mode", "0x664"], ["--mode", "888"], ["--mode", "rw-rw-r--"], ["--mode", '0664", RUN+="x'],
+    ["--group", "nut users"], ["--group", 'nut", RUN+="/bin/sh'], ["--group", ""],
+    ["--group", "9nut"], ["--group", "a" * 40],
+])
+def test_invalid_mode_or_group_is_refused(argv: list[str],
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["udev-rules", *argv])
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert argv[0] in captured.err
+
+
+@pytest.mark.parametrize(("group", "mode"), [("nut", "0664"), ("_ups-admins.2", "660")])
+def test_valid_values_reach_every_rule(group: str, mode: str,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["udev-rules", "--group", group, "--mode", mode]) == 0
+    out = capsys.readouterr().out
+    rule_lines = [line for line in out.splitlines() if line.startswith("ATTR{idVendor}")]
+    assert rule_lines
+    assert all(f'MODE="{mode}", GROUP="{group}"' in line for line in rule_lines)
+
+
+def test_docs_name_the_generated_rules_file() -> None:
+    assert RULES_FILE in rules("nut", "0664")
+    for doc in ("README.md", "docs/usb.md"):
+        text = (ROOT / doc).read_text()
+        named = set(re.findall(r"/etc/udev/rules\.d/[\w.-]+\.rules", text))
+        assert named == {RULES_FILE}, (doc, named)
