@@ -8,9 +8,9 @@ import time
 import pytest
 
 from upskit.cli.main import main
-from upskit.drivers.qx.bridges.table import QX_USB_TABLE
 from upskit.sim.usb import simulated_bus
 from upskit.transport.usb import set_default_backend
+from upskit.transport.usb.bridges.table import QX_USB_TABLE
 
 
 def test_udev_rules_cover_exactly_the_table(capsys: pytest.CaptureFixture[str]) -> None:

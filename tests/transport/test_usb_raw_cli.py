@@ -8,8 +8,8 @@ import re
 import pytest
 
 from upskit.cli.main import main
-from upskit.drivers.qx.bridges import BRIDGES
 from upskit.sim.usb.ports import forget
+from upskit.transport.usb.bridges import BRIDGES
 
 Q1_REPLY = re.compile(rb"^\(\d{3}\.\d \d{3}\.\d \d{3}\.\d \d{3} \d\d\.\d \d\d\.\d \d\d\.\d [01]{8}\r$")
 

@@ -49,8 +49,8 @@ class Found:
 def _usb_candidates(backend: Any) -> list[tuple[Any, Found]]:
     import usb.core
 
-    from upskit.drivers.qx.bridges.table import Support, support_of
     from upskit.transport.usb import UsbTransport
+    from upskit.transport.usb.bridges.table import Support, support_of
 
     found: list[tuple[Any, Found]] = []
     reader = UsbTransport("auto", {}, backend=backend)

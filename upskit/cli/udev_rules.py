@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable
 
 #: Providers of (vendor id, product id, comment), as "module:function".
-SOURCES: list[str] = ["upskit.drivers.qx.bridges.table:usb_ids"]
+SOURCES: list[str] = ["upskit.transport.usb.bridges.table:usb_ids"]
 #: Where the rules are installed (the README and docs/usb.md name the same files).
 RULES_FILE = "/etc/udev/rules.d/62-upskit-usbups.rules"
 HWDB_FILE = "/etc/udev/hwdb.d/62-upskit-usbups.hwdb"

@@ -24,8 +24,8 @@ PORT_SCHEMES: PluginRegistry[Callable[..., object]] = PluginRegistry(
         "serial": "upskit.transport.serial:make_transport",
         "sim": "upskit.sim.ports:make_transport",
         "replay": "upskit.sim.replay:make_transport",
-        "usb": "upskit.transport.usb:make_transport",
-        "auto": "upskit.transport.usb:make_transport",
+        "usb": "upskit.transport.usb.port:make_transport",
+        "auto": "upskit.transport.usb.port:make_transport",
     },
     check=callable_check, extras={"usb": "usb", "serial": "serial"},
 )

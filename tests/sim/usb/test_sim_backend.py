@@ -9,7 +9,7 @@ import usb.core
 import usb.util
 
 import upskit.sim.usb as simusb
-from upskit.drivers.qx.bridges.armac import decode_packets
+from upskit.transport.usb.bridges.armac import decode_packets
 from upskit.sim.usb import simulated_bus
 from upskit.sim.usb.capture import format_capture, load_capture, parse_capture
 from upskit.transport import open_transport

@@ -27,7 +27,7 @@ def protocol(text: str) -> str:
 
 def subdriver(text: str) -> str:
     """A USB bridge name (``cypress``, ``krauler``...)."""
-    from upskit.drivers.qx.bridges import BRIDGES
+    from upskit.transport.usb.bridges import BRIDGES
 
     if text.lower() not in BRIDGES:
         raise BadValue(f"needs a known USB subdriver, got {show(text)} "

@@ -8,7 +8,8 @@ ends at the first CR.  Reading more than 64 bytes, or leaving bytes behind with
 
 from __future__ import annotations
 
-from upskit.drivers.qx.bridges.base import CR, Bridge, UsbIo, with_cr
+from upskit.transport.usb.access import UsbIo
+from upskit.transport.usb.bridges.base import CR, Bridge, with_cr
 
 
 class IpponBridge(Bridge):

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 
-from upskit.transport.usbmatch import UsbIdentity
+from upskit.transport.usb.match import UsbIdentity
 
 
 class Support(IntEnum):

@@ -8,8 +8,9 @@ their pending reports drained before each command.
 
 from __future__ import annotations
 
-from upskit.drivers.qx.bridges.base import Bridge, UsbIo, up_to_cr
-from upskit.transport.usbmatch import UsbIdentity
+from upskit.transport.usb.access import UsbIo
+from upskit.transport.usb.bridges.base import Bridge, up_to_cr
+from upskit.transport.usb.match import UsbIdentity
 
 #: VID:PIDs whose bridges keep stale replies queued between commands.
 STALE_PRONE = frozenset({(0x0665, 0x5161)})

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from upskit.drivers.qx.bridges import BRIDGES, bridge_class
-from upskit.drivers.qx.bridges.table import QX_USB_TABLE, Support, bridge_for, support_of
-from upskit.transport.usbmatch import UsbIdentity, parse_usb_url
+from upskit.transport.usb.bridges import BRIDGES, bridge_class
+from upskit.transport.usb.bridges.table import QX_USB_TABLE, Support, bridge_for, support_of
+from upskit.transport.usb.match import UsbIdentity, parse_usb_url
 
 
 @pytest.mark.parametrize(("vid", "pid", "vendor", "product", "bridge"), [

@@ -17,9 +17,10 @@ anywhere else ends the reply.
 
 from __future__ import annotations
 
-from upskit.drivers.qx.bridges.base import Bridge, UsbIo, command_text
 from upskit.transport.base import PortGarbled
-from upskit.transport.usbmatch import UsbIdentity
+from upskit.transport.usb.access import UsbIo
+from upskit.transport.usb.bridges.base import Bridge, command_text
+from upskit.transport.usb.match import UsbIdentity
 
 #: Commands these units never support: answered locally by echo.
 LOCAL_ECHO = frozenset({"QGS", "QS", "QPI", "M", "D"})

@@ -7,7 +7,8 @@ return at once with an empty reply.
 
 from __future__ import annotations
 
-from upskit.drivers.qx.bridges.base import Bridge, UsbIo, command_text, up_to_cr
+from upskit.transport.usb.access import UsbIo
+from upskit.transport.usb.bridges.base import Bridge, command_text, up_to_cr
 
 #: Command prefixes the UPS never answers.
 SILENT_PREFIXES = ("T", "TL", "S", "C", "CT", "M", "N", "O", "SRC", "FCLR", "SS", "TUD", "SSN")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from upskit.drivers.qx.bridges.base import UsbIo, up_to_cr
-from upskit.drivers.qx.bridges.cypress import CypressBridge
-from upskit.transport.usbmatch import UsbIdentity
+from upskit.transport.usb.access import UsbIo
+from upskit.transport.usb.bridges.base import up_to_cr
+from upskit.transport.usb.bridges.cypress import CypressBridge
+from upskit.transport.usb.match import UsbIdentity
 
 
 class PhoenixBridge(CypressBridge):

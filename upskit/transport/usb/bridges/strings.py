@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from upskit.drivers.qx.bridges.base import Bridge, UsbIo, command_text, with_cr
 from upskit.transport.base import PortGarbled, PortSilent
+from upskit.transport.usb.access import UsbIo
+from upskit.transport.usb.bridges.base import Bridge, command_text, with_cr
 
 NO_ACK = "UPS No Ack"
 

@@ -8,7 +8,8 @@ Commands longer than 3 characters cannot be sent: ``SnRm`` loses its ``Rm``
 
 from __future__ import annotations
 
-from upskit.drivers.qx.bridges.base import CR, MAX_REPLY, Bridge, UsbIo, command_text
+from upskit.transport.usb.access import UsbIo
+from upskit.transport.usb.bridges.base import CR, MAX_REPLY, Bridge, command_text
 
 #: Expected reply lengths the chip wants to know in advance.
 REPLY_LENGTHS = {"Q1": 47, "F": 22, "I": 39}

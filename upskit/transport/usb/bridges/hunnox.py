@@ -9,9 +9,9 @@ being asked, and never 0x0C with ``novendor``).
 
 from __future__ import annotations
 
-from upskit.drivers.qx.bridges.base import UsbIo
-from upskit.drivers.qx.bridges.strings import StringBridge
-from upskit.transport.usbmatch import UsbIdentity
+from upskit.transport.usb.access import UsbIo
+from upskit.transport.usb.bridges.strings import StringBridge
+from upskit.transport.usb.match import UsbIdentity
 
 CYCLE = (0x0D, 0x03, 0x0C)
 DEFAULT_LANGID = 0x0409

@@ -11,8 +11,9 @@ import contextlib
 
 import usb.core
 
-from upskit.drivers.qx.bridges.base import BridgeOptions, UsbIo
-from upskit.drivers.qx.bridges.strings import StringBridge
+from upskit.transport.usb.access import UsbIo
+from upskit.transport.usb.bridges.base import BridgeOptions
+from upskit.transport.usb.bridges.strings import StringBridge
 
 
 class SnrBridge(StringBridge):

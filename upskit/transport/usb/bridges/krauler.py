@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from upskit.drivers.qx.bridges.strings import StringBridge
+from upskit.transport.usb.bridges.strings import StringBridge
 
 
 class KraulerBridge(StringBridge):

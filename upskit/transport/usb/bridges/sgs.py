@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import usb.core
 
-from upskit.drivers.qx.bridges.base import CR, MAX_REPLY, Bridge, UsbIo, with_cr
+from upskit.transport.usb.access import UsbIo
+from upskit.transport.usb.bridges.base import CR, MAX_REPLY, Bridge, with_cr
 
 
 class SgsBridge(Bridge):

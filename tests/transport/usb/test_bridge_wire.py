@@ -256,7 +256,7 @@ async def test_vultech_nul_status_bits_read_as_zero() -> None:
 
 
 async def test_energizer_output_reports_are_8_usages_per_char() -> None:
-    from upskit.drivers.qx.bridges.energizer import report_of, usages_of
+    from upskit.transport.usb.bridges.energizer import report_of, usages_of
 
     assert usages_of(b"A") == {1, 7}
     assert report_of(usages_of(b"Q1\r")) == b"Q1\r" + b"\x00" * 5

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import usb.core
 
-from upskit.drivers.qx.bridges.base import CR, Bridge, UsbIo, command_text
 from upskit.transport.base import PortSilent
+from upskit.transport.usb.access import UsbIo
+from upskit.transport.usb.bridges.base import CR, Bridge, command_text
 
 EXPECTED = {"Q1": 47, "I": 39, "F": 22}
 Q5_DUMMY = b"(" + b"0" * 20 + CR

@@ -7,8 +7,8 @@ succeed).  The restart delay is fixed by the unit; test commands are unsupported
 
 from __future__ import annotations
 
-from upskit.drivers.qx.bridges.base import UsbIo
-from upskit.drivers.qx.bridges.strings import StringBridge
+from upskit.transport.usb.access import UsbIo
+from upskit.transport.usb.bridges.strings import StringBridge
 
 
 class FabulaBridge(StringBridge):

@@ -12,9 +12,10 @@ SET_REPORT (the device has no OUT endpoint), input reports from interrupt IN
 
 from __future__ import annotations
 
-from upskit.drivers.qx.bridges.base import CR, MAX_REPLY, Bridge, UsbIo, up_to_cr
 from upskit.transport.base import PortGarbled
-from upskit.transport.usbmatch import UsbIdentity
+from upskit.transport.usb.access import UsbIo
+from upskit.transport.usb.bridges.base import CR, MAX_REPLY, Bridge, up_to_cr
+from upskit.transport.usb.match import UsbIdentity
 
 #: Usages (and so characters) per report.
 USAGES = 64

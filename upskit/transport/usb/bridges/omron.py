@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from upskit.drivers.qx.bridges.base import CR, Bridge, UsbIo, with_cr
 from upskit.transport.base import PortGarbled
+from upskit.transport.usb.access import UsbIo
+from upskit.transport.usb.bridges.base import CR, Bridge, with_cr
 
 
 class OmronBridge(Bridge):

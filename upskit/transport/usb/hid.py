@@ -1,0 +1,179 @@
+"""A HID port on pyusb: the :class:`~upskit.transport.hid.HidPort` capability on the
+shared USB access (the same discovery, claim and reconnect as the Q* bridges).
+
+Reports travel as USB HID class requests on the control pipe (GET_REPORT/SET_REPORT
+with ``wValue = type << 8 | report id``); input reports come from the interface's
+interrupt IN endpoint.  Options: the USB match options (``vendorid``, ``product``,
+``serial`` ...), ``interface`` (0).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+from upskit.transport.base import PortBusy, PortGone, PortSilent, TransportError
+from upskit.transport.hid import HidPort, ReportType
+from upskit.transport.usb.access import WORKERS, UsbAccess, UsbIo, classify
+from upskit.transport.usb.match import RegexMatcher, UsbIdentity, parse_usb_url
+from upskit.transport.usbsupport import require_pyusb
+
+#: Milliseconds one interrupt read waits before the stream looks again.
+INPUT_POLL_MS = 500
+#: Seconds the stream rests after a read that timed out at once (simulated buses).
+IDLE_REST = 0.02
+
+
+class UsbHidPort(HidPort):
+    """A HID device on USB, reached through pyusb."""
+
+    def __init__(self, url: str, options: Mapping[str, Any] | None = None, *,
+                 backend: Any = None) -> None:
+        super().__init__(url)
+        opts = {str(k).lower(): v for k, v in (options or {}).items()}
+        opts.update(parse_usb_url(url))
+        self.interface = int(opts.get("interface", 0))
+        self.access: UsbAccess[bool] = UsbAccess(
+            RegexMatcher.from_options(opts),
+            backend=backend if backend is not None else opts.get("backend"),
+            interface=self.interface)
+        self._opened = False
+        self._joined = False
+        self._lock = threading.RLock()
+
+    @property
+    def is_open(self) -> bool:
+        return self._opened
+
+    def describe(self) -> str:
+        return f"{self.access.describe()} (HID)" if self.access.identity else f"USB {self.url}"
+
+    def device_info(self) -> dict[str, str]:
+        return self.access.device_info()
+
+    # ------------------------------------------------------------ open/close
+    async def open(self) -> None:
+        require_pyusb()
+        if not self._joined:
+            WORKERS.join()
+            self._joined = True
+        try:
+            await WORKERS.run(self._connect)
+        except BaseException:
+            self._leave()
+            raise
+        self._opened = True
+
+    async def close(self) -> None:
+        self._opened = False
+        if self._joined:
+            try:
+                await WORKERS.run(self._release)
+            finally:
+                self._leave()
+
+    def _leave(self) -> None:
+        if self._joined:
+            self._joined = False
+            WORKERS.leave()
+
+    def _connect(self) -> None:
+        with self._lock:
+            if self.access.device is None:
+                self.access.connect(_any, _no_setup,
+                                    not_found=f"no USB device matches {self.url}")
+
+    def _release(self) -> None:
+        with self._lock:
+            self.access.release()
+
+    # --------------------------------------------------------------- calls
+    async def _call(self, what: str, func: Any, *args: Any) -> Any:
+        if not self._opened:
+            raise PortGone(f"{self.url}: port is not open")
+        return await WORKERS.run(self._guarded, what, func, *args)
+
+    def _guarded(self, what: str, func: Any, *args: Any) -> Any:
+        import usb.core
+
+        with self._lock:
+            if self.access.device is None:
+                self._connect()  # reconnect to the same unit
+            io = self.access.io
+            assert io is not None
+            try:
+                return func(io, *args)
+            except usb.core.USBError as exc:
+                raise self._error(exc, what) from exc
+
+    def _error(self, exc: BaseException, what: str) -> TransportError:
+        kind = classify(exc)
+        where = self.describe()
+        if kind in ("gone", "busy"):
+            self.access.release()
+            error = PortBusy if kind == "busy" else PortGone
+            return error(f"{where}: {what}: {exc}")
+        return PortSilent(f"{where}: {what}: {exc}")
+
+    async def report_descriptor(self) -> bytes:
+        data: bytes = await self._call("report descriptor", UsbIo.report_descriptor,
+                                       self.interface)
+        return data
+
+    async def get_feature(self, report_id: int, length: int) -> bytes:
+        value = (ReportType.FEATURE << 8) | report_id
+        data: bytes = await self._call(f"feature report {report_id}", _get, value, length,
+                                       self.interface)
+        return data
+
+    async def set_feature(self, report_id: int, data: bytes) -> None:
+        value = (ReportType.FEATURE << 8) | report_id
+        await self._call(f"feature report {report_id}", _set, value, bytes(data),
+                         self.interface)
+
+    async def set_output(self, report_id: int, data: bytes) -> None:
+        value = (ReportType.OUTPUT << 8) | report_id
+        await self._call(f"output report {report_id}", _set, value, bytes(data),
+                         self.interface)
+
+    async def input_reports(self) -> AsyncIterator[bytes]:
+        endpoint, size = await self._call("endpoints", _interrupt_in, self.interface)
+        while self._opened:
+            try:
+                report: bytes = await self._call("input report", _read, endpoint, size)
+            except PortSilent:
+                await asyncio.sleep(IDLE_REST)
+                continue
+            if report:
+                yield report
+        raise PortGone(f"{self.url}: port closed")
+
+
+def _any(ident: UsbIdentity) -> bool:
+    """Every device the match options accept will do."""
+    return True
+
+
+def _no_setup(io: UsbIo, ident: UsbIdentity, choice: bool) -> None:
+    """HID devices need nothing after the claim."""
+
+
+def _get(io: UsbIo, value: int, length: int, interface: int) -> bytes:
+    return io.get_report(value, length, 5000, index=interface)
+
+
+def _set(io: UsbIo, value: int, data: bytes, interface: int) -> None:
+    io.set_report(value, data, 5000, index=interface)
+
+
+def _read(io: UsbIo, endpoint: int, size: int) -> bytes:
+    return io.read(endpoint, size, INPUT_POLL_MS)
+
+
+def _interrupt_in(io: UsbIo, interface: int) -> tuple[int, int]:
+    for ep in io.endpoints():
+        if ep.interface == interface and ep.kind == "interrupt" and ep.address & 0x80:
+            return ep.address, ep.max_packet
+    raise PortGone(f"interface {interface} has no interrupt IN endpoint")
