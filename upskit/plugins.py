@@ -36,6 +36,8 @@ class UnknownPlugin(LookupError, ValueError):
         self.name = name
         self.known = known
         close = difflib.get_close_matches(name.lower(), [k.lower() for k in known], n=1)
+        #: The closest known name, if any is close.
+        self.suggestion = close[0] if close else None
         hint = f"; did you mean {close[0]!r}?" if close else ""
         listed = ", ".join(known) if known else "none"
         super().__init__(f"unknown {kind} {name!r} (known: {listed}){hint}")

@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Mapping
 
-from upskit.drivers.qx.dialect import Dialect, dialects, get_dialect
+from upskit.drivers.qx.dialect import Dialect, dialects, load_dialect
 from upskit.drivers.qx.engine import (
     Context,
     Exchanger,
@@ -123,11 +123,11 @@ async def detect(transport: Transport, device: Device, options: Mapping[str, str
     """The first dialect whose claim succeeds (only ``protocol=`` if given), or None."""
     forced = options.get("protocol")
     if isinstance(forced, str) and forced:
-        wanted = get_dialect(forced)
-        if wanted is None:
-            log.error("%s: unknown protocol %r", device.name, forced)
+        try:
+            candidates = [load_dialect(forced)]
+        except LookupError as exc:  # unknown, or its plugin cannot be loaded
+            log.error("%s: %s", device.name, exc)
             return None
-        candidates = [wanted]
     else:
         candidates = dialects()
     session = ProbeSession(transport, device, options, timeout)

@@ -1,27 +1,33 @@
 """Q* dialects: a table of items, a claim rule, reply conventions and a canned table.
 
-Each module in :mod:`upskit.drivers.qx.protocols` defines one dialect and registers
-it with :func:`register` at import time::
+Each module in :mod:`upskit.drivers.qx.protocols` defines one dialect as ``DIALECT``::
 
-    DIALECT = register(Dialect("megatec", "0.10", ITEMS, Claim(("input.voltage",),
-                       vendor=("device.mfr",)), position=10, accepted="ACK",
-                       testing=TESTING))
+    DIALECT = Dialect("megatec", "0.10", ITEMS, Claim(("input.voltage",),
+                      vendor=("device.mfr",)), position=10, accepted="ACK",
+                      testing=TESTING)
 
-:func:`dialects` imports every module of that package once and returns the
-registered dialects in probe order (NUT's position).  A module that is missing or
-fails to import is skipped with a log line; detection simply never proposes it.
+:data:`DIALECTS` is the ``protocol=`` plugin registry: a module is imported only when
+its dialect is named or detection needs it, and a third-party package adds a dialect
+through the entry-point group ``upskit.dialects`` (a ``Dialect`` or a module defining
+``DIALECT``; its ``position`` places it in the probe order)::
+
+    [project.entry-points."upskit.dialects"]
+    acme = "acme_ups.dialect:DIALECT"
+
+:func:`dialects` returns every dialect in probe order (NUT's position); one that
+fails to load is skipped with a log line, so detection simply never proposes it.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-import pkgutil
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Protocol
 
 from upskit.drivers.qx.items import Item, QxFlag
+from upskit.plugins import PluginRegistry, PluginUnavailable, UnknownPlugin
 
 log = logging.getLogger(__name__)
 
@@ -146,43 +152,66 @@ class Dialect:
         return [i.name for i in self.items if i.has(QxFlag.CMD)]
 
 
-_REGISTRY: dict[str, Dialect] = {}
-_loaded = False
+def _dialect_of(obj: object) -> Dialect:
+    """The registry's check: a :class:`Dialect`, or a module defining ``DIALECT``."""
+    if isinstance(obj, ModuleType):
+        obj = getattr(obj, "DIALECT", obj)
+    if isinstance(obj, Dialect):
+        return obj
+    raise TypeError(f"{obj!r} is not a Q* Dialect (nor a module defining DIALECT)")
 
 
-def register(dialect: Dialect) -> Dialect:
-    """Add ``dialect`` to the registry (a later registration of a name replaces it)."""
-    _REGISTRY[dialect.name] = dialect
+#: ``protocol=`` name -> its dialect (entry-point group ``upskit.dialects``); the
+#: built-in ones are the ``DIALECT`` of each module of :mod:`upskit.drivers.qx.protocols`.
+DIALECTS: PluginRegistry[Dialect] = PluginRegistry(
+    "Q* protocol", "dialects",
+    {name: f"upskit.drivers.qx.protocols.{name.replace('/', '_').replace('-', '_')}:DIALECT"
+     for name in PROBE_ORDER},
+    check=_dialect_of,
+)
+
+#: Names whose failure to load was already logged (detection runs at every reconnect).
+_reported: set[str] = set()
+
+
+def load_dialect(name: str) -> Dialect:
+    """The dialect for a ``protocol=`` value (case-insensitive), imported on first use.
+
+    Raises :class:`~upskit.plugins.UnknownPlugin` (listing the known names) for a name
+    nobody provides, and :class:`~upskit.plugins.PluginUnavailable` for one whose module
+    fails to load or defines a dialect of another name.
+    """
+    try:
+        dialect = DIALECTS.load(name)
+    except (UnknownPlugin, PluginUnavailable):
+        raise
+    except Exception as exc:  # a plugin module that raises while being imported
+        raise PluginUnavailable(f"{DIALECTS.kind} {name!r} failed to load: {exc}") from exc
+    if dialect.name.lower() != name.lower():
+        raise PluginUnavailable(f"{DIALECTS.kind} {name!r} loads a dialect named "
+                                f"{dialect.name!r}")
     return dialect
 
 
-def _load_all() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    package = importlib.import_module("upskit.drivers.qx.protocols")
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name.startswith("_"):
-            continue
-        try:
-            importlib.import_module(f"{package.__name__}.{info.name}")
-        except Exception:
-            log.exception("Q* dialect module %s failed to load; skipping it", info.name)
-
-
 def dialects() -> list[Dialect]:
-    """Every registered dialect, in probe order."""
-    _load_all()
-    return sorted(_REGISTRY.values(), key=lambda d: (d.position, d.name))
+    """Every dialect that loads (built in and installed), in probe order.
+
+    One that fails to load is skipped with a log line: detection never proposes it.
+    """
+    found = []
+    for name in DIALECTS.names():
+        try:
+            found.append(load_dialect(name))
+        except PluginUnavailable as exc:
+            if name not in _reported:
+                _reported.add(name)
+                log.error("%s; skipping it", exc)
+    return sorted(found, key=lambda d: (d.position, d.name))
 
 
 def get_dialect(name: str) -> Dialect | None:
-    """The dialect for a ``protocol=`` value (case-insensitive), or None."""
-    _load_all()
-    return _REGISTRY.get(name.lower())
-
-
-def module_name(protocol: str) -> str:
-    """Module file name for a ``protocol=`` value: ``megatec/old`` -> ``megatec_old``."""
-    return protocol.replace("/", "_").replace("-", "_")
+    """The dialect for a ``protocol=`` value, or None when it is unknown or unavailable."""
+    try:
+        return load_dialect(name)
+    except LookupError:
+        return None

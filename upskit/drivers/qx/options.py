@@ -17,11 +17,17 @@ _ON_OFF = value(choice("enabled", "disabled"))
 
 def protocol(text: str) -> str:
     """A Q* dialect name (``megatec``, ``megatec/old``, ``voltronic-qs``...)."""
-    from upskit.drivers.qx.dialect import dialects, get_dialect
+    from upskit.drivers.qx.dialect import load_dialect
+    from upskit.plugins import PluginUnavailable, UnknownPlugin
 
-    if get_dialect(text) is None:
-        names = ", ".join(sorted(d.name for d in dialects()))
-        raise BadValue(f"needs a known protocol, got {show(text)} (known: {names})")
+    try:
+        load_dialect(text)
+    except UnknownPlugin as exc:
+        hint = f"; did you mean {exc.suggestion!r}?" if exc.suggestion else ""
+        raise BadValue(f"needs a known protocol, got {show(text)} "
+                       f"(known: {', '.join(exc.known)}){hint}") from None
+    except PluginUnavailable as exc:
+        raise BadValue(f"= {show(text)} cannot work here: {exc}") from None
     return text
 
 

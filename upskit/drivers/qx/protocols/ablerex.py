@@ -9,7 +9,7 @@ of the ``Q1`` battery voltage.  ``load.off`` is ``S.2``.  Claim: ``Q1`` then
 from __future__ import annotations
 
 from upskit.drivers.qx import hooks as h
-from upskit.drivers.qx.dialect import Dialect, register
+from upskit.drivers.qx.dialect import Dialect
 from upskit.drivers.qx.items import QUICK_POLL, STATIC, Item, Query, QxContext, cmd
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.drivers.qx.protocols import megatec as m
@@ -182,7 +182,7 @@ COMMAND_ROWS = tuple(cmd("load.off", "S.2") if r.name == "load.off" else r
 
 TESTING: dict[str, str | bytes] = dict(m.TESTING)
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="ablerex",
     version="0.02",
     title="Ablerex",
@@ -193,4 +193,4 @@ DIALECT = register(Dialect(
     accepted="ACK",
     skip_with={"novendor": ("I",), "norating": ("F",)},
     testing=TESTING,
-))
+)

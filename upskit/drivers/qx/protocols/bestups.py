@@ -11,7 +11,7 @@ ups.conf is written to the unit at start-up.
 from __future__ import annotations
 
 from upskit.drivers.qx import hooks as h
-from upskit.drivers.qx.dialect import Claim, Dialect, register
+from upskit.drivers.qx.dialect import Claim, Dialect
 from upskit.drivers.qx.items import (
     NONUT,
     QUICK_POLL,
@@ -198,7 +198,7 @@ TESTING: dict[str, str | bytes] = {
     "S03": "", "C": "", "S02R0005": "", "S.5R0001": "", "T04": "", "TL": "", "T": "", "CT": "",
 }
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="bestups",
     version="0.08",
     title="BestUPS",
@@ -208,4 +208,4 @@ DIALECT = register(Dialect(
     claim=Claim(("input.voltage", "device.model")),
     testing=TESTING,
     options=("pins_shutdown_mode",),
-))
+)

@@ -9,7 +9,7 @@ test results, M normal mode, N overload.  Claim: ``Q4`` then (unless
 
 from __future__ import annotations
 
-from upskit.drivers.qx.dialect import Claim, Dialect, register
+from upskit.drivers.qx.dialect import Claim, Dialect
 from upskit.drivers.qx.items import QUICK_POLL, Item, Query, QxContext
 from upskit.drivers.qx.protocols import megatec as m
 from upskit.model.mapping import Lookup
@@ -73,7 +73,7 @@ TESTING: dict[str, str | bytes] = {
     "CT": "",
 }
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="gtec",
     version="0.01",
     title="Gtec",
@@ -83,4 +83,4 @@ DIALECT = register(Dialect(
     accepted="ACK",
     skip_with={"novendor": ("I",), "norating": ("F",)},
     testing=TESTING,
-))
+)

@@ -8,7 +8,7 @@ a command they carried out) or not at all.  Delay defaults: ondelay 0, offdelay 
 
 from __future__ import annotations
 
-from upskit.drivers.qx.dialect import Claim, Dialect, register
+from upskit.drivers.qx.dialect import Claim, Dialect
 from upskit.drivers.qx.items import Item, Query, QxContext
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.drivers.qx.protocols import megatec as m
@@ -34,7 +34,7 @@ TESTING: dict[str, str | bytes] = {
     "BL": "BL100\r",
 }
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="hunnox",
     version="0.03",
     title="Hunnox",
@@ -45,4 +45,4 @@ DIALECT = register(Dialect(
     accepted="UPS No Ack",
     skip_with={"novendor": ("FW?",), "norating": ("F",)},
     testing=TESTING,
-))
+)

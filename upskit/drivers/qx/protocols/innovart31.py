@@ -7,7 +7,7 @@ read zero (a 3/3 unit is left to innovart33, which NUT probes right after).
 
 from __future__ import annotations
 
-from upskit.drivers.qx.dialect import Claim, Dialect, Prober, register
+from upskit.drivers.qx.dialect import Claim, Dialect, Prober
 from upskit.drivers.qx.items import Query
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.drivers.qx.protocols import innovart33 as i33
@@ -58,7 +58,7 @@ async def claim(probe: Prober) -> bool:
         return False
 
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="innovart31",
     version="0.02",
     title="INNOVART31",
@@ -70,4 +70,4 @@ DIALECT = register(Dialect(
     rejected="NAK\r",
     testing=i33.TESTING,
     initinfo=s.phases(input=3, input_bypass=1, output=1),
-))
+)

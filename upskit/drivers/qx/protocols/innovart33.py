@@ -7,7 +7,7 @@ Claim: every one of those seven queries must answer and parse.  Commands reply
 
 from __future__ import annotations
 
-from upskit.drivers.qx.dialect import Claim, Dialect, register
+from upskit.drivers.qx.dialect import Claim, Dialect
 from upskit.drivers.qx.items import STATIC, TRIM, Query
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.drivers.qx.protocols import megatec as m
@@ -40,7 +40,7 @@ CLAIM_ITEMS = ("input.L1-N.voltage", "ups.type", "output.L1.current",
                "input.bypass.L1-N.voltage", "input.voltage.nominal", "ups.firmware",
                "ups.serial")
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="innovart33",
     version="0.01",
     title="INNOVART33",
@@ -52,4 +52,4 @@ DIALECT = register(Dialect(
     rejected="NAK\r",
     testing=TESTING,
     initinfo=s.phases(input=3, input_bypass=3, output=3),
-))
+)

@@ -7,7 +7,7 @@ shape (NUT only asks ``Q1``; see docs/qx-dialects.md).
 
 from __future__ import annotations
 
-from upskit.drivers.qx.dialect import Claim, Dialect, Prober, register
+from upskit.drivers.qx.dialect import Claim, Dialect, Prober
 from upskit.drivers.qx.items import ABSENT, STATIC, Item, Query
 from upskit.drivers.qx.protocols import megatec as m
 
@@ -33,7 +33,7 @@ TESTING: dict[str, str | bytes] = {
     "T04": "ACK", "TL": "ACK", "T": "ACK", "CT": "ACK",
 }
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="innovatae",
     version="0.01",
     title="INNOVATAE",
@@ -45,4 +45,4 @@ DIALECT = register(Dialect(
     rejected="NAK\r",
     skip_with={"novendor": ("I",), "norating": ("F",)},
     testing=TESTING,
-))
+)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from upskit.drivers.qx.dialect import Claim, Dialect, Prober, register
+from upskit.drivers.qx.dialect import Claim, Dialect, Prober
 from upskit.drivers.qx.items import (
     ABSENT,
     NONUT,
@@ -380,7 +380,7 @@ TESTING: dict[str, str | bytes] = {
     "PNV=240": "",
 }
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="masterguard",
     version="0.05",
     title="Masterguard",
@@ -390,4 +390,4 @@ DIALECT = register(Dialect(
     claim=Claim(check=claim),
     testing=TESTING,
     options=("slave_addr", "slave_address"),
-))
+)

@@ -9,7 +9,7 @@ silence; a ``(NAK`` still fails every query (too short) and every command (not
 
 from __future__ import annotations
 
-from upskit.drivers.qx.dialect import Claim, Dialect, Prober, register
+from upskit.drivers.qx.dialect import Claim, Dialect, Prober
 from upskit.drivers.qx.items import STATIC, Item, Query, QxContext, cmd
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.drivers.qx.protocols import megatec as m
@@ -60,7 +60,7 @@ TESTING: dict[str, str | bytes] = {
     "T04": "(NAK\r", "TL": "(ACK\r", "T": "(NAK\r", "CT": "(ACK\r",
 }
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="mecer",
     version="0.09",
     title="Mecer",
@@ -71,4 +71,4 @@ DIALECT = register(Dialect(
     accepted="ACK",
     skip_with={"novendor": ("I",), "norating": ("F",)},
     testing=TESTING,
-))
+)

@@ -7,7 +7,7 @@ query (mustek ``QS``, megatec/old ``D``) or the vendor query (zinto ``FW?``).
 from __future__ import annotations
 
 from upskit.drivers.qx import hooks as h
-from upskit.drivers.qx.dialect import Claim, Dialect, Prober, register
+from upskit.drivers.qx.dialect import Claim, Dialect, Prober
 from upskit.drivers.qx.items import QUICK_POLL, STATIC, TRIM, Item, Query, cmd, server_var
 
 
@@ -106,7 +106,7 @@ TESTING: dict[str, str | bytes] = {
     "CT": "",
 }
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="megatec",
     version="0.10",
     title="Megatec",
@@ -116,4 +116,4 @@ DIALECT = register(Dialect(
     accepted="ACK",
     skip_with={"novendor": ("I",), "norating": ("F",)},
     testing=TESTING,
-))
+)

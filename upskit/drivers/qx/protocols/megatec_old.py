@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from upskit.drivers.qx.dialect import Claim, Dialect, register
+from upskit.drivers.qx.dialect import Claim, Dialect
 from upskit.drivers.qx.protocols import megatec as m
 
 TESTING = {("D" if k == "Q1" else k): v for k, v in m.TESTING.items()}
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="megatec/old",
     version="0.08",
     title="Megatec/old",
@@ -18,4 +18,4 @@ DIALECT = register(Dialect(
     accepted="ACK",
     skip_with={"novendor": ("I",), "norating": ("F",)},
     testing=TESTING,
-))
+)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from upskit.drivers.qx.dialect import Claim, Dialect, register
+from upskit.drivers.qx.dialect import Claim, Dialect
 from upskit.drivers.qx.protocols import megatec as m
 
 TESTING = {("QS" if k == "Q1" else k): v for k, v in m.TESTING.items()}
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="mustek",
     version="0.08",
     title="Mustek",
@@ -18,4 +18,4 @@ DIALECT = register(Dialect(
     accepted="ACK",
     skip_with={"novendor": ("I",), "norating": ("F",)},
     testing=TESTING,
-))
+)

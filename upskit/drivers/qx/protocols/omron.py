@@ -20,7 +20,7 @@ import datetime
 import re
 
 from upskit.drivers.qx import hooks as h
-from upskit.drivers.qx.dialect import Claim, Dialect, Prober, register
+from upskit.drivers.qx.dialect import Claim, Dialect, Prober
 from upskit.drivers.qx.items import STATIC, TRIM, Item, Query, QxContext, cmd
 from upskit.drivers.qx.protocols import megatec as m
 
@@ -151,7 +151,7 @@ TESTING: dict[str, str | bytes] = {
     "C": "OK\r",
 }
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="omron",
     version="0.01",
     title="Omron",
@@ -161,4 +161,4 @@ DIALECT = register(Dialect(
     accepted="OK",
     rejected="NAK\r",
     testing=TESTING,
-))
+)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from upskit.drivers.qx.dialect import Claim, Dialect, register
+from upskit.drivers.qx.dialect import Claim, Dialect
 from upskit.drivers.qx.protocols import megatec as m
 
 TESTING = {k: v for k, v in m.TESTING.items() if k not in ("F", "I")}
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="q1",
     version="0.08",
     title="Q1",
@@ -16,4 +16,4 @@ DIALECT = register(Dialect(
     claim=Claim(("input.voltage",)),
     accepted="ACK",
     testing=TESTING,
-))
+)

@@ -5,7 +5,7 @@ Same claim as q6 with ``Q2`` as the measurement query (118-byte reply).
 
 from __future__ import annotations
 
-from upskit.drivers.qx.dialect import Dialect, register
+from upskit.drivers.qx.dialect import Dialect
 from upskit.drivers.qx.items import STATIC, Query
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.drivers.qx.protocols import megatec as m
@@ -37,7 +37,7 @@ Q2_CANNED = ("(226.6 224.3 228.0 226.6 229.9 000.0 000.0 000 000 000 49.9 327.6 
 TESTING: dict[str, str | bytes] = {"Q2": Q2_CANNED, "WA": q6.WA_CANNED, "Q1": q6.Q1_CANNED,
                                    **q6.SILENT_COMMANDS}
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="q2",
     version="0.01",
     title="Q2",
@@ -49,4 +49,4 @@ DIALECT = register(Dialect(
     testing=TESTING,
     options=("nooutstats", "norating"),
     initinfo=s.phases(input=3, output=3),
-))
+)

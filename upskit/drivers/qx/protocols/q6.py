@@ -6,7 +6,7 @@ Claim: ``Q6`` (input L1 voltage), ``Q1`` (UPS type) and, unless ``nooutstats``,
 
 from __future__ import annotations
 
-from upskit.drivers.qx.dialect import Claim, Dialect, Prober, register
+from upskit.drivers.qx.dialect import Claim, Dialect, Prober
 from upskit.drivers.qx.items import STATIC, Item, Query, QxContext
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.drivers.qx.protocols import megatec as m
@@ -92,7 +92,7 @@ def three_phase_claim(status_query: str, first: str) -> Claim:
 TESTING: dict[str, str | bytes] = {"Q6": Q6_CANNED, "WA": WA_CANNED, "Q1": Q1_CANNED,
                                    **SILENT_COMMANDS}
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="q6",
     version="0.01",
     title="Q6",
@@ -104,4 +104,4 @@ DIALECT = register(Dialect(
     testing=TESTING,
     options=("nooutstats", "norating"),
     initinfo=s.phases(input=3, output=3),
-))
+)

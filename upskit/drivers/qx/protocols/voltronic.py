@@ -33,7 +33,7 @@ Replies ``(ACK`` / ``(NAK``.  Claim: ``QGS`` input voltage, then a supported
 from __future__ import annotations
 
 from upskit.drivers.qx import hooks as h
-from upskit.drivers.qx.dialect import Claim, Dialect, DialectHost, register
+from upskit.drivers.qx.dialect import Claim, Dialect, DialectHost
 from upskit.drivers.qx.items import (
     ENUM,
     NONUT,
@@ -657,7 +657,7 @@ TESTING: dict[str, str | bytes] = {
     "PEW": "(NAK\r", "PDW": "(ACK\r",
 }
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="voltronic",
     version="0.14",
     title="Voltronic",
@@ -672,4 +672,4 @@ DIALECT = register(Dialect(
     testing=TESTING,
     options=(*OPTION_CAPABILITIES, "battery_number", "testing"),
     initinfo=drop_missing_outlet_commands,
-))
+)

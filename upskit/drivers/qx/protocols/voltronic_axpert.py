@@ -16,7 +16,7 @@ Claim: ``QPI`` must answer a ``PIxx`` protocol with a valid CRC.
 
 from __future__ import annotations
 
-from upskit.drivers.qx.dialect import Claim, Dialect, register
+from upskit.drivers.qx.dialect import Claim, Dialect
 from upskit.drivers.qx.items import QUICK_POLL, STATIC, Convert, Item, Query, QxContext, QxFlag
 from upskit.model.mapping import Lookup
 from upskit.transport.codecs import crc16, with_crc
@@ -132,7 +132,7 @@ TESTING: dict[str, str | bytes] = _canned({
     "QPIGS": QPIGS_CANNED, "QPIRI": QPIRI_CANNED, "QMOD": "(B",
 })
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="voltronic-axpert",
     version="0.02",
     title="Voltronic-Axpert",
@@ -142,4 +142,4 @@ DIALECT = register(Dialect(
     accepted="ACK",
     rejected="(NAK\r",
     testing=TESTING,
-))
+)

@@ -8,7 +8,7 @@ Claim: ``M`` must answer ``V``, then ``QS`` must parse.  Delay ranges: ondelay
 
 from __future__ import annotations
 
-from upskit.drivers.qx.dialect import Claim, Dialect, register
+from upskit.drivers.qx.dialect import Claim, Dialect
 from upskit.drivers.qx.items import STATIC, Item, Query, QxContext
 from upskit.drivers.qx.protocols import _shared as s
 from upskit.drivers.qx.protocols import megatec as m
@@ -43,7 +43,7 @@ TESTING: dict[str, str | bytes] = {
     "Q": "", "C": "", "S02R0005": "", "S.5R0000": "", "T": "",
 }
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="voltronic-qs",
     version="0.11",
     title="Voltronic-QS",
@@ -55,4 +55,4 @@ DIALECT = register(Dialect(
     rejected="(NAK\r",
     skip_with={"norating": ("F",)},
     testing=TESTING,
-))
+)

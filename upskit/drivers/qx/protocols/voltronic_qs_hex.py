@@ -15,7 +15,7 @@ Claim: ``M`` must answer ``P`` or ``T``, then ``QS`` must decode.  Refusal: ``N`
 from __future__ import annotations
 
 from upskit.drivers.qx import hooks as h
-from upskit.drivers.qx.dialect import Claim, Dialect, DialectHost, register
+from upskit.drivers.qx.dialect import Claim, Dialect, DialectHost
 from upskit.drivers.qx.items import QUICK_POLL, STATIC, Item, Query, QxContext, cmd
 from upskit.drivers.qx.protocols import _shared as s
 
@@ -172,7 +172,7 @@ TESTING: dict[str, str | bytes] = {
     "S.5R0000": "N\r", "T": "",
 }
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="voltronic-qs-hex",
     version="0.12",
     title="Voltronic-QS-Hex",
@@ -183,4 +183,4 @@ DIALECT = register(Dialect(
     rejected="N\r",
     testing=TESTING,
     initinfo=drop_quick_test,
-))
+)

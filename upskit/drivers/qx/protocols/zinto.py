@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from upskit.drivers.qx.dialect import Dialect, register
+from upskit.drivers.qx.dialect import Dialect
 from upskit.drivers.qx.protocols import megatec as m
 
 TESTING = {("FW?" if k == "I" else k): v for k, v in m.TESTING.items()}
 
-DIALECT = register(Dialect(
+DIALECT = Dialect(
     name="zinto",
     version="0.07",
     title="Zinto",
@@ -18,4 +18,4 @@ DIALECT = register(Dialect(
     accepted="ACK",
     skip_with={"novendor": ("FW?",), "norating": ("F",)},
     testing=TESTING,
-))
+)
