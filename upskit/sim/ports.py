@@ -13,7 +13,6 @@ timeout, to keep tests fast; ``silence=real`` waits the whole timeout.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import math
 import threading
 from collections.abc import Mapping
@@ -138,14 +137,8 @@ class SimTransport(Transport):
 
 
 def make_transport(url: str, options: Mapping[str, Any]) -> Transport:
-    """Port factory for ``sim://`` URLs."""
-    dialect, query = parse_sim_url(url)
-    # --- hook: simulated USB bridges live in upskit.sim.usb (loaded only when used) ---
-    if dialect.startswith("usb/") or dialect == "usb":
-        usb_ports = importlib.import_module("upskit.sim.usb.ports")
-        transport: Transport = usb_ports.make_transport(url, options)
-        return transport
-    # ---------------------------------------------------------------------------------
+    """Port factory for ``sim://<dialect>`` URLs (``sim://usb/...``: :mod:`upskit.sim.urls`)."""
+    _dialect, query = parse_sim_url(url)
     silence = query.get("silence", "0.05")
     return SimTransport(url, get_or_create(url),
                         None if silence == "real" else float(silence))

@@ -2,21 +2,42 @@
 
 A dialect's physics-driven responder lives in ``upskit/sim/dialects/<module>.py``
 (module named like the dialect module: ``megatec/old`` -> ``megatec_old``) and
-defines ``make_responder(physics, options)``.  ``mode=table`` serves the dialect's
-canned NUT testing table instead.
+defines ``make_responder(physics, options)``.  The names are the ``simulators`` plugin
+registry (entry-point group ``upskit.simulators``), so a package can add the simulator
+of its own dialect.  ``mode=table`` serves the dialect's canned NUT testing table
+(:mod:`upskit.sim.canned`) instead.
 """
 
 from __future__ import annotations
 
-import difflib
-import importlib
-import pkgutil
 from collections.abc import Callable, Mapping
+from typing import cast
 
+from upskit.plugins import PluginRegistry, callable_check
 from upskit.sim.base import CommandResponder
+from upskit.sim.canned import canned_table
 from upskit.sim.physics import UpsPhysics
 
 ResponderFactory = Callable[[UpsPhysics, Mapping[str, str]], CommandResponder]
+
+#: The dialects every simulator is written for (NUT's ``protocol=`` names).
+_BUILTIN = (
+    "ablerex", "bestups", "gtec", "hunnox", "innovart31", "innovart33", "innovatae",
+    "masterguard", "mecer", "megatec", "megatec/old", "mustek", "omron", "q1", "q2", "q6",
+    "voltronic", "voltronic-axpert", "voltronic-qs", "voltronic-qs-hex", "zinto",
+)
+
+
+def _module_for(dialect: str) -> str:
+    return dialect.replace("/", "_").replace("-", "_")
+
+
+#: Dialect name -> ``make_responder(physics, options)``.
+SIMULATORS: PluginRegistry[ResponderFactory] = PluginRegistry(
+    "simulated dialect", "simulators",
+    {name: f"upskit.sim.dialects.{_module_for(name)}:make_responder" for name in _BUILTIN},
+    check=lambda obj: cast(ResponderFactory, callable_check(obj)),
+)
 
 
 class TableResponder:
@@ -41,47 +62,20 @@ class TableResponder:
         return self.rejected or command
 
 
-def _module_for(dialect: str) -> str:
-    return dialect.replace("/", "_").replace("-", "_")
-
-
-class UnknownDialect(LookupError, ValueError):
-    """No simulator answers to this dialect name; the message lists the known ones."""
-
-
 def simulated_dialects() -> list[str]:
     """Every dialect name a simulator exists for (``megatec/old``, ``voltronic-qs``...)."""
-    from upskit.sim import dialects
-
-    names = []
-    for info in pkgutil.iter_modules(dialects.__path__):
-        if not info.name.startswith("_"):
-            name = info.name.replace("_", "-")
-            names.append("megatec/old" if name == "megatec-old" else name)
-    return sorted(names)
-
-
-def _unknown(dialect: str, known: list[str]) -> UnknownDialect:
-    close = difflib.get_close_matches(dialect.lower(), known, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return UnknownDialect(f"no simulator for dialect {dialect!r} (known: {', '.join(known)})"
-                          f"{hint}")
+    return SIMULATORS.names()
 
 
 def make_responder(dialect: str, physics: UpsPhysics,
                    options: Mapping[str, str] | None = None) -> CommandResponder:
-    """The responder of ``dialect``; raises :class:`UnknownDialect` when there is none."""
+    """The responder of ``dialect``.
+
+    A name nobody simulates raises :class:`~upskit.plugins.UnknownPlugin` (a
+    ValueError listing the known names and suggesting the closest).
+    """
     options = options or {}
     if options.get("mode") == "table":
-        from upskit.drivers.qx.dialect import get_dialect
-
-        spec = get_dialect(dialect)
-        if spec is None:
-            raise _unknown(dialect, simulated_dialects())
-        return TableResponder(spec.testing, spec.rejected, spec.terminator.encode("latin-1"))
-    known = simulated_dialects()
-    if dialect.lower() not in known:
-        raise _unknown(dialect, known)
-    module = importlib.import_module(f"upskit.sim.dialects.{_module_for(dialect.lower())}")
-    factory: ResponderFactory = module.make_responder
-    return factory(physics, options)
+        table = canned_table(dialect)
+        return TableResponder(table.replies, table.rejected, table.terminator.encode("latin-1"))
+    return SIMULATORS.load(dialect)(physics, options)

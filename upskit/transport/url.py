@@ -22,7 +22,7 @@ PORT_SCHEMES: PluginRegistry[Callable[..., object]] = PluginRegistry(
     "port scheme", "ports",
     {
         "serial": "upskit.transport.serial:make_transport",
-        "sim": "upskit.sim.ports:make_transport",
+        "sim": "upskit.sim.urls:make_transport",
         "replay": "upskit.sim.replay:make_transport",
         "usb": "upskit.transport.usb.port:make_transport",
         "auto": "upskit.transport.usb.port:make_transport",

@@ -120,7 +120,7 @@ def _bus_for(url: str, name: str, query: dict[str, str]) -> SimBus:
 
 
 def make_transport(url: str, options: Mapping[str, Any]) -> Transport:
-    """Port factory for ``sim://usb/<device>[?options]`` (called by ``upskit.sim.ports``)."""
+    """Port factory for ``sim://usb/<device>[?options]`` (called by ``upskit.sim.urls``)."""
     from upskit.transport.usb import UsbTransport
 
     parts = urlsplit(url)
