@@ -4,6 +4,7 @@ file the generator names."""
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,39 @@ def test_docs_name_the_generated_rules_file() -> None:
         text = (ROOT / doc).read_text()
         named = set(re.findall(r"/etc/udev/rules\.d/[\w.-]+\.rules", text))
         assert named == {RULES_FILE}, (doc, named)
+
+
+EXTRA_SOURCE = '''
+    def usb_ids():
+        return [(0x1234, 0x5678, "Acme HID UPS"),
+                (0x0665, 0x5161, "Acme rebadge\\nRUN+=\\"/bin/sh\\""),
+                (0x12345, 1, "too wide"), ("0665", 1, "text id")]
+
+    def failing():
+        raise RuntimeError("no table today")
+'''
+
+
+def test_an_installed_source_adds_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        caplog: pytest.LogCaptureFixture) -> None:
+    from tests.test_plugins import install_fake_distribution
+    from upskit.cli.udev_rules import SOURCES
+
+    install_fake_distribution(tmp_path, "upskit.udev_sources",
+                              {"acme": "acme_udev:usb_ids", "failing": "acme_udev:failing",
+                               "missing": "acme_udev:nothing"}, "acme_udev", EXTRA_SOURCE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    SOURCES.reset()
+    try:
+        text = rules("nut", "0664")
+    finally:
+        SOURCES.reset()
+        sys.modules.pop("acme_udev", None)
+    assert '# Acme HID UPS\nATTR{idVendor}=="1234", ATTR{idProduct}=="5678"' in text
+    merged = [line for line in text.splitlines() if "Acme rebadge" in line]
+    assert len(merged) == 1 and merged[0].startswith("# ")  # one comment line, no injection
+    assert text.count('ATTR{idVendor}=="0665", ATTR{idProduct}=="5161"') == 1
+    assert "too wide" not in text and "text id" not in text
+    assert "udev source 'acme': bad row (74565, 1, 'too wide') left out" in caplog.text
+    assert "udev source 'failing' failed: no table today" in caplog.text
+    assert "udev source 'missing': acme_udev has no attribute 'nothing'" in caplog.text

@@ -1,19 +1,32 @@
 """``upskit udev-rules``: udev rules (or a hwdb file) for every supported USB device.
 
 Generated from the device tables, never from a hand-kept list: a device added
-to a table gets its rule with the next run.
+to a table gets its rule with the next run.  The tables are a plugin registry
+(entry-point group ``upskit.udev_sources``): a package whose driver reaches its own USB
+devices adds a function returning their (vendor id, product id, comment) rows.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
+import logging
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import cast
 
-#: Providers of (vendor id, product id, comment), as "module:function".
-SOURCES: list[str] = ["upskit.transport.usb.bridges.table:usb_ids"]
+from upskit.plugins import PluginRegistry, PluginUnavailable, callable_check
+
+log = logging.getLogger(__name__)
+
+Rows = Iterable[tuple[int, int, str]]
+
+#: Source name -> a function giving (vendor id, product id, comment) rows.
+SOURCES: PluginRegistry[Callable[[], Rows]] = PluginRegistry(
+    "udev source", "udev_sources",
+    {"qx-bridges": "upskit.transport.usb.bridges.table:usb_ids"},
+    check=lambda obj: cast(Callable[[], Rows], callable_check(obj)),
+)
 #: Where the rules are installed (the README and docs/usb.md name the same files).
 RULES_FILE = "/etc/udev/rules.d/62-upskit-usbups.rules"
 HWDB_FILE = "/etc/udev/hwdb.d/62-upskit-usbups.hwdb"
@@ -50,16 +63,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def usb_ids() -> list[tuple[int, int, str]]:
-    """Every distinct (vid, pid, comment) of every table, in table order."""
+    """Every distinct (vid, pid, comment) of every source (by name), in table order.
+
+    A source that cannot be loaded or gives a malformed row is skipped with a warning.
+    """
     seen: dict[tuple[int, int], str] = {}
-    for source in SOURCES:
-        module, _, attr = source.partition(":")
-        provider = getattr(importlib.import_module(module), attr)
-        rows: Iterable[tuple[int, int, str]] = provider()
-        for vid, pid, comment in rows:
+    for name in SOURCES.names():
+        try:
+            rows = list(SOURCES.load(name)())
+        except PluginUnavailable as exc:
+            log.warning("%s; its devices are left out", exc)
+            continue
+        except Exception as exc:  # a plugin's table that fails must not stop the others
+            log.warning("udev source %r failed: %s; its devices are left out", name, exc)
+            continue
+        for row in rows:
+            if not _valid(row):
+                log.warning("udev source %r: bad row %r left out", name, row)
+                continue
+            vid, pid, comment = row
+            comment = " ".join(comment.split())  # one line: a comment must not end the rule
             key = (vid, pid)
             seen[key] = f"{seen[key]}; {comment}" if key in seen else comment
     return [(vid, pid, comment) for (vid, pid), comment in seen.items()]
+
+
+def _valid(row: object) -> bool:
+    if not isinstance(row, tuple) or len(row) != 3:
+        return False
+    vid, pid, comment = row
+    return (all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 0xFFFF
+                for n in (vid, pid)) and isinstance(comment, str))
 
 
 def rules(group: str, mode: str, uaccess: bool = False) -> str:
