@@ -9,6 +9,7 @@ import pytest
 from tests.drivers.qx.util import running
 from upskit.drivers.qx.dialect import get_dialect
 from upskit.model import CmdResult
+from upskit.sim.canned import canned_table
 from upskit.sim.ports import forget, sim_device
 
 _ids = itertools.count()
@@ -129,4 +130,4 @@ def test_testing_tables_match_the_item_tables() -> None:
         dialect = get_dialect(protocol)
         assert dialect is not None
         queries = {i.query for i in dialect.items if i.query and not i.has(i.flags.CMD)}
-        assert queries <= set(dialect.testing), protocol
+        assert queries <= set(canned_table(protocol).replies), protocol

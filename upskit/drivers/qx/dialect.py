@@ -1,10 +1,9 @@
-"""Q* dialects: a table of items, a claim rule, reply conventions and a canned table.
+"""Q* dialects: a table of items, a claim rule and reply conventions.
 
 Each module in :mod:`upskit.drivers.qx.protocols` defines one dialect as ``DIALECT``::
 
     DIALECT = Dialect("megatec", "0.10", ITEMS, Claim(("input.voltage",),
-                      vendor=("device.mfr",)), position=10, accepted="ACK",
-                      testing=TESTING)
+                      vendor=("device.mfr",)), position=10, accepted="ACK")
 
 :data:`DIALECTS` is the ``protocol=`` plugin registry: a module is imported only when
 its dialect is named or detection needs it, and a third-party package adds a dialect
@@ -116,10 +115,10 @@ class Dialect:
     ``name`` is the ``protocol=`` value; ``title`` the human name used in
     ``driver.version.data`` ("Megatec 0.10").  ``accepted`` is the command reply
     (after ``start``..``end`` extraction) that means success; ``rejected`` the raw
-    reply, CR included, that means "refused".  ``testing`` is NUT's canned table:
-    command without terminator -> reply exactly as sent (CR included), used by the
-    simulator's table mode and the tests.  ``skip_with`` maps a ups.conf flag to the
-    queries it disables (``{"novendor": ("I",), "norating": ("F",)}``).
+    reply, CR included, that means "refused".  ``skip_with`` maps a ups.conf flag to the
+    queries it disables (``{"novendor": ("I",), "norating": ("F",)}``).  NUT's canned
+    tables (what a device of the dialect answers) live with the simulators, in
+    :mod:`upskit.sim.canned`.
     ``options`` lists dialect-specific ups.conf options (for help and validation).
     """
 
@@ -132,7 +131,6 @@ class Dialect:
     accepted: str = ""
     rejected: str = ""
     terminator: str = "\r"
-    testing: Mapping[str, str | bytes] = field(default_factory=dict)
     skip_with: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     options: tuple[str, ...] = ()
     initinfo: InitHook | None = field(default=None, compare=False)

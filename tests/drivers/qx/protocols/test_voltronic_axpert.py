@@ -6,6 +6,7 @@ import pytest
 
 from tests.drivers.qx.protocols.harness import FakeContext, detect_on, run_sim, run_table, wait_for
 from upskit.drivers.qx.protocols import voltronic_axpert as ax
+from upskit.transport.codecs import with_crc
 
 VALUES = {
     "ups.firmware.aux": "P30", "ups.firmware": "00074.50", "device.serial": "12345679012345",
@@ -27,7 +28,7 @@ def test_crc() -> None:
     # a CRC byte that would be "(", CR or LF is sent one higher
     assert all(b not in (0x28, 0x0D, 0x0A) for s in range(3000)
                for b in ax.crc16(str(s).encode()))
-    reply = ax.with_crc("(PI30").encode("latin-1") + b"\r"
+    reply = with_crc("(PI30").encode("latin-1") + b"\r"
     assert ax.check_crc(FakeContext(), ax.INFO_ROWS[0], reply) == b"(PI30\r"
     with pytest.raises(ValueError):
         ax.check_crc(FakeContext(), ax.INFO_ROWS[0], b"(PI30\r")

@@ -7,6 +7,7 @@ import pytest
 from tests.drivers.qx.protocols.harness import FakeContext, run_sim, run_table, wait_for
 from upskit.drivers.qx.protocols import voltronic_qs_hex as hexd
 from upskit.model import CmdResult
+from upskit.sim.canned import CANNED_QS
 from upskit.sim.dialects.voltronic_qs_hex import qs_reply
 from upskit.sim.physics import UpsPhysics
 
@@ -19,9 +20,9 @@ VALUES = {
 
 
 def test_decoding_unescapes_and_renders_bits() -> None:
-    decoded = hexd.decode_qs(FakeContext(), hexd.QS_ROWS[0], hexd.CANNED_QS)
+    decoded = hexd.decode_qs(FakeContext(), hexd.QS_ROWS[0], CANNED_QS)
     assert decoded == b"#6C01 35 6C01 35 03 519A 1312D0 E6 1E 00001001\r"
-    t_unit = hexd.CANNED_QS[:-1] + b" \x28\x04\r"
+    t_unit = CANNED_QS[:-1] + b" \x28\x04\r"
     assert hexd.decode_qs(FakeContext(), hexd.QS_ROWS[0], t_unit).endswith(b" 00100000\r")
 
 

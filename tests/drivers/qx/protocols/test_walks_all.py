@@ -14,6 +14,7 @@ from tests.drivers.qx.protocols.harness import Run, run_table
 from tests.drivers.qx.protocols.test_bad_input_all import DIALECTS
 from upskit.drivers.qx.dialect import get_dialect
 from upskit.drivers.qx.items import QxFlag
+from upskit.sim.canned import canned_table
 
 _NOT_READ = QxFlag.CMD | QxFlag.SETVAR | QxFlag.ABSENT
 
@@ -48,7 +49,7 @@ async def test_quick_and_full_walks() -> None:
                       if not i.flags & (QxFlag.STATIC | QxFlag.SEMI_STATIC)}
             static_only = {_key(i.query) for i in rows} - {
                 _key(i.query) for i in rows if not i.has(QxFlag.STATIC)}
-            answered = {k.upper() for k in dialect.testing}
+            answered = {k.upper() for k in canned_table(protocol).replies}
             frames = [_query(f) for f in run.sim.received[marks[protocol]:]]
             assert quick and frames, protocol
             # the walks right after start-up are quick ones

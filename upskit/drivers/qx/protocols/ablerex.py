@@ -180,7 +180,6 @@ EXTRA_ROWS = (
 COMMAND_ROWS = tuple(cmd("load.off", "S.2") if r.name == "load.off" else r
                      for r in m.COMMAND_ROWS)
 
-TESTING: dict[str, str | bytes] = dict(m.TESTING)
 
 DIALECT = Dialect(
     name="ablerex",
@@ -192,5 +191,4 @@ DIALECT = Dialect(
     claim=m.vendor_reply_claim("input.voltage", "I"),
     accepted="ACK",
     skip_with={"novendor": ("I",), "norating": ("F",)},
-    testing=TESTING,
 )

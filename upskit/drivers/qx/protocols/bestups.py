@@ -191,12 +191,6 @@ EXTRA_ROWS = (
     *(M.item(name, 0, 0, convert=voltage_setting) for name in _SETTING_FIELD),
 )
 
-TESTING: dict[str, str | bytes] = {
-    "Q1": "(215.0 195.0 230.0 014 49.0 22.7 30.0 00100000\r",
-    "ID": "FOR,750,120,120,20.0,27.6\r",
-    "RT": "015\r", "BP?": "02\r", "BP1": "", "SS?": "0\r", "SS2": "", "M": "0\r",
-    "S03": "", "C": "", "S02R0005": "", "S.5R0001": "", "T04": "", "TL": "", "T": "", "CT": "",
-}
 
 DIALECT = Dialect(
     name="bestups",
@@ -206,6 +200,5 @@ DIALECT = Dialect(
     items=(STATUS_ROWS + ID_ROWS + EXTRA_ROWS + COMMAND_ROWS
            + s.delay_rows(on_range=(60, 599940), off_range=(12, 5940))),
     claim=Claim(("input.voltage", "device.model")),
-    testing=TESTING,
     options=("pins_shutdown_mode",),
 )

@@ -65,13 +65,6 @@ Q4_ROWS = (
     Q4.item("ups.test.result", 63, 0, convert=test_letters),
 )
 
-TESTING: dict[str, str | bytes] = {
-    "Q4": "(236.7 243.2 212.1 220.1 230.4 002 001 50.0 371 372 041.3 22.9 IM\r",
-    "F": "#230.0 000 024.0 50.0\r",
-    "I": "#NOT_A_LIVE_UPS  TESTING    TESTING   \r",
-    "Q": "", "S03": "", "C": "", "S02R0005": "", "S.5R0000": "", "T04": "", "TL": "", "T": "",
-    "CT": "",
-}
 
 DIALECT = Dialect(
     name="gtec",
@@ -82,5 +75,4 @@ DIALECT = Dialect(
     claim=Claim(("input.voltage",), vendor=("device.mfr",)),
     accepted="ACK",
     skip_with={"novendor": ("I",), "norating": ("F",)},
-    testing=TESTING,
 )

@@ -28,11 +28,6 @@ STATUS_ROWS = s.quick(m.status_rows("Q1"), "input.voltage", "input.voltage.fault
                       "output.voltage", "ups.load", "input.frequency", "battery.voltage",
                       "ups.temperature")
 
-TESTING: dict[str, str | bytes] = {
-    **{k: v for k, v in m.TESTING.items() if k != "I"},
-    "FW?": "#NOT_A_LIVE_UPS  TESTING    TESTING   \r",
-    "BL": "BL100\r",
-}
 
 DIALECT = Dialect(
     name="hunnox",
@@ -44,5 +39,4 @@ DIALECT = Dialect(
     claim=Claim(("input.voltage",), vendor=("device.mfr",)),
     accepted="UPS No Ack",
     skip_with={"novendor": ("FW?",), "norating": ("F",)},
-    testing=TESTING,
 )

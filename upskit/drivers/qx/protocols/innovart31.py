@@ -68,6 +68,5 @@ DIALECT = Dialect(
     claim=Claim(check=claim),
     accepted="ACK",
     rejected="NAK\r",
-    testing=i33.TESTING,
     initinfo=s.phases(input=3, input_bypass=1, output=1),
 )

@@ -29,13 +29,6 @@ IDENT_ROWS = (
 #: Innova units ignore the beeper toggle, so it is not offered.
 COMMAND_ROWS = s.without(m.COMMAND_ROWS, "beeper.toggle")
 
-TESTING: dict[str, str | bytes] = {
-    "Q6": q6.Q6_CANNED, "Q1": q6.Q1_CANNED, "WA": q6.WA_CANNED,
-    "BPS": "(230.4 000.0 000.0 49.9\r", "F": "#230.0 087 288.0 50.0\r",
-    "FW?": "05516-1100\r", "SASV07?": "GASV07DN05K10KB100004      \r",
-    "S03": "", "C": "", "S02R0005": "", "S.5R0000": "",
-    "T04": "ACK", "TL": "ACK", "T": "ACK", "CT": "ACK",
-}
 CLAIM_ITEMS = ("input.L1-N.voltage", "ups.type", "output.L1.current",
                "input.bypass.L1-N.voltage", "input.voltage.nominal", "ups.firmware",
                "ups.serial")
@@ -50,6 +43,5 @@ DIALECT = Dialect(
     claim=Claim(CLAIM_ITEMS),
     accepted="ACK",
     rejected="NAK\r",
-    testing=TESTING,
     initinfo=s.phases(input=3, input_bypass=3, output=3),
 )

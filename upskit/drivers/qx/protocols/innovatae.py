@@ -26,13 +26,6 @@ async def claim(probe: Prober) -> bool:
     return reply is not None and reply.startswith("#") and len(reply) >= 37
 
 
-TESTING: dict[str, str | bytes] = {
-    "Q1": "(215.0 195.0 230.0 014 49.0 22.7 30.0 00000000\r", "Q": "",
-    "F": "#230.0 004 024.0 50.0\r", "I": "#222222222222222222222222222R1.00.48\r",
-    "S03": "", "C": "", "S02R0005": "", "S.5R0000": "",
-    "T04": "ACK", "TL": "ACK", "T": "ACK", "CT": "ACK",
-}
-
 DIALECT = Dialect(
     name="innovatae",
     version="0.01",
@@ -44,5 +37,4 @@ DIALECT = Dialect(
     accepted="ACK",
     rejected="NAK\r",
     skip_with={"novendor": ("I",), "norating": ("F",)},
-    testing=TESTING,
 )

@@ -365,21 +365,6 @@ async def claim(probe: Prober) -> bool:
     return await probe.item("ups.id") == f"{int(wanted):02d}"
 
 
-TESTING: dict[str, str | bytes] = {
-    "WH": ("(00 10.06 03.09 A  700  + 0 Bat Pack-19        0 230 50.00 012 02.30 006.00 "
-           "012.00 018 10 40 160 276 47.00 53.00\r"),
-    "Q3": "(00 225.9 225.9 229.3 043 50.0 02.27 23.4 017.03 100 00000000 00000000\r",
-    "GS,00": "(00,00 0 1\r",
-    "GBS,00": "(00,100 0017 0000 0708 0712 0994 115 02.28\r",
-    "GSN,00": "(00,SSN=6A1212      2782\r",
-    "DRC,00": "(00,1869:19:06:37\r",
-    "MSO": "(220 230 240\r",
-    "PNV": "(PNV=230\r",
-    "C": "", "T": "", "TUD": "", "CT": "", "FOFF": "", "FON": "", "T02": "",
-    "S.5R0003": "", "S.5": "", "SS---1,00": "", "SS---0,00": "", "SS--2-,00": "",
-    "PNV=240": "",
-}
-
 DIALECT = Dialect(
     name="masterguard",
     version="0.05",
@@ -388,6 +373,5 @@ DIALECT = Dialect(
     items=(FIXED_ROWS + WH_ROWS + Q3_ROWS + DEVICE_ROWS + SETVAR_ROWS + COMMAND_ROWS
            + s.delay_rows(on_range=(0, 599940), off_range=(0, 5940))),
     claim=Claim(check=claim),
-    testing=TESTING,
     options=("slave_addr", "slave_address"),
 )

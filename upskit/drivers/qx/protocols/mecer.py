@@ -51,15 +51,6 @@ async def claim(probe: Prober) -> bool:
     return reply is not None and reply.upper() == "(NAK\r"
 
 
-TESTING: dict[str, str | bytes] = {
-    "Q1": "(215.0 195.0 230.0 014 49.0 22.7 30.0 00000000\r",
-    "QPI": "(PI98\r",
-    "F": "#230.0 000 024.0 50.0\r",
-    "I": "#NOT_A_LIVE_UPS  TESTING    TESTING   \r",
-    "Q": "(ACK\r", "S03": "(NAK\r", "C": "(NAK\r", "S02R0005": "(ACK\r", "S.5R0000": "(ACK\r",
-    "T04": "(NAK\r", "TL": "(ACK\r", "T": "(NAK\r", "CT": "(ACK\r",
-}
-
 DIALECT = Dialect(
     name="mecer",
     version="0.09",
@@ -70,5 +61,4 @@ DIALECT = Dialect(
     claim=Claim(check=claim),
     accepted="ACK",
     skip_with={"novendor": ("I",), "norating": ("F",)},
-    testing=TESTING,
 )

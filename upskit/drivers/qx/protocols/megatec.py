@@ -91,21 +91,6 @@ def vendor_reply_claim(status_item: str, vendor_query: str) -> Claim:
     return Claim(check=check)
 
 
-TESTING: dict[str, str | bytes] = {
-    "Q1": "(215.0 195.0 230.0 014 49.0 22.7 30.0 00000000\r",
-    "F": "#230.0 000 024.0 50.0\r",
-    "I": "#NOT_A_LIVE_UPS  TESTING    TESTING   \r",
-    "Q": "",
-    "S03": "",
-    "C": "",
-    "S02R0005": "",
-    "S.5R0000": "",
-    "T04": "",
-    "TL": "",
-    "T": "",
-    "CT": "",
-}
-
 DIALECT = Dialect(
     name="megatec",
     version="0.10",
@@ -115,5 +100,4 @@ DIALECT = Dialect(
     claim=vendor_reply_claim("input.voltage", "I"),
     accepted="ACK",
     skip_with={"novendor": ("I",), "norating": ("F",)},
-    testing=TESTING,
 )

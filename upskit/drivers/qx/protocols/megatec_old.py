@@ -5,8 +5,6 @@ from __future__ import annotations
 from upskit.drivers.qx.dialect import Claim, Dialect
 from upskit.drivers.qx.protocols import megatec as m
 
-TESTING = {("D" if k == "Q1" else k): v for k, v in m.TESTING.items()}
-
 DIALECT = Dialect(
     name="megatec/old",
     version="0.08",
@@ -17,5 +15,4 @@ DIALECT = Dialect(
     claim=Claim(("input.voltage",)),
     accepted="ACK",
     skip_with={"novendor": ("I",), "norating": ("F",)},
-    testing=TESTING,
 )

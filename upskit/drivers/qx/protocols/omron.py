@@ -142,15 +142,6 @@ async def claim(probe: Prober) -> bool:
     return await probe.item("input.voltage") is not None
 
 
-TESTING: dict[str, str | bytes] = {
-    "Q1": "(102.5 000.0 102.4 000 49.9 54.5 22.7 00101000\r",
-    "Bl ?": "100\r", "RTS": "0699\r", "TPb": "+22.5\r", "Lf ?": "49.9\r",
-    "PSNR": "A0Z25110005109G \r", "FWV": "M:0.17(S:2.00)\r", "BRR": "20260730\r",
-    "UN": "1125W/1125VA/048V/160W/020W\r",
-    "An": "OK\r", "Af": "OK\r", "S.5": "OK\r", "S02": "OKn\r", "Sf.5": "OK\r", "Sf02": "OK\r",
-    "C": "OK\r",
-}
-
 DIALECT = Dialect(
     name="omron",
     version="0.01",
@@ -160,5 +151,4 @@ DIALECT = Dialect(
     claim=Claim(check=claim),
     accepted="OK",
     rejected="NAK\r",
-    testing=TESTING,
 )

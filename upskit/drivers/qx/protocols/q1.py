@@ -5,8 +5,6 @@ from __future__ import annotations
 from upskit.drivers.qx.dialect import Claim, Dialect
 from upskit.drivers.qx.protocols import megatec as m
 
-TESTING = {k: v for k, v in m.TESTING.items() if k not in ("F", "I")}
-
 DIALECT = Dialect(
     name="q1",
     version="0.08",
@@ -15,5 +13,4 @@ DIALECT = Dialect(
     items=m.status_rows("Q1") + m.COMMAND_ROWS + m.DELAY_ROWS,
     claim=Claim(("input.voltage",)),
     accepted="ACK",
-    testing=TESTING,
 )

@@ -32,10 +32,6 @@ Q2_ROWS = (
     Q2.item("experimental.output.topology", 116, 116, flags=STATIC, convert=q6.topology),
 )
 
-Q2_CANNED = ("(226.6 224.3 228.0 226.6 229.9 000.0 000.0 000 000 000 49.9 327.6 18.0 00000000 "
-             "999.24 100 02 00 00 00 00 00000000 11\r")
-TESTING: dict[str, str | bytes] = {"Q2": Q2_CANNED, "WA": q6.WA_CANNED, "Q1": q6.Q1_CANNED,
-                                   **q6.SILENT_COMMANDS}
 
 DIALECT = Dialect(
     name="q2",
@@ -46,7 +42,6 @@ DIALECT = Dialect(
     claim=q6.three_phase_claim("Q2", "input.L1-N.voltage"),
     accepted="ACK",
     skip_with={"nooutstats": ("WA",), "norating": ("F",)},
-    testing=TESTING,
     options=("nooutstats", "norating"),
     initinfo=s.phases(input=3, output=3),
 )

@@ -68,15 +68,6 @@ WA_ROWS = (
 Q1_STATUS_ROWS = tuple(r for r in m.status_rows("Q1")
                        if r.name in ("ups.status", "ups.alarm", "ups.type", "ups.beeper.status"))
 
-Q1_CANNED = "(215.0 195.0 230.0 014 49.0 22.7 30.0 00000000\r"
-Q6_CANNED = ("(227.0 225.6 230.0 50.0 229.9 000.0 000.0 49.9 007 000 000 327.8 000.0 23.0 "
-             "06932 100 32 00000000 00000000 11\r")
-WA_CANNED = "(001.4 000.0 000.0 001.4 000.0 000.0 001.4 001.4 006.5 000.0 000.0 007 00000000\r"
-SILENT_COMMANDS: dict[str, str | bytes] = {
-    "Q": "", "S03": "", "C": "", "S02R0005": "", "S.5R0000": "", "T04": "", "TL": "", "T": "",
-    "CT": "",
-}
-
 
 def three_phase_claim(status_query: str, first: str) -> Claim:
     """``first`` (from the status query), ``ups.type`` (Q1), and ``WA`` unless nooutstats."""
@@ -89,9 +80,6 @@ def three_phase_claim(status_query: str, first: str) -> Claim:
     return Claim(check=check)
 
 
-TESTING: dict[str, str | bytes] = {"Q6": Q6_CANNED, "WA": WA_CANNED, "Q1": Q1_CANNED,
-                                   **SILENT_COMMANDS}
-
 DIALECT = Dialect(
     name="q6",
     version="0.01",
@@ -101,7 +89,6 @@ DIALECT = Dialect(
     claim=three_phase_claim("Q6", "input.L1-N.voltage"),
     accepted="ACK",
     skip_with={"nooutstats": ("WA",), "norating": ("F",)},
-    testing=TESTING,
     options=("nooutstats", "norating"),
     initinfo=s.phases(input=3, output=3),
 )

@@ -19,7 +19,7 @@ from __future__ import annotations
 from upskit.drivers.qx.dialect import Claim, Dialect
 from upskit.drivers.qx.items import QUICK_POLL, STATIC, Convert, Item, Query, QxContext, QxFlag
 from upskit.model.mapping import Lookup
-from upskit.transport.codecs import crc16, with_crc
+from upskit.transport.codecs import crc16
 
 
 def add_crc(ctx: QxContext, item: Item, body: bytes) -> bytes:
@@ -116,21 +116,6 @@ STATUS_ROWS = (
     _item("QMOD", "ups.alarm", 1, 1, convert=mode_alarm),
 )
 
-QPIGS_CANNED = ("(000.0 00.0 230.0 49.9 0161 0119 003 460 57.50 012 100 0069 0014 103.8 "
-                "57.45 00000 00110110 00 00 00856 010")
-QPIRI_CANNED = ("(230.0 21.7 230.0 50.0 21.7 5000 4000 48.0 46.0 42.0 56.4 54.0 0 10 010 1 0 0 6 "
-                "01 0 0 54.0 0 1")
-
-
-def _canned(pairs: dict[str, str]) -> dict[str, str | bytes]:
-    return {with_crc(cmd): with_crc(reply) + "\r" for cmd, reply in pairs.items()}
-
-
-TESTING: dict[str, str | bytes] = _canned({
-    "QPI": "(PI30", "QVFW": "(VERFW:00074.50", "QID": "(12345679012345",
-    "QFLAG": "(EbgpDa", "QENF": "(A1B0C1D0E1F0G0H0I_J_", "PDG": "(ACK",
-    "QPIGS": QPIGS_CANNED, "QPIRI": QPIRI_CANNED, "QMOD": "(B",
-})
 
 DIALECT = Dialect(
     name="voltronic-axpert",
@@ -141,5 +126,4 @@ DIALECT = Dialect(
     claim=Claim(("ups.firmware.aux",)),
     accepted="ACK",
     rejected="(NAK\r",
-    testing=TESTING,
 )

@@ -35,13 +35,6 @@ COMMAND_ROWS = s.ack_rows(
     (r for r in m.COMMAND_ROWS if r.name not in (
         "test.battery.start", "test.battery.start.deep", "test.battery.stop")), length=0)
 
-TESTING: dict[str, str | bytes] = {
-    "M": "V\r",
-    "QS": "(215.0 195.0 230.0 014 49.0 22.7 30.0 00000000\r",
-    "F": "#220.0 003 12.00 50.0\r",
-    "QI": "(100 00979 50.0 000.3 177 290 0 0000010000112000\r",
-    "Q": "", "C": "", "S02R0005": "", "S.5R0000": "", "T": "",
-}
 
 DIALECT = Dialect(
     name="voltronic-qs",
@@ -54,5 +47,4 @@ DIALECT = Dialect(
     accepted="ACK",
     rejected="(NAK\r",
     skip_with={"norating": ("F",)},
-    testing=TESTING,
 )

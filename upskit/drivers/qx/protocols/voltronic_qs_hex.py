@@ -166,11 +166,6 @@ COMMAND_ROWS = (
     cmd("test.battery.start.quick", "T", quick_test),
 )
 
-CANNED_QS = (b"#\x6c\x01 \x35 \x6c\x01 \x35 \x03 \x51\x9a \x28\x02\x12\xd0 \xe6 \x1e \x09\r")
-TESTING: dict[str, str | bytes] = {
-    "QS": CANNED_QS, "M": "P\r", "Q": "", "S00R0000": "", "C": "", "S02R0005": "",
-    "S.5R0000": "N\r", "T": "",
-}
 
 DIALECT = Dialect(
     name="voltronic-qs-hex",
@@ -181,6 +176,5 @@ DIALECT = Dialect(
            + s.delay_rows(on_range=(60, 599940), off_range=(12, 540))),
     claim=Claim(("ups.firmware.aux", "input.voltage")),
     rejected="N\r",
-    testing=TESTING,
     initinfo=drop_quick_test,
 )

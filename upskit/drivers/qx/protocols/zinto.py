@@ -5,8 +5,6 @@ from __future__ import annotations
 from upskit.drivers.qx.dialect import Dialect
 from upskit.drivers.qx.protocols import megatec as m
 
-TESTING = {("FW?" if k == "I" else k): v for k, v in m.TESTING.items()}
-
 DIALECT = Dialect(
     name="zinto",
     version="0.07",
@@ -17,5 +15,4 @@ DIALECT = Dialect(
     claim=m.vendor_reply_claim("input.voltage", "FW?"),
     accepted="ACK",
     skip_with={"novendor": ("FW?",), "norating": ("F",)},
-    testing=TESTING,
 )
