@@ -63,3 +63,39 @@ def test_scan_reports_unknown_product_of_known_vendor(capsys: pytest.CaptureFixt
     finally:
         set_default_backend(None)
     assert "try subdriver=" in capsys.readouterr().out
+
+
+def _scan_output(serials: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    from dataclasses import replace
+
+    from upskit.sim.usb.catalog import build
+    from upskit.sim.usb.responder import FixedMegatec
+    from upskit.sim.usb.serial_chips import CypressDevice
+    bus = simulated_bus()
+    for serial in serials:
+        bus.backend.add(CypressDevice(replace(build("cypress").spec, serial=serial),
+                                      FixedMegatec()))
+    set_default_backend(bus.backend)
+    try:
+        assert main(["scan", "--no-serial"]) == 0
+    finally:
+        set_default_backend(None)
+    return capsys.readouterr().out
+
+
+def test_scan_writes_odd_serial_numbers_that_read_back(capsys: pytest.CaptureFixture[str]) -> None:
+    import tomllib
+
+    from upskit.config.parser import tokenize
+    from upskit.config.ups_conf import parse_ups_conf
+
+    serial = 'AB "12" #3\\x'
+    out = _scan_output([serial, "line\nbreak"], capsys)
+    conf_text = out.split("# ups.conf\n", 1)[1].split("# upskit.toml\n", 1)[0]
+    toml_text = out.split("# upskit.toml\n", 1)[1]
+    conf = parse_ups_conf(list(tokenize(conf_text, "ups.conf")), "ups.conf")
+    pattern = conf.ups["ups1"].options["serial"]
+    assert isinstance(pattern, str) and re.fullmatch(pattern, serial)  # NUT reads a regex
+    assert tomllib.loads(toml_text)["ups"]["ups1"]["serial"] == pattern
+    assert "serial" not in conf.ups["ups2"].options  # a line break cannot be written
+    assert "serial number unprintable: left out" in out

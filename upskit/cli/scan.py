@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import glob
+import re
 import sys
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    pass
+    from upskit.config.settings import UpsConf
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,8 +71,8 @@ def _usb_candidates(backend: Any) -> list[tuple[Any, Found]]:
         item = Found("auto", label)
         item.options = {"vendorid": f"{ident.vendorid:04x}", "productid": f"{ident.productid:04x}",
                         "bus": ident.bus}
-        if ident.serial:
-            item.options["serial"] = ident.serial
+        if ident.serial:  # a regular expression, as NUT's USB matching reads it
+            item.options["serial"] = re.escape(ident.serial)
         if level is Support.SUPPORTED and entry is not None and entry.bridge is not None:
             item.bridge = entry.bridge
             item.note = entry.example
@@ -81,12 +82,17 @@ def _usb_candidates(backend: Any) -> list[tuple[Any, Found]]:
         else:
             item.note = "vendor known, product not in the table: try subdriver="
             item.port = ""
+        if not ident.serial.isprintable():  # ups.conf cannot hold a line break
+            del item.options["serial"]
+            item.note += " (serial number unprintable: left out)"
         found.append((dev, item))
     return found
 
 
 async def _probe(transport: Any, item: Found) -> None:
-    """Open ``transport`` and name the dialect (driver detection, else Q1/I/F)."""
+    """Open ``transport`` and name its dialect with the Q* driver's detection."""
+    from upskit.drivers.qx.detect import detect
+    from upskit.model import Device
     from upskit.transport.base import TransportError
 
     try:
@@ -95,58 +101,42 @@ async def _probe(transport: Any, item: Found) -> None:
         item.note = f"cannot open: {exc}"
         return
     try:
-        try:
-            from upskit.drivers.qx.detect import detect
-            from upskit.model import Device
-        except ImportError:
-            detect = None  # type: ignore[assignment]
-        if detect is not None:
-            device = Device("scan")
-            dialect = await detect(transport, device, {})
-            if dialect is not None:
-                item.dialect = dialect.name
-                model = " ".join(filter(None, (device.get("device.mfr") or device.get("ups.mfr"),
-                                               device.get("device.model")
-                                               or device.get("ups.model"))))
-                item.model = model
-            return
-        item.note += " (protocol detection unavailable: probed Q1/I/F directly)"
-        for command in (b"Q1\r", b"I\r", b"F\r"):
-            try:
-                reply = await transport.exchange(command, 0.6)
-            except TransportError:
-                continue
-            if command == b"Q1\r" and reply.startswith(b"(") and len(reply) >= 46:
-                item.dialect = "megatec"
-            if command == b"I\r" and reply.startswith(b"#"):
-                item.model = reply[1:].decode("ascii", "replace").strip()
+        device = Device("scan")
+        dialect = await detect(transport, device, {})
+        if dialect is not None:
+            item.dialect = dialect.name
+            item.model = " ".join(filter(None, (
+                device.get("device.mfr") or device.get("ups.mfr"),
+                device.get("device.model") or device.get("ups.model"))))
     finally:
         await transport.close()
 
 
-def ups_conf(items: list[Found]) -> str:
-    out = []
+def settings(items: list[Found]) -> UpsConf:
+    """One ``nutdrv_qx`` section per item: ``ups1``, ``ups2``..."""
+    from upskit.config.settings import UpsConf, UpsSettings
+
+    conf = UpsConf()
     for n, item in enumerate(items, 1):
-        out.append(f"[ups{n}]")
-        out.append(f"    # {item.label}" + (f" - {item.model}" if item.model else ""))
-        out.append("    driver = nutdrv_qx")
-        out.append(f"    port = {item.port}")
-        for key, value in _options(item).items():
-            out.append(f'    {key} = "{value}"' if key == "serial" else f"    {key} = {value}")
-        out.append("")
-    return "\n".join(out)
+        options: dict[str, str | bool] = dict(_options(item))
+        conf.ups[f"ups{n}"] = UpsSettings(f"ups{n}", "nutdrv_qx", item.port, options=options)
+    return conf
+
+
+def ups_conf(items: list[Found]) -> str:
+    """The ``ups.conf`` for ``items``, each section saying which device it is."""
+    from upskit.config.nut_writer import dump_ups_conf
+
+    comments = {f"ups{n}": item.label + (f" - {item.model}" if item.model else "")
+                for n, item in enumerate(items, 1)}
+    return dump_ups_conf(settings(items), comments=comments, quote=("serial",))
 
 
 def toml(items: list[Found]) -> str:
-    out = []
-    for n, item in enumerate(items, 1):
-        out.append(f"[ups.ups{n}]")
-        out.append('driver = "nutdrv_qx"')
-        out.append(f'port = "{item.port}"')
-        for key, value in _options(item).items():
-            out.append(f'{key} = "{value}"')
-        out.append("")
-    return "\n".join(out)
+    """The same sections as upskit's TOML."""
+    from upskit.config.toml_writer import dump_ups_toml
+
+    return dump_ups_toml(settings(items))
 
 
 def _options(item: Found) -> dict[str, str]:

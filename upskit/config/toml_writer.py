@@ -14,6 +14,7 @@ from upskit.config.addresses import join_host_port, join_system
 from upskit.config.settings import (
     NutConf,
     Settings,
+    UpsConf,
     UpsdSettings,
     UpsmonSettings,
     UpsSettings,
@@ -56,12 +57,7 @@ def dump_toml(settings: Settings) -> str:
         out.comment(f"upskit configuration, converted from {settings.source}")
     _nut(out, settings.nut)
     _server(out, settings.upsd)
-    if settings.ups.globals:
-        out.table("drivers")
-        for key, value in settings.ups.globals.items():
-            out.pair(key, value)
-    for ups in settings.ups.ups.values():
-        _ups(out, ups)
+    _ups_conf(out, settings.ups)
     for user in settings.users.values():
         _user(out, user)
     if settings.upsmon is not None:
@@ -79,6 +75,13 @@ def dump_toml(settings: Settings) -> str:
             out.pair("action", rule.action)
             if rule.args:
                 out.pair("args", rule.args)
+    return out.text()
+
+
+def dump_ups_toml(conf: UpsConf) -> str:
+    """Render the driver settings and UPS sections alone (``[drivers]``, ``[ups.<name>]``)."""
+    out = _Out()
+    _ups_conf(out, conf)
     return out.text()
 
 
@@ -140,6 +143,15 @@ def _server(out: _Out, upsd: UpsdSettings) -> None:
         out.pair("listen", [join_host_port(item.host, item.port) for item in upsd.listen])
     for key, value in changed:
         out.pair(key, value)
+
+
+def _ups_conf(out: _Out, conf: UpsConf) -> None:
+    if conf.globals:
+        out.table("drivers")
+        for key, value in conf.globals.items():
+            out.pair(key, value)
+    for ups in conf.ups.values():
+        _ups(out, ups)
 
 
 def _ups(out: _Out, ups: UpsSettings) -> None:
