@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from upskit.config.nutfiles import load_nut_dir
+from upskit.drivers.build import build_driver
 from upskit.model import Device
-from upskit.runtime import build_driver
 
 
 def test_upsdrvctl_settings_are_not_driver_parameters(tmp_path: Path) -> None:

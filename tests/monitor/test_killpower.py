@@ -16,6 +16,8 @@ from upskit.monitor.killpower import kill_power, shutdown_order
 from upskit.monitor.shutdown import powerdown_flag_set, write_powerdown_flag
 
 CALLS: list[str] = []
+#: UPS name -> the options its driver saw.
+SEEN: dict[str, dict[str, str | bool]] = {}
 
 
 class RecordingDriver(Driver):
@@ -25,6 +27,7 @@ class RecordingDriver(Driver):
 
     async def open(self) -> None:
         CALLS.append(f"open {self.device.name} {self.option('port')}")
+        SEEN[self.device.name] = dict(self.options)
 
     async def initialise(self) -> None:
         if self.option("port") == "broken":
@@ -85,3 +88,24 @@ def test_cli_acts_only_with_flag_or_force(tmp_path: Path, flag_set: bool, force:
     assert (CALLS == ["open one x", "shutdown one"]) is expect_calls
     check = argparse.Namespace(**{**vars(args), "check": True})
     assert cli.run(check) == (0 if flag_set else 1)
+
+
+def test_cli_builds_drivers_as_upskit_run_does(tmp_path: Path) -> None:
+    # the globals a driver inherits and the configuration directory reach the driver
+    (tmp_path / "ups.conf").write_text(
+        "pollinterval = 7\nmaxretry = 3\n[one]\n driver = test-recording\n port = x\n")
+    SEEN.clear()
+    args = argparse.Namespace(nut_config_dir=str(tmp_path), config=None, flag=None,
+                              check=False, force=True)
+    assert cli.run(args) == 0
+    seen = SEEN["one"]
+    assert seen["pollinterval"] == "7" and "maxretry" not in seen
+    assert Path(str(seen["_confdir"])).resolve() == tmp_path.resolve()
+
+
+async def test_an_unknown_driver_is_reported_and_the_others_go_on() -> None:
+    CALLS.clear()
+    results = await kill_power([UpsSettings("odd", "no-such-driver", "p", sdorder=0),
+                                ups("fine", 1)])
+    assert results == {"odd": CmdResult.UNKNOWN, "fine": CmdResult.HANDLED}
+    assert CALLS == ["open fine p", "shutdown fine"]

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     if not settings.ups.ups:
         print("upskit killpower: no UPS configured", file=sys.stderr)
         return 1
-    results = asyncio.run(kill_power(settings.ups.ups.values()))
+    results = asyncio.run(kill_power(settings.ups.ups.values(), settings))
     failed = 0
     for name, result in results.items():
         print(f"{name}: {'shutdown commanded' if result.ok else 'FAILED (' + result.name + ')'}")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from upskit.config.settings import UpsSettings
+from upskit.config.settings import Settings, UpsSettings
+from upskit.drivers.context import DriverContext
 from upskit.model import CmdResult, Device
 
 log = logging.getLogger(__name__)
@@ -22,16 +23,20 @@ def shutdown_order(ups: Iterable[UpsSettings]) -> list[UpsSettings]:
     return sorted((u for u in ups if u.sdorder >= 0), key=lambda u: u.sdorder)
 
 
-async def shutdown_ups(ups: UpsSettings) -> CmdResult:
-    """Open the driver of ``ups``, detect the device and send its shutdown command."""
-    from upskit.drivers.registry import driver_class
+async def shutdown_ups(ups: UpsSettings, settings: Settings | None = None,
+                       context: DriverContext | None = None) -> CmdResult:
+    """Open the driver of ``ups``, detect the device and send its shutdown command.
+
+    The driver is built as ``upskit run`` builds it: with the global options of
+    ``settings`` it inherits and the configuration directory.
+    """
+    from upskit.drivers.build import build_driver
 
     try:
-        cls = driver_class(ups.driver)
-    except LookupError as exc:
+        driver = build_driver(settings or Settings(), ups, Device(ups.name, ups.desc), context)
+    except (LookupError, ValueError) as exc:
         log.error("UPS %s: %s", ups.name, exc)
         return CmdResult.UNKNOWN
-    driver = cls(Device(ups.name, ups.desc), ups.options, config_name=ups.driver)
     try:
         await driver.open()
         await driver.initialise()
@@ -47,11 +52,17 @@ async def shutdown_ups(ups: UpsSettings) -> CmdResult:
     return result
 
 
-async def kill_power(ups: Iterable[UpsSettings]) -> dict[str, CmdResult]:
-    """Command every UPS in order; name -> result."""
+async def kill_power(ups: Iterable[UpsSettings],
+                     settings: Settings | None = None) -> dict[str, CmdResult]:
+    """Command every UPS in order; name -> result.  ``settings`` (the loaded
+    configuration) gives the drivers their inherited globals."""
+    context = DriverContext()
     results: dict[str, CmdResult] = {}
-    for item in shutdown_order(ups):
-        log.warning("UPS %s: commanding shutdown (driver %s, port %s)",
-                    item.name, item.driver, item.port)
-        results[item.name] = await shutdown_ups(item)
+    try:
+        for item in shutdown_order(ups):
+            log.warning("UPS %s: commanding shutdown (driver %s, port %s)",
+                        item.name, item.driver, item.port)
+            results[item.name] = await shutdown_ups(item, settings, context)
+    finally:
+        await context.aclose()
     return results

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from upskit.drivers.base import CommunicationError, Driver, DriverOptions
+from upskit.drivers.context import DriverContext
 from upskit.drivers.dummy.modes import (
     MODES,
     ONCE,
@@ -37,8 +38,9 @@ class DummyDriver(Driver):
     #: NUT's dummy-ups options, plus the repeater's credentials (upskit's own).
     ups_options = {"mode": value(choice(*MODES)), "username": TEXT, "password": TEXT}
 
-    def __init__(self, device: Device, options: DriverOptions, *, config_name: str = "") -> None:
-        super().__init__(device, options, config_name=config_name)
+    def __init__(self, device: Device, options: DriverOptions, *, config_name: str = "",
+                 context: DriverContext | None = None) -> None:
+        super().__init__(device, options, config_name=config_name, context=context)
         port = (self.option("port") or "").strip()
         self.mode, problem = choose_mode(port, self.option("mode"))
         if problem:

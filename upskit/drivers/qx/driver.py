@@ -18,6 +18,7 @@ import time
 from typing import ClassVar
 
 from upskit.drivers.base import CommunicationError, Driver, DriverOptions
+from upskit.drivers.context import DriverContext
 from upskit.drivers.qx.battery import BatteryEstimator
 from upskit.drivers.qx.detect import detect
 from upskit.drivers.qx.dialect import Dialect
@@ -42,8 +43,9 @@ class QxDriver(Driver):
     stale_failures: ClassVar[int] = 5
     stale_seconds: float = 8.0
 
-    def __init__(self, device: Device, options: DriverOptions, *, config_name: str = "") -> None:
-        super().__init__(device, options, config_name=config_name)
+    def __init__(self, device: Device, options: DriverOptions, *, config_name: str = "",
+                 context: DriverContext | None = None) -> None:
+        super().__init__(device, options, config_name=config_name, context=context)
         self.transport: Transport | None = None
         self.dialect: Dialect | None = None
         self.engine: QxEngine | None = None
