@@ -1,55 +1,61 @@
-"""Driver names (NUT's and upskit's) -> driver classes, imported lazily."""
+"""Driver names (NUT's and upskit's) -> driver classes, imported lazily.
+
+The names live in the ``driver`` plugin registry: a third-party package adds its own
+driver through the entry-point group ``upskit.drivers``.
+"""
 
 from __future__ import annotations
-
-import importlib
 
 from upskit.config.settings import UpsSettings
 from upskit.drivers.base import Driver
 from upskit.drivers.options import check_options
+from upskit.plugins import PluginRegistry, PluginUnavailable, UnknownPlugin, subclass_of
 
 #: ups.conf ``driver =`` value -> ``module:Class``.  NUT names map to the upskit
 #: driver that serves the same devices.
-_DRIVERS: dict[str, str] = {
-    "dummy-ups": "upskit.drivers.dummy.driver:DummyDriver",
-    "dummy": "upskit.drivers.dummy.driver:DummyDriver",
-    "nutdrv_qx": "upskit.drivers.qx.driver:QxDriver",
-    "blazer_ser": "upskit.drivers.qx.driver:QxDriver",
-    "blazer_usb": "upskit.drivers.qx.driver:QxDriver",
-    "qx": "upskit.drivers.qx.driver:QxDriver",
-    "usbhid-ups": "upskit.drivers.hid.driver:HidDriver",
-    "snmp-ups": "upskit.drivers.snmp.driver:SnmpDriver",
-    "genericups": "upskit.drivers.contact.driver:ContactDriver",
-}
+DRIVERS: PluginRegistry[type[Driver]] = PluginRegistry(
+    "driver", "drivers",
+    {
+        "dummy-ups": "upskit.drivers.dummy.driver:DummyDriver",
+        "dummy": "upskit.drivers.dummy.driver:DummyDriver",
+        "nutdrv_qx": "upskit.drivers.qx.driver:QxDriver",
+        "blazer_ser": "upskit.drivers.qx.driver:QxDriver",
+        "blazer_usb": "upskit.drivers.qx.driver:QxDriver",
+        "qx": "upskit.drivers.qx.driver:QxDriver",
+    },
+    check=subclass_of(Driver), casefold=False,  # type: ignore[type-abstract]
+)
+
+#: NUT drivers whose upskit counterpart is planned but not written yet.
+NOT_IMPLEMENTED = frozenset({"usbhid-ups", "snmp-ups", "genericups"})
 
 
 class UnknownDriver(LookupError):
-    """The driver name is not one upskit knows or not available yet."""
+    """The driver name is not one upskit knows, or its code cannot be loaded here."""
 
 
 def known_drivers() -> list[str]:
-    return sorted(_DRIVERS)
+    """Every driver name a ups.conf may use here (built in and installed)."""
+    return DRIVERS.names()
 
 
-def register_driver(name: str, target: str) -> None:
-    _DRIVERS[name] = target
+def register_driver(name: str, target: str | type[Driver]) -> None:
+    """Add or replace a driver name; ``target`` may be ``"module:Class"``."""
+    DRIVERS.register(name, target)
 
 
 def driver_class(name: str) -> type[Driver]:
     """Return the class for a ups.conf driver name, raising :class:`UnknownDriver`."""
-    target = _DRIVERS.get(name)
-    if target is None:
-        raise UnknownDriver(
-            f"unknown driver {name!r} (known: {', '.join(known_drivers())})"
-        )
-    module, _, attr = target.partition(":")
     try:
-        cls = getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError) as exc:
-        raise UnknownDriver(f"driver {name!r} is not available: {exc}") from exc
-    if not (isinstance(cls, type) and issubclass(cls, Driver)):
-        raise UnknownDriver(f"driver {name!r} does not name a Driver class")
-    return cls
+        return DRIVERS.load(name)
+    except UnknownPlugin as exc:
+        if name in NOT_IMPLEMENTED:
+            raise UnknownDriver(
+                f"driver {name!r} is not implemented in this version of upskit "
+                f"(available: {', '.join(exc.known)})") from None
+        raise UnknownDriver(str(exc)) from None
+    except PluginUnavailable as exc:
+        raise UnknownDriver(str(exc)) from exc
 
 
 def checked_driver_class(ups: UpsSettings) -> type[Driver]:
