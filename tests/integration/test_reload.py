@@ -189,13 +189,15 @@ async def test_monitor_that_cannot_be_built_keeps_the_old_one(
         def broken() -> None:
             raise ValueError("cannot build")
 
-        monkeypatch.setattr(runtime, "_build_monitor", broken)
+        assert runtime.monitor_service is not None
+        monkeypatch.setattr(runtime.monitor_service, "build", broken)
         fresh = copy.deepcopy(runtime.settings)
         assert fresh.upsmon is not None
         fresh.upsmon.pollfreq = 1.0
         await runtime.reload(fresh)
         assert runtime.monitor is old
-        assert runtime._monitor_task is not None and not runtime._monitor_task.done()
+        task = runtime.monitor_service.task
+        assert task is not None and not task.done()
         assert old.problems() == []
     finally:
         await runtime.stop()

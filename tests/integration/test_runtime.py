@@ -17,6 +17,7 @@ import pytest
 from upskit.client.aio import AsyncClient
 from upskit.client.errors import NutError
 from upskit.config.nutfiles import load_nut_dir
+from upskit.config.settings import Settings
 from upskit.runtime import Runtime
 
 
@@ -128,3 +129,87 @@ def test_run_reports_config_errors_with_file_and_line(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=30)
     assert res.returncode == 2
     assert "ups.conf:3" in res.stderr
+
+
+class RecordingService:
+    """An exporter-like service that records its life cycle."""
+
+    def __init__(self, name: str, log: list[str], *, fail_reload: bool = False) -> None:
+        self.name = name
+        self.log = log
+        self.fail_reload = fail_reload
+        self.trouble: list[str] = []
+
+    async def start(self) -> None:
+        self.log.append(f"start {self.name}")
+
+    async def stop(self) -> None:
+        self.log.append(f"stop {self.name}")
+
+    async def reload(self, settings: Settings) -> None:
+        self.log.append(f"reload {self.name} {sorted(settings.ups.ups)}")
+        if self.fail_reload:
+            raise RuntimeError("cannot reload")
+
+    def problems(self) -> list[str]:
+        return list(self.trouble)
+
+
+def _two_dummies(root: Path, port: int) -> None:
+    for name in ("a", "b"):
+        (root / f"{name}.dev").write_text("ups.status: OL\n")
+    (root / "ups.conf").write_text(
+        "[a]\n  driver = dummy-ups\n  port = a.dev\n[b]\n  driver = dummy-ups\n  port = b.dev\n")
+    (root / "upsd.conf").write_text(f"LISTEN 127.0.0.1 {port}\n")
+
+
+async def test_services_start_in_order_reload_and_stop_in_reverse(tmp_path: Path) -> None:
+    import copy
+
+    _two_dummies(tmp_path, free_port())
+    events: list[str] = []
+    runtime = Runtime(load_nut_dir(tmp_path), with_monitor=False)
+    first = RecordingService("first", events, fail_reload=True)
+    second = RecordingService("second", events)
+    runtime.add_service(first)
+    runtime.add_service(second)
+    assert [s.name for s in runtime.services] == ["server", "first", "second"]
+    await runtime.start()
+    try:
+        assert runtime.server is not None and runtime.server.ports
+        assert events == ["start first", "start second"]
+        assert runtime.problems() == []
+        second.trouble.append("exporter stuck")
+        assert runtime.problems() == ["exporter stuck"]
+        fresh = copy.deepcopy(runtime.settings)
+        del fresh.ups.ups["b"]
+        # a service that cannot reload does not keep the next one from reloading
+        with pytest.raises(RuntimeError, match="cannot reload"):
+            await runtime.reload(fresh)
+        assert events[2:] == ["reload first ['a']", "reload second ['a']"]
+        assert list(runtime.devices) == ["a"]
+    finally:
+        await runtime.stop()
+    assert events[-2:] == ["stop second", "stop first"]
+
+
+async def test_drivers_share_one_context_whose_services_close_with_the_runtime(
+        tmp_path: Path) -> None:
+    _two_dummies(tmp_path, free_port())
+    runtime = Runtime(load_nut_dir(tmp_path), with_monitor=False)
+    drivers = runtime.supervisor.drivers
+    assert drivers["a"].context is drivers["b"].context is runtime.context
+
+    class Engine:
+        """Stands for a shared SNMP engine."""
+
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    engine = drivers["a"].context.service(Engine)
+    assert drivers["b"].context.service(Engine) is engine
+    await runtime.start()
+    await runtime.stop()
+    assert engine.closed
