@@ -9,10 +9,10 @@ import usb.core
 import usb.util
 
 import upskit.sim.usb as simusb
-from upskit.transport.usb.bridges.armac import decode_packets
 from upskit.sim.usb import simulated_bus
 from upskit.sim.usb.capture import format_capture, load_capture, parse_capture
 from upskit.transport import open_transport
+from upskit.transport.usb.bridges.armac import decode_packets
 
 CAPTURES = Path(simusb.__file__).parent / "captures"
 
