@@ -183,7 +183,7 @@ def pipeline(server: Server, clients: int, seconds: float) -> str:
         sock.connect(("127.0.0.1", server.port))
         sock.setblocking(False)
         socks.append(sock)
-    start = time.monotonic()
+    start, cpu_before = time.monotonic(), cpu_seconds(server.pid)
     dropped_at: dict[int, float] = {}
     fresh: float | None = None
     while time.monotonic() - start < seconds:
@@ -205,6 +205,7 @@ def pipeline(server: Server, clients: int, seconds: float) -> str:
             except OSError:
                 fresh = -1.0
         time.sleep(0.2)
+    cpu = cpu_seconds(server.pid) - cpu_before
     for sock in socks:
         sock.close()
     time.sleep(3.0)
@@ -219,7 +220,7 @@ def pipeline(server: Server, clients: int, seconds: float) -> str:
     else:
         fresh_text = "no answer within 10 s" if fresh < 0 else f"{fresh * 1000:.0f} ms"
     return (f"| {server.name} | {before / 1024:.1f} | {peak / 1024:.1f} | {after / 1024:.1f} "
-            f"| {drops} | {fresh_text} |")
+            f"| {drops} | {fresh_text} | {cpu:.1f} |")
 
 
 # ------------------------------------------------------------- descriptors
@@ -292,8 +293,8 @@ def main() -> int:
             lines += [f"pipeline: {args.clients} clients pipeline LIST VAR for "
                       f"{args.seconds:g} s and never read", "",
                       "| server | RSS before (MB) | RSS peak (MB) | RSS after (MB) "
-                      "| clients dropped | fresh GET VAR during the attack |",
-                      "|---|---:|---:|---:|---|---:|"]
+                      "| clients dropped | fresh GET VAR during the attack | server CPU (s) |",
+                      "|---|---:|---:|---:|---|---:|---:|"]
             for start in kinds:
                 with start(Path(tmp) / "p") as server:
                     lines.append(pipeline(server, args.clients, args.seconds))

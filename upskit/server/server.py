@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 DEFAULT_LISTEN = (Listen("127.0.0.1", DEFAULT_PORT), Listen("::1", DEFAULT_PORT))
 _REFUSAL_LOG_INTERVAL = 10.0
 _BACKLOG = 1024
+#: Kernel send buffer of a client socket: replies are small, and a client that does not
+#: read must not pin megabytes of kernel memory (Linux grows it up to tcp_wmem's max).
+_SEND_BUFFER = 64 * 1024
 
 
 class NoDeviceError(Exception):
@@ -194,6 +197,8 @@ class NutServer:
                             count, host, self.maxconn)
             return
         sock.setblocking(False)
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _SEND_BUFFER)
         session = Session(self)
         self._sessions.add(session)
         loop = asyncio.get_running_loop()
