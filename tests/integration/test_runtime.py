@@ -112,7 +112,8 @@ def test_upskit_run_serves_real_upsc(tmp_path: Path) -> None:
         assert "Driver not connected" in res.stderr
         res = subprocess.run(["upsc", "-l", f"127.0.0.1:{port}"], capture_output=True,
                              text=True, timeout=5)
-        assert res.stdout.split() == ["broken", "deadport", "good", "sim", "ups"]
+        # ups.conf order, as upsd lists them; the alias follows the UPSes
+        assert res.stdout.split() == ["good", "broken", "deadport", "sim", "ups"]
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
