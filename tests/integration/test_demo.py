@@ -217,3 +217,16 @@ def test_a_speed_of_zero_is_refused_without_a_traceback() -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "--speed: must be a positive number" in result.stderr
+
+
+def test_a_busy_address_is_one_error_on_stderr() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        res = subprocess.run([sys.executable, "-m", "upskit", "demo", "--listen",
+                              f"127.0.0.1:{port}"], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 1
+    assert res.stdout == ""
+    assert res.stderr.count("cannot listen") == 1, res.stderr
+    assert "Traceback" not in res.stderr

@@ -235,8 +235,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             await runtime.start()
         except OSError as exc:
-            print(f"upskit demo: cannot listen on {host}:{port}: {exc.strerror or exc}")
-            print("upskit demo: try another address, e.g. --listen 127.0.0.1:3494")
+            print(f"upskit demo: {exc.strerror or exc}", file=sys.stderr)
+            print("upskit demo: try another address, e.g. --listen 127.0.0.1:3494",
+                  file=sys.stderr)
             await runtime.stop()
             return 1
         server = runtime.server
