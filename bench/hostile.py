@@ -111,7 +111,7 @@ def upskit_server(tmp: Path, upsd_extra: str = "", nofile: int | None = None) ->
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "upskit", "run", "--nut-config-dir", str(root),
-             "--no-monitor"],
+             "--no-monitor", "--control-socket", str(root / "ctl.sock")],
             cwd=UPSKIT_PATH, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             preexec_fn=limit_descriptors(nofile),
             env=dict(os.environ, PYTHONPATH=str(UPSKIT_PATH)),

@@ -152,7 +152,7 @@ def test_running_out_of_descriptors_is_quiet_cheap_and_recovers(tmp_path: Path) 
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "upskit", "run", "--nut-config-dir", str(tmp_path),
-             "--no-monitor"],
+             "--no-monitor", "--control-socket", str(tmp_path / "ctl.sock")],
             cwd=REPO, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             preexec_fn=low_limit,
         )
