@@ -95,9 +95,9 @@ class UpsdSettings:
     debug_min: int = 0
     #: upskit extension: longest accepted request line in bytes.
     max_line: int = 4096
-    #: upskit extension: seconds a connection may stay silent before it is closed
-    #: (0 = never, as NUT).
-    idle_timeout: float = 0.0
+    #: upskit extension: seconds a connection may go without completing a request line
+    #: before it is closed (0 = never); upsd drops such a client after about 60 s.
+    idle_timeout: float = 60.0
     #: Second word of ``CERTIDENT``: the password of the certificate database.
     certident_password: str | None = None
 

@@ -10,11 +10,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from upskit.model import CmdResult
+from upskit.ratelimit import LogBudget
 
 log = logging.getLogger(__name__)
 
 #: Commands that may wait for the port of one device (the one on the wire not counted).
 DEFAULT_QUEUE_LIMIT = 16
+#: Seconds between two log lines about refused commands.
+REFUSAL_LOG_INTERVAL = 10.0
 
 
 @dataclass(eq=False)
@@ -47,7 +50,7 @@ class PortScheduler:
         self._claims: deque[asyncio.Future[None]] = deque()
         self._queue: deque[_Queued] = deque()
         self._running: asyncio.Task[None] | None = None
-        self._refused = 0
+        self._refusals = LogBudget(burst=1, interval=REFUSAL_LOG_INTERVAL)
         self._closed = False
 
     @property
@@ -89,10 +92,6 @@ class PortScheduler:
         if len(self._queue) >= self.limit:
             self._refuse(what)
             return CmdResult.FAILED
-        if self._refused:
-            log.warning("%s: refused %d command(s) in all while the command queue was full",
-                        self.name, self._refused)
-            self._refused = 0
         entry = _Queued(work, what)
         self._queue.append(entry)
         if not self._busy:
@@ -107,10 +106,14 @@ class PortScheduler:
             raise
 
     def _refuse(self, what: str) -> None:
-        if not self._refused:
-            log.warning("%s: command queue full (%d waiting): refusing %s and any more "
-                        "until it drains", self.name, len(self._queue), what)
-        self._refused += 1
+        allowed, held = self._refusals.allow()
+        if held:
+            log.warning("%s: %d more command(s) refused while the command queue was full",
+                        self.name, held)
+        if allowed:
+            log.warning("%s: command queue full (%d waiting): refusing %s (further refusals "
+                        "are counted, one line per %.0f s)", self.name, len(self._queue), what,
+                        REFUSAL_LOG_INTERVAL)
 
     async def _execute(self, entry: _Queued) -> None:
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from upskit import NUT_COMPAT_VERSION, __version__
 from upskit.config.settings import UpsdSettings
 from upskit.model import CmdResult, Device, DeviceRegistry, Variable
+from upskit.ratelimit import LogBudget
 from upskit.server.auth import Accounts
 from upskit.server.connection import ConnectionState, LoginTable
 from upskit.server.descriptions import command_description, variable_description
@@ -23,6 +25,9 @@ from upskit.server.protocol import PROTOCOL_VERSION, NutError, quote
 from upskit.server.tracking import TrackingTable
 
 log = logging.getLogger(__name__)
+
+#: Client hosts whose log budgets are remembered (the least recent is forgotten first).
+_AUDITED_HOSTS = 1024
 
 Reply = str | Coroutine[Any, Any, str]
 
@@ -47,6 +52,18 @@ class ServerState:
     #: Seconds a SET/INSTCMD reply waits for the driver before answering ``OK`` anyway.
     command_wait: float = 10.0
     background: set[asyncio.Task[CmdResult]] = field(default_factory=set)
+    #: Log lines for failed command results, across clients: a burst, then counts.
+    outcomes: LogBudget = field(default_factory=LogBudget)
+    #: Log lines for each client host's commands, settings and refusals (recent hosts).
+    audits: OrderedDict[str, LogBudget] = field(default_factory=OrderedDict)
+
+    def audit(self, host: str) -> LogBudget:
+        """The log budget of one client host, shared by all its connections."""
+        budget = self.audits.pop(host, None) or LogBudget()
+        self.audits[host] = budget
+        if len(self.audits) > _AUDITED_HOSTS:
+            self.audits.popitem(last=False)
+        return budget
 
     def lookup(self, name: str) -> tuple[str, Device] | None:
         """Find a UPS by name or alias (case-insensitive, as upsd); returns (real name, device)."""
@@ -402,7 +419,8 @@ class Commands:
         refusal = device.check_set(name, value)
         if refusal is not None:
             raise NutError(refusal.value)
-        log.info("Set variable: %s set %s on %s to %s", conn.who, name, real, value)
+        self._audit(conn, logging.INFO, "Set variable: %s set %s on %s to %s",
+               conn.who, name, real, value)
         return self._run(conn, device.setvar(name, value), "SET-FAILED",
                          f"setting {name} on {real}")
 
@@ -417,12 +435,22 @@ class Commands:
             raise NutError("CMD-NOT-SUPPORTED")
         name = command
         if not self.state.accounts.may_instcmd(conn.username, conn.password, name):
-            log.warning("Access denied: %s may not run %s on %s", conn.who, name, real)
+            self._audit(conn, logging.WARNING, "Access denied: %s may not run %s on %s",
+                   conn.who, name, real)
             raise NutError("ACCESS-DENIED")
         shown = f"{name} {param}" if param is not None else name
-        log.info("Instant command: %s did %s on %s", conn.who, shown, real)
+        self._audit(conn, logging.INFO, "Instant command: %s did %s on %s", conn.who, shown, real)
         return self._run(conn, device.instcmd(name, param), "INSTCMD-FAILED",
                          f"command {shown} on {real}")
+
+    def _audit(self, conn: ConnectionState, level: int, message: str, *args: object) -> None:
+        """Log one line about a client's request, within its host's log budget."""
+        allowed, held = self.state.audit(conn.host).allow()
+        if held:
+            log.log(level, "Clients from %s: %d more commands, settings or refusals were not "
+                    "logged one by one", conn.host, held)
+        if allowed:
+            log.log(level, message, *args)
 
     def _run(self, conn: ConnectionState, work: Coroutine[Any, Any, CmdResult],
              failure: str, what: str) -> Reply:
@@ -431,7 +459,7 @@ class Commands:
         task.add_done_callback(self.state.background.discard)
         conn.pending.add(task)
         task.add_done_callback(conn.pending.discard)
-        task.add_done_callback(lambda t: _log_outcome(t, what))
+        task.add_done_callback(lambda t: _log_outcome(t, what, self.state.outcomes))
         if conn.tracking:
             tracking_id = self.state.tracking.new()
             task.add_done_callback(lambda t: self.state.tracking.finish(tracking_id, _result(t)))
@@ -445,8 +473,9 @@ class Commands:
         """
         pending = [task for task in conn.pending if not task.done()]
         if pending:
-            log.info("Client %s disconnected with %d command(s) pending: dropping them",
-                     conn.who, len(pending))
+            self._audit(conn, logging.INFO,
+                        "Client %s disconnected with %d command(s) pending: dropping them",
+                        conn.who, len(pending))
         for task in pending:
             task.cancel()
 
@@ -468,11 +497,18 @@ def _result(task: asyncio.Task[CmdResult]) -> CmdResult:
     return task.result()
 
 
-def _log_outcome(task: asyncio.Task[CmdResult], what: str) -> None:
+def _log_outcome(task: asyncio.Task[CmdResult], what: str, budget: LogBudget) -> None:
     if task.cancelled():
         return
     exc = task.exception()
+    if exc is None and task.result() is CmdResult.HANDLED:
+        return
+    allowed, held = budget.allow()
+    if held:
+        log.warning("%d more command results were not logged one by one", held)
+    if not allowed:
+        return
     if exc is not None:
         log.error("%s raised %s: %s", what, type(exc).__name__, exc)
-    elif task.result() is not CmdResult.HANDLED:
+    else:
         log.warning("%s: the driver answered %s", what, task.result().name)

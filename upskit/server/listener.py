@@ -15,7 +15,7 @@ import logging
 import socket
 from collections.abc import Callable
 
-from upskit.server.throttle import Throttle
+from upskit.ratelimit import Throttle
 
 log = logging.getLogger(__name__)
 

@@ -14,12 +14,12 @@ from upskit.config.addresses import DEFAULT_PORT
 from upskit.config.settings import ConfigError, Listen, UpsdSettings, UserSettings
 from upskit.config.upsd_conf import allow_no_device
 from upskit.model import DeviceRegistry
+from upskit.ratelimit import Throttle
 from upskit.server.auth import Accounts
 from upskit.server.commands import Commands, ServerState
 from upskit.server.limits import DescriptorBudget, descriptor_budget
 from upskit.server.listener import Acceptor, bind
 from upskit.server.session import Session
-from upskit.server.throttle import Throttle
 from upskit.server.tracking import TrackingTable
 
 if TYPE_CHECKING:
@@ -108,7 +108,6 @@ class NutServer:
                 where = _address(listen.host, listen.port)
                 message = f"cannot listen on {where}: {exc.strerror or exc}"
                 failures.append(message)
-                log.warning("%s", message)
         self._acceptor.add(bound)
         if not bound:
             await self.stop()
@@ -116,6 +115,8 @@ class NutServer:
         if failures and explicit and not self.settings.allow_not_all_listeners:
             await self.stop()
             raise OSError("; ".join(failures) + " (set ALLOW_NOT_ALL_LISTENERS to start anyway)")
+        for message in failures:  # serving on the others: a failed address is a warning
+            log.warning("%s", message)
         self._acceptor.start()
         if self.settings.idle_timeout > 0:
             self._sweeper = asyncio.create_task(self._sweep_idle())
