@@ -68,3 +68,35 @@ def test_check_set_order() -> None:
 async def test_instcmd_unknown_without_handler() -> None:
     dev = Device("ups")
     assert await dev.instcmd("load.off") is CmdResult.UNKNOWN
+
+
+def test_ignorelb_drops_the_device_lb_and_derives_it_from_thresholds() -> None:
+    dev = Device("ups")
+    dev.ignore_lb = True
+    dev.set("battery.charge", "80")
+    dev.set("battery.charge.low", "20")
+    dev.set_status(["OB", "LB"])
+    assert dev.status_tokens() == ["OB"]
+    dev.set("battery.charge", "15")
+    dev.set_status(["OB"])
+    assert dev.status_tokens() == ["OB", "LB"]
+    dev.set("battery.charge", "90")
+    dev.set("battery.runtime", "100")
+    dev.set("battery.runtime.low", "120")
+    dev.set_status(["OB"])
+    assert dev.status_tokens() == ["OB", "LB"]
+    dev.override("battery.runtime.low", "60")
+    dev.set_status(["OB", "LB"])
+    assert dev.status_tokens() == ["OB"]
+
+
+def test_without_ignorelb_the_device_lb_stands() -> None:
+    dev = Device("ups")
+    dev.set("battery.charge", "80")
+    dev.set("battery.charge.low", "20")
+    dev.set_status(["OB", "LB"])
+    assert dev.status_tokens() == ["OB", "LB"]
+    dev.set("battery.charge", "garbage")
+    dev.ignore_lb = True
+    dev.set_status(["OB"])
+    assert dev.status_tokens() == ["OB"]

@@ -331,7 +331,7 @@ def test_snapshot_covers_all_device_state() -> None:
     shown = {"_name": "name", "_desc": "desc", "_vars": "variables",
              "_commands": "commands", "_connected": "connected", "_stale": "stale",
              "_fsd": "fsd"}
-    not_state = {"_listeners", "_instcmd", "_setvar", "last_ok"}
+    not_state = {"_listeners", "_instcmd", "_setvar", "last_ok", "ignore_lb"}
     assert set(vars(Device("ups"))) == set(shown) | not_state
     assert set(shown.values()) == {f.name for f in dataclasses.fields(DeviceSnapshot)}
     assert [f.name for f in dataclasses.fields(VariableSnapshot)] == [

@@ -119,6 +119,9 @@ class Device:
         self._stale = True
         self.last_ok: float = 0.0
         self._fsd = False
+        #: ups.conf ``ignorelb``: the device's own LB is ignored; LB is raised when
+        #: battery.charge or battery.runtime falls below its ``.low`` threshold.
+        self.ignore_lb = False
 
     @property
     def name(self) -> str:
@@ -301,12 +304,26 @@ class Device:
     # ------------------------------------------------------------------ status
     def set_status(self, tokens: Iterable[str], alarms: Iterable[str] = ()) -> None:
         """Commit status tokens and alarm texts into ``ups.status`` / ``ups.alarm``."""
+        if self.ignore_lb:
+            tokens = [t for t in tokens if t != "LB"]
+            if self._below_low_thresholds():
+                tokens.append("LB")
         status, alarm = compose_status(tokens, alarms)
         if alarm is None:
             self.delete("ups.alarm")
         else:
             self.set("ups.alarm", alarm)
         self.set("ups.status", status)
+
+    def _below_low_thresholds(self) -> bool:
+        for value, low in (("battery.charge", "battery.charge.low"),
+                           ("battery.runtime", "battery.runtime.low")):
+            try:
+                if float(self.get(value) or "nan") < float(self.get(low) or "nan"):
+                    return True
+            except ValueError:
+                continue
+        return False
 
     def status_tokens(self) -> list[str]:
         """The current status words, with ``FSD`` first when the latch is set."""
