@@ -1,10 +1,9 @@
-"""Simulator pieces: physics, responders, faults, sim:// ports, replay and the CLI."""
+"""Simulator pieces: physics, responders, faults and sim:// ports."""
 
 from __future__ import annotations
 
 import pytest
 
-from upskit.cli.main import main
 from upskit.sim.dialects.megatec import MegatecResponder
 from upskit.sim.faults import Faults
 from upskit.sim.physics import UpsPhysics
@@ -72,17 +71,4 @@ async def test_sim_port_registry_and_query_options() -> None:
     dev.fault(None)
     assert (await t.exchange(b"Q1\r"))[38:39] == b"1"  # utility fail
     assert (await t.exchange(b"Q1\r"))[19:22] == b"040"
-    forget()
-
-
-def test_cli_raw_and_simulate(capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
-    assert main(["raw", "sim://megatec?id=cli", "Q1"]) == 0
-    out = capsys.readouterr().out
-    assert "(230.0" in out and "28 32 33 30" in out
-    import io
-
-    monkeypatch.setattr("sys.stdin", io.StringIO("mains off\nQ1\nstatus\nquit\n"))
-    assert main(["simulate", "megatec"]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert out[0] == "ok" and "10001001" in out[1] and out[2].startswith("mains=off")
     forget()
