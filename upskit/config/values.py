@@ -13,25 +13,16 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-_TRUE = frozenset({"1", "yes", "true", "on", "enabled"})
-_FALSE = frozenset({"0", "no", "false", "off", "disabled"})
+# The value words below the configuration (ports read options too), re-exported here.
+from upskit.options import BadValue as BadValue
+from upskit.options import is_yes as is_yes
+from upskit.options import parse_bool as parse_bool
+from upskit.options import show as show
+
 _INT_RE = re.compile(r"[+-]?\d+")
 _NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 Converter = Callable[[Any], Any]
-
-
-class BadValue(ValueError):
-    """A value of the wrong type or out of range; the text completes "<name> ..."."""
-
-
-def show(value: object) -> str:
-    """Render a value as the user wrote it, for messages."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    return str(value)
 
 
 def to_int(value: object, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -62,37 +53,12 @@ def to_float(value: object, minimum: float | None = None) -> float:
     return result
 
 
-def parse_bool(value: object) -> bool | None:
-    """The one yes/no reader: ``None`` when ``value`` is neither.
-
-    Yes: ``yes``, ``true``, ``on``, ``enabled``, ``1`` (any case, blanks around
-    ignored), ``True`` and the integer 1; no: ``no``, ``false``, ``off``,
-    ``disabled``, ``0``, ``False`` and 0.
-    """
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in _TRUE:
-            return True
-        if word in _FALSE:
-            return False
-    return None
-
-
 def to_bool(value: object) -> bool:
     """A setting that must be yes or no (see :func:`parse_bool`)."""
     result = parse_bool(value)
     if result is None:
         raise BadValue(f"needs yes or no (1 or 0), got {show(value)}")
     return result
-
-
-def is_yes(value: object) -> bool:
-    """A flag option: set only by a yes word (or ``True``, a flag given without value)."""
-    return parse_bool(value) is True
 
 
 def to_str(value: object) -> str:

@@ -7,15 +7,18 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from upskit import NUT_COMPAT_VERSION
-from upskit.config.values import is_yes
+from upskit.config.settings import UpsSettings
 from upskit.drivers.context import DriverContext, default_context
-from upskit.drivers.options import Option
+from upskit.drivers.options import CommonOptions, UpsOptions, split_options
 from upskit.drivers.scheduler import DEFAULT_QUEUE_LIMIT, PortScheduler
 from upskit.model import CmdResult, Device
+from upskit.options import BadOption, NoOptions, Option, OptionSet
+from upskit.transport import Transport, open_transport
 from upskit.transport.base import PortGone, TransportError
+from upskit.transport.url import port_options
 
 #: ups.conf options: ``key = value`` pairs as strings, bare flags as ``True``.  Keys that
 #: start with ``_`` are set by the runtime (``_confdir``: the configuration directory) and
@@ -44,6 +47,14 @@ class Driver(abc.ABC):
 
     ``context`` is what the runtime shares with its drivers (clock, logger, shared
     services); a driver built without one gets the process's default context.
+
+    Options: a driver declares its own in ``option_set`` (a subclass of
+    :class:`~upskit.drivers.options.CommonOptions`) and reads them typed from
+    ``self.options``; the keys of its port's scheme go to the port (``open_port``), never
+    to the driver.  Built by :func:`~upskit.drivers.build.build_driver`, it receives
+    options parsed and checked once; built directly with a plain mapping, it parses its
+    own keys and warns about bad values (keeping the defaults).  ``self.parameters``
+    holds every option as written, published as ``driver.parameter.*``.
     """
 
     #: NUT-style driver name used in ups.conf (``driver = ...``) and ``driver.name``.
@@ -58,48 +69,94 @@ class Driver(abc.ABC):
     max_backoff: ClassVar[float] = 30.0
     #: Client commands that may wait for the port; more are refused at once.
     command_queue_limit: ClassVar[int] = DEFAULT_QUEUE_LIMIT
-    #: ups.conf options of this driver besides NUT's common ones
-    #: (:data:`upskit.drivers.options.COMMON_OPTIONS`); any other key is refused.
-    ups_options: ClassVar[Mapping[str, Option]] = {}
+    #: The options this driver reads: NUT's common ones and its own, typed.
+    option_set: ClassVar[type[CommonOptions]] = CommonOptions
+    #: Whether ``port`` is a port URL: then the keys its scheme declares are accepted and
+    #: go to the port (a driver reading files or remote servers says no).
+    uses_port_url: ClassVar[bool] = True
+    #: Port option sets whose keys this driver accepts whatever its port (NUT's drivers
+    #: accept every key they list, used or not); they reach the port only when its own
+    #: scheme declares them.
+    port_option_sets: ClassVar[tuple[type[OptionSet], ...]] = ()
+    #: Every ups.conf option this driver accepts besides NUT's common ones
+    #: (:data:`~upskit.drivers.options.COMMON_OPTIONS`), worked out from the sets above;
+    #: a class may instead declare new options here by name.
+    ups_options: ClassVar[Mapping[str, Option[Any]]] = {}
+
+    #: This driver's typed options (``option_set``).
+    options: CommonOptions
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declared = vars(cls).get("ups_options")
+        if declared and "option_set" not in vars(cls):
+            cls.option_set = type(f"{cls.__name__}Options", (cls.option_set,),
+                                  {"extra": dict(declared), "__module__": cls.__module__})
+        accepted: dict[str, Option[Any]] = {}
+        for kind in cls.port_option_sets:
+            accepted.update(kind.spec)
+        accepted.update(cls.option_set.spec)
+        cls.ups_options = {k: v for k, v in accepted.items()
+                           if not k.startswith("_") and k not in CommonOptions.spec}
 
     def __init__(self, device: Device, options: DriverOptions, *, config_name: str = "",
                  context: DriverContext | None = None) -> None:
         self.device = device
-        self.options = dict(options)
         self.config_name = config_name or self.name
         self.context = context if context is not None else default_context()
+        self.log = logging.LoggerAdapter(self.context.logger, {"ups": device.name})
+        #: Every option as written, for ``driver.parameter.*``.
+        self.parameters: dict[str, str | bool] = dict(options)
+        #: The port's typed options, when the driver was built from a configuration.
+        self.port_options: OptionSet | None = None
+        if isinstance(options, UpsOptions):
+            self.options = options.driver
+            self.port_options = options.port
+        else:
+            self.options = self.option_set(options, on_problem=self._bad_option)
         #: The port's turn-taking: the driver's own I/O ``claim()``s it, commands queue.
         self.port_turns = PortScheduler(device.name, self.command_queue_limit)
         self._wakeup = asyncio.Event()
         self.initialised = False
-        self.log = logging.LoggerAdapter(self.context.logger, {"ups": device.name})
         device.bind(self._guarded_instcmd, self._guarded_setvar)
         self.publish_driver_info()
 
     # ------------------------------------------------------------ options
+    @classmethod
+    def parse_options(cls, given: DriverOptions, ups: UpsSettings) -> UpsOptions:
+        """Split and parse ``given`` (the options of ``ups``) once, between this driver
+        and its port; raises :class:`~upskit.drivers.options.OptionError` naming the
+        file and line of a key no layer declares or a value of the wrong form."""
+        port_set: type[OptionSet] = NoOptions
+        url = given.get("port")
+        if cls.uses_port_url and isinstance(url, str):
+            # an unknown scheme: opening the port says what is wrong, as it always did
+            with contextlib.suppress(ValueError, LookupError):
+                port_set = port_options(url)
+        return split_options(ups.driver, given, ups, driver_set=cls.option_set,
+                             port_set=port_set, tolerated=cls.port_option_sets)
+
+    def _bad_option(self, problem: BadOption) -> None:
+        self.log.warning("%s: %s; using the default", self.device.name, problem)
+
     def option(self, key: str, default: str | None = None) -> str | None:
-        value = self.options.get(key)
-        if value is None or value is True or value is False:
-            return default
-        return value
+        """The driver option ``key`` as written (``default`` if absent or a bare flag)."""
+        value = self.options.text(key)
+        return default if value is None else value
 
     def flag(self, key: str) -> bool:
-        return is_yes(self.options.get(key))
+        """Whether the driver flag ``key`` is set."""
+        return self.options.flag(key)
 
-    def float_option(self, key: str, default: float) -> float:
-        text = self.option(key)
-        if text is None:
-            return default
-        try:
-            return float(text)
-        except ValueError:
-            self.log.warning("%s: option %s=%r is not a number; using %s",
-                             self.device.name, key, text, default)
-            return default
+    def open_port(self) -> Transport:
+        """Build (not open) the port ``port`` names, handing it only its own options."""
+        given = self.port_options if self.port_options is not None else self.parameters
+        return open_transport(self.options.port or "", given)
 
     @property
     def poll_interval(self) -> float:
-        return max(0.05, self.float_option("pollinterval", self.default_poll_interval))
+        interval = self.options.pollinterval
+        return max(0.05, self.default_poll_interval if interval is None else interval)
 
     def publish_driver_info(self) -> None:
         """Publish driver.* variables and apply ``default.*`` / ``override.*`` options."""
@@ -107,7 +164,7 @@ class Driver(abc.ABC):
         dev.set("driver.name", self.config_name)
         dev.set("driver.version", NUT_COMPAT_VERSION)
         dev.set("driver.version.internal", self.version)
-        for key, value in self.options.items():
+        for key, value in self.parameters.items():
             lower = key.lower()
             if lower.startswith("override."):
                 dev.override(key[len("override."):], value if isinstance(value, str) else "")

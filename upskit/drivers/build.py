@@ -1,11 +1,16 @@
-"""The one way a UPS section of ups.conf becomes a driver (the runtime and killpower)."""
+"""The one way a UPS section of ups.conf becomes a driver (the runtime and killpower).
+
+The section's options are split and parsed here, once: the driver receives its own
+keys typed, its port the keys of the port's scheme (see
+:func:`~upskit.drivers.options.split_options`).
+"""
 
 from __future__ import annotations
 
 from upskit.config.settings import Settings, UpsSettings
 from upskit.drivers.base import Driver
 from upskit.drivers.context import DriverContext
-from upskit.drivers.registry import checked_driver_class
+from upskit.drivers.registry import driver_class
 from upskit.model import Device
 
 #: ups.conf global settings that every driver inherits unless its section sets them
@@ -37,8 +42,9 @@ def build_driver(settings: Settings, ups: UpsSettings, device: Device,
 
     Raises :class:`~upskit.drivers.registry.UnknownDriver` for a name no driver answers
     to, :class:`~upskit.drivers.options.OptionError` (a ``ConfigError`` naming file and
-    line) for an option the driver refuses, and ``ValueError`` for a driver that cannot
-    work with its options.
+    line) for an option no layer takes or a value of the wrong form, and ``ValueError``
+    for a driver that cannot work with its options.
     """
-    cls = checked_driver_class(ups)
-    return cls(device, driver_options(settings, ups), config_name=ups.driver, context=context)
+    cls = driver_class(ups.driver)
+    options = cls.parse_options(driver_options(settings, ups), ups)
+    return cls(device, options, config_name=ups.driver, context=context)

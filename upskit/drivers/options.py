@@ -1,128 +1,61 @@
-"""The ups.conf options a driver accepts, checked before the driver is built.
+"""The ups.conf options of a UPS, split once between its driver and its port.
 
 NUT's drivers refuse to start on an option they do not know (``'protocl' is not a
 valid variable name for this driver``); upskit does the same, naming the file and line
 of the option, suggesting the closest known name and saying which form a bad value
-should take.  Every driver accepts :data:`COMMON_OPTIONS` (NUT's ``main.c`` ones) and
-``default.*`` / ``override.*``; a driver class adds its own in ``Driver.ups_options``.
+should take.  Each layer declares its own keys as a typed
+:class:`~upskit.options.OptionSet`: every driver takes :class:`CommonOptions` (NUT's
+``main.c`` ones), a driver family adds its own, and the port scheme of ``port`` takes
+its keys (:mod:`upskit.transport.options`).  :func:`split_options` parses each key once
+for the layer that declares it; ``default.*`` / ``override.*`` go to the device model.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from upskit.config.settings import ConfigError, OptionValue, UpsSettings
-from upskit.config.values import BadValue, parse_bool, show
-
-Check = Callable[[str], object]
-
-
-@dataclass(frozen=True)
-class Option:
-    """One ups.conf option: a value (``key = value``) or a flag (``key`` alone).
-
-    ``check`` raises :class:`~upskit.config.values.BadValue` with the tail of a message
-    (``needs a whole number, got "abc"``) when a value does not have the expected form.
-    """
-
-    flag: bool = False
-    check: Check | None = None
+from upskit.config.settings import ConfigError, UpsSettings
+from upskit.options import (
+    BadOption,
+    Given,
+    NoOptions,
+    Option,
+    OptionSet,
+    choice,
+    flag,
+    number,
+    text,
+    whole,
+)
 
 
-#: A value option whose text is taken as written.
-TEXT = Option()
-#: A flag: written alone (``novendor``), or ``= yes`` / ``= no``.
-FLAG = Option(flag=True)
+class CommonOptions(OptionSet):
+    """The options every driver takes: NUT's driver core (``main.c``) and ``upsdrvctl``
+    read them from a UPS section (``driver``, ``desc`` and ``alias`` never reach a
+    driver), plus ``_confdir``, the configuration directory the runtime adds."""
+
+    port = Option(text, None, help="where the device is: a port URL, a file, a host")
+    sdorder = Option(whole(), None, help="killpower order (upsdrvctl)")
+    nolock = flag(help="do not lock the port")
+    ignorelb = flag(help="ignore the device's LB; use battery.*.low thresholds")
+    maxstartdelay = Option(whole(0, unit="seconds"), None)
+    maxretry = Option(whole(0), None)
+    retrydelay = Option(whole(0, unit="seconds"), None)
+    synchronous = Option(choice("yes", "no", "auto"), None)
+    pollinterval = Option(number(0, unit="seconds"), None, help="seconds between polls")
+    user = Option(text, None)
+    group = Option(text, None)
+    debug_min = Option(whole(0), None)
+    libusb_debug = Option(whole(0), None, key="LIBUSB_DEBUG")
+    sddelay = Option(text, None, help="obsolete; NUT logs it and goes on")
+    confdir = Option(text, None, key="_confdir",
+                     help="the configuration directory (set by the runtime)")
 
 
-def value(check: Check) -> Option:
-    """A value option whose value must pass ``check``."""
-    return Option(check=check)
-
-
-# ----------------------------------------------------------------- value checks
-def number(minimum: float | None = None, maximum: float | None = None,
-           unit: str = "") -> Check:
-    """A decimal number within the bounds; ``unit`` names it in messages (``seconds``)."""
-    what = f"a number of {unit}" if unit else "a number"
-
-    def check(text: str) -> float:
-        try:
-            result = float(text)
-        except ValueError:
-            raise BadValue(f"needs {what}, got {show(text)}") from None
-        if result != result or result in (float("inf"), float("-inf")):
-            raise BadValue(f"needs {what}, got {show(text)}")
-        _bounds(result, minimum, maximum, text)
-        return result
-
-    return check
-
-
-def whole(minimum: int | None = None, maximum: int | None = None, unit: str = "") -> Check:
-    """A whole number within the bounds."""
-    what = f"a whole number of {unit}" if unit else "a whole number"
-
-    def check(text: str) -> int:
-        if not re.fullmatch(r"\s*[+-]?\d+\s*", text):
-            raise BadValue(f"needs {what}, got {show(text)}")
-        result = int(text)
-        _bounds(result, minimum, maximum, text)
-        return result
-
-    return check
-
-
-def choice(*words: str) -> Check:
-    """One of ``words`` (any case)."""
-
-    def check(text: str) -> str:
-        if text.lower() not in {w.lower() for w in words}:
-            raise BadValue(f"needs one of {', '.join(words)}, got {show(text)}")
-        return text
-
-    return check
-
-
-def pattern(text: str) -> str:
-    """A regular expression (USB matching options are regular expressions, as in NUT)."""
-    try:
-        re.compile(text)
-    except re.error as exc:
-        raise BadValue(f"needs a regular expression, got {show(text)} ({exc})") from None
-    return text
-
-
-def _bounds(result: float, minimum: float | None, maximum: float | None, text: str) -> None:
-    if (minimum is not None and result < minimum) or (maximum is not None and result > maximum):
-        low = "" if minimum is None else f"{minimum:g}"
-        high = "" if maximum is None else f"{maximum:g}"
-        span = f"from {low} to {high}" if low and high else (
-            f"of at least {low}" if low else f"of at most {high}")
-        raise BadValue(f"needs a value {span}, got {show(text)}")
-
-
-#: Options every driver accepts: those NUT's driver core (``main.c``) and ``upsdrvctl``
-#: read from a UPS section.  ``driver``, ``desc`` and ``alias`` never reach a driver.
-COMMON_OPTIONS: dict[str, Option] = {
-    "port": TEXT,
-    "sdorder": value(whole()),
-    "nolock": FLAG,
-    "ignorelb": FLAG,
-    "maxstartdelay": value(whole(0, unit="seconds")),
-    "maxretry": value(whole(0)),
-    "retrydelay": value(whole(0, unit="seconds")),
-    "synchronous": value(choice("yes", "no", "auto")),
-    "pollinterval": value(number(0, unit="seconds")),
-    "user": TEXT,
-    "group": TEXT,
-    "debug_min": value(whole(0)),
-    "LIBUSB_DEBUG": value(whole(0)),
-    "sddelay": TEXT,  # obsolete; NUT logs it and goes on
-}
+#: The common options by name, as a ups.conf may write them.
+COMMON_OPTIONS: Mapping[str, Option[object]] = {
+    k: v for k, v in CommonOptions.spec.items() if not k.startswith("_")}
 
 _PREFIXES = ("default.", "override.")
 
@@ -132,37 +65,67 @@ class OptionError(ConfigError, ValueError):
     ``ValueError`` like any other refusal of a driver's options)."""
 
 
-def check_options(driver: str, accepted: Mapping[str, Option], ups: UpsSettings) -> None:
-    """Raise :class:`OptionError` naming the file and line of the first option of ``ups``
-    that ``driver`` (accepting ``accepted`` besides the common ones) refuses."""
-    known = {**COMMON_OPTIONS, **accepted}
-    for key, given in ups.options.items():
+class UpsOptions(Mapping[str, Given]):
+    """The options of one UPS split once between its layers.
+
+    As a mapping: every option as written (what NUT publishes as
+    ``driver.parameter.*``).  ``driver``: the driver's typed options (the common ones
+    and its own); ``port``: its port's (the keys the scheme of ``port`` declares).
+    """
+
+    def __init__(self, given: Mapping[str, Given], driver: CommonOptions,
+                 port: OptionSet) -> None:
+        self._given = dict(given)
+        self.driver = driver
+        self.port = port
+
+    def __getitem__(self, key: str) -> Given:
+        return self._given[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._given)
+
+    def __len__(self) -> int:
+        return len(self._given)
+
+
+def split_options(driver: str, given: Mapping[str, Given], ups: UpsSettings, *,
+                  driver_set: type[CommonOptions], port_set: type[OptionSet] = NoOptions,
+                  tolerated: Sequence[type[OptionSet]] = ()) -> UpsOptions:
+    """Parse ``given`` (the options of ``ups``) once: the keys of ``driver_set`` for the
+    driver ``driver``, those of ``port_set`` for its port.
+
+    ``tolerated`` are option sets whose keys the driver accepts whatever its port (as
+    NUT's nutdrv_qx accepts serial and USB keys): their values are checked, and
+    handed on only when the port's own set declares them.  Raises :class:`OptionError`
+    naming the file and line of the first key no layer declares, or whose value does
+    not have the declared form.
+    """
+    problems: dict[str, str] = {}
+
+    def note(exc: BadOption) -> None:
+        problems.setdefault(exc.key, str(exc))
+
+    sets = [driver_set(given, on_problem=note), port_set(given, on_problem=note)]
+    sets += [kind(given, on_problem=note) for kind in tolerated if kind is not port_set]
+    for key in given:
         if key.startswith("_") or key.lower().startswith(_PREFIXES):
             continue
-        problem = _problem(key, given, known.get(key), driver, known)
+        if not any(kind.claims(key) for kind in (driver_set, port_set, *tolerated)):
+            known = _names(driver_set, port_set, *tolerated)
+            problem = f'unknown option "{key}" for driver {driver}{_hint(key, known)}'
+        else:
+            problem = problems.get(key, "")
         if problem:
             line = ups.option_lines.get(key) or ups.origin.line or None
             raise OptionError(ups.origin.file, line, f"[{ups.name}]: {problem}")
+    driver_options, port_options = sets[0], sets[1]
+    assert isinstance(driver_options, CommonOptions)
+    return UpsOptions(given, driver_options, port_options)
 
 
-def _problem(key: str, given: OptionValue, option: Option | None, driver: str,
-             known: Mapping[str, Option]) -> str | None:
-    if option is None:
-        return f'unknown option "{key}" for driver {driver}{_hint(key, known)}'
-    if option.flag:
-        if given is True or (isinstance(given, str) and parse_bool(given) is not None):
-            return None
-        return f'option "{key}" is a flag: write it alone, or "{key} = yes" / "no"'
-    if given is True or given is False:
-        return f'option "{key}" needs a value ("{key} = ...")'
-    if option.check is not None:
-        try:
-            option.check(given)
-        except BadValue as exc:
-            return f'option "{key}" {exc}'
-        except ValueError as exc:
-            return f'option "{key}" = "{given}": {exc}'
-    return None
+def _names(*kinds: type[OptionSet]) -> set[str]:
+    return {k for kind in kinds for k in kind.spec if not k.startswith("_")}
 
 
 def _hint(key: str, known: Iterable[str]) -> str:

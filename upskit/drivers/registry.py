@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from upskit.config.settings import UpsSettings
 from upskit.drivers.base import Driver
-from upskit.drivers.options import check_options
 from upskit.plugins import PluginRegistry, PluginUnavailable, UnknownPlugin, subclass_of
 
 #: ups.conf ``driver =`` value -> ``module:Class``.  NUT names map to the upskit
@@ -65,5 +64,5 @@ def checked_driver_class(ups: UpsSettings) -> type[Driver]:
     the file and line of an option the driver does not accept or a value of the wrong form.
     """
     cls = driver_class(ups.driver)
-    check_options(ups.driver, cls.ups_options, ups)
+    cls.parse_options(ups.options, ups)
     return cls

@@ -10,8 +10,9 @@ flushed.  A second opener of the same port gets :class:`PortBusy`; I/O errors
 
 The port also offers the modem-control lines (:class:`ModemLines`).
 
-Options: ``baud`` / ``baudrate`` (2400), ``serial_timeout`` (seconds, 1.0) and
-``cablepower`` (``normal``: DTR on, RTS off; ``reverse``; ``both``; ``none``).
+Options (:class:`~upskit.transport.options.SerialOptions`): ``baud`` / ``baudrate``
+(2400), ``serial_timeout`` (seconds, 1.0) and ``cablepower`` (``normal``: DTR on, RTS
+off; ``reverse``; ``both``; ``none``).
 Cable power is best-effort: ptys and some adapters refuse modem lines (ENOTTY).
 """
 
@@ -23,12 +24,14 @@ import errno
 import os
 import termios
 from collections.abc import Mapping
-from typing import Any
 
 import serial
 
+from upskit.options import Given
 from upskit.transport.base import PortBusy, PortGone, PortSilent, Transport
 from upskit.transport.lines import LineState, LinesUnsupported, ModemLines
+from upskit.transport.options import SerialOptions
+from upskit.transport.url import PortScheme
 
 _CABLEPOWER = {"normal": (True, False), "reverse": (False, True), "both": (True, True)}
 #: ioctl errors meaning "this port has no modem lines" rather than "it is gone".
@@ -207,30 +210,12 @@ async def _read_reply(fd: int, terminator: bytes, limit: float) -> bytes:
     return bytes(reply if end < 0 else reply[: end + len(terminator)])
 
 
-def make_transport(url: str, options: Mapping[str, Any]) -> Transport:
-    """Port factory for plain paths and ``serial://`` URLs."""
+def make_transport(url: str, options: Mapping[str, Given]) -> Transport:
+    """Port factory for plain paths and ``serial://`` URLs (``options``: the serial ones)."""
+    opts = SerialOptions.of(options)
     path = url.split("://", 1)[1] if url.startswith("serial://") else url
-    key = "baudrate" if options.get("baudrate") else "baud"
-    baud = _number(options, key, 2400, int)
-    timeout = _number(options, "serial_timeout", 1.0, float)
-    if baud <= 0 or timeout <= 0:
-        raise ValueError(f"option {key if baud <= 0 else 'serial_timeout'} needs a value "
-                         "above 0")
-    cablepower = options.get("cablepower")
-    if cablepower is not None and (not isinstance(cablepower, str)
-                                   or cablepower.lower() not in (*_CABLEPOWER, "none")):
-        raise ValueError(f'option cablepower needs normal, reverse, both or none, got '
-                         f'"{cablepower}"')
-    return SerialTransport(url, path, baud, timeout,
-                           cablepower.lower() if isinstance(cablepower, str) else "normal")
+    return SerialTransport(url, path, opts.speed, opts.serial_timeout, opts.cablepower)
 
 
-def _number(options: Mapping[str, Any], key: str, default: float, kind: type[Any]) -> Any:
-    value = options.get(key)
-    if value is None or value == "":
-        return kind(default)
-    try:
-        return kind(value)
-    except (TypeError, ValueError):
-        form = "a whole number" if kind is int else "a number"
-        raise ValueError(f'option {key} needs {form}, got "{value}"') from None
+#: The serial port scheme: plain paths and ``serial://`` URLs.
+SCHEME = PortScheme(make_transport, SerialOptions)

@@ -15,11 +15,20 @@ from upskit.drivers.dummy.modes import (
 )
 from upskit.drivers.dummy.repeater import Repeater
 from upskit.drivers.dummy.replay import FileReplay
-from upskit.drivers.options import TEXT, choice, value
+from upskit.drivers.options import CommonOptions
 from upskit.model import CmdResult, Device
+from upskit.options import Option, choice, text
 
 #: Seconds each exchange with an upstream server may take.
 UPSTREAM_TIMEOUT = 5.0
+
+
+class DummyOptions(CommonOptions):
+    """NUT's dummy-ups options, plus the repeater's credentials (upskit's own)."""
+
+    mode = Option(choice(*MODES), None, help="how to read port: " + ", ".join(MODES))
+    username = Option(text, None, help="user name on the upstream server (repeater)")
+    password = Option(text, None, help="its password")
 
 
 class DummyDriver(Driver):
@@ -35,14 +44,16 @@ class DummyDriver(Driver):
 
     name = "dummy-ups"
     version = "0.2"
-    #: NUT's dummy-ups options, plus the repeater's credentials (upskit's own).
-    ups_options = {"mode": value(choice(*MODES)), "username": TEXT, "password": TEXT}
+    option_set = DummyOptions
+    #: ``port`` is a data file or ``ups@host[:port]``, not a port URL.
+    uses_port_url = False
+    options: DummyOptions
 
     def __init__(self, device: Device, options: DriverOptions, *, config_name: str = "",
                  context: DriverContext | None = None) -> None:
         super().__init__(device, options, config_name=config_name, context=context)
-        port = (self.option("port") or "").strip()
-        self.mode, problem = choose_mode(port, self.option("mode"))
+        port = (self.options.port or "").strip()
+        self.mode, problem = choose_mode(port, self.options.mode)
         if problem:
             self.log.error("%s: %s; using %s", device.name, problem, self.mode)
         device.set("driver.parameter.mode", self.mode)
@@ -54,7 +65,7 @@ class DummyDriver(Driver):
         elif self.mode == REPEATER:
             self._setup_repeater(port)
         else:
-            path = resolve_data_path(port, self.option("_confdir"))
+            path = resolve_data_path(port, self.options.confdir)
             self.replay = FileReplay(device, path, loop=self.mode != ONCE,
                                      wake=self.request_update, log=self.log)
         if self.setup_error:
@@ -66,8 +77,8 @@ class DummyDriver(Driver):
         except BadUpstream as exc:
             self.setup_error = str(exc)
             return
-        self.repeater = Repeater(self.device, upstream, username=self.option("username"),
-                                 password=self.option("password"), timeout=UPSTREAM_TIMEOUT,
+        self.repeater = Repeater(self.device, upstream, username=self.options.username,
+                                 password=self.options.password, timeout=UPSTREAM_TIMEOUT,
                                  log=self.log)
 
     # ----------------------------------------------------------------- hooks

@@ -12,7 +12,9 @@ import math
 import time
 from collections.abc import Callable, Mapping
 
+from upskit.drivers.qx.options import QxOptions
 from upskit.model import Device
+from upskit.options import BadOption
 
 log = logging.getLogger(__name__)
 
@@ -35,22 +37,23 @@ class BatteryEstimator:
     def __init__(self, device: Device, options: Mapping[str, str | bool],
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.device = device
-        self.options = options
+        opts = options if isinstance(options, QxOptions) else QxOptions(
+            options, on_problem=self._bad_option)
         self.clock = clock
         self.packs = 1.0
         self.low: float | None = None
         self.high: float | None = None
         self.own_charge = True
         self.runtime_model: tuple[float, float] | None = None  # (nominal runtime, exponent)
-        self.chargetime = self._option_number("chargetime", 43200.0)
-        self.idleload = self._option_number("idleload", 10.0) / 100.0
+        self.chargetime = opts.chargetime
+        self.idleload = opts.idleload / 100.0
+        self.runtimecal = opts.runtimecal
+        self.one_pack = opts.battery_voltage_reports_one_pack
         self.estimate: float | None = None
         self._last: float | None = None
 
-    def _option_number(self, key: str, default: float) -> float:
-        value = self.options.get(key)
-        number = _number(value) if isinstance(value, str) else None
-        return default if number is None else number
+    def _bad_option(self, problem: BadOption) -> None:
+        log.warning("%s: %s; ignored", self.device.name, problem)
 
     # ------------------------------------------------------------------ setup
     def setup(self, device_gives_charge: bool) -> None:
@@ -78,20 +81,19 @@ class BatteryEstimator:
                              guess)
                     break
         self.packs = packs or 1.0
-        if self.options.get("battery_voltage_reports_one_pack"):
+        if self.one_pack:
             self.packs = 1.0  # the walk already multiplies the voltage
         self._setup_runtime()
 
     def _setup_runtime(self) -> None:
-        text = self.options.get("runtimecal")
-        if not isinstance(text, str):
+        if self.runtimecal is None:
             return
+        rh, lh, rl, ll = self.runtimecal
         try:
-            rh, lh, rl, ll = (float(part) for part in text.split(","))
             exponent = math.log(rl / rh) / math.log(lh / ll)
-        except (ValueError, ZeroDivisionError):
-            log.warning("%s: runtimecal=%r is not 'runtime,load,runtime,load'",
-                        self.device.name, text)
+        except ZeroDivisionError:
+            log.warning("%s: runtimecal=%s gives the same load twice: no runtime estimate",
+                        self.device.name, ",".join(f"{n:g}" for n in self.runtimecal))
             return
         self.runtime_model = (rh * (lh / 100) ** exponent, exponent)
 

@@ -24,9 +24,11 @@ from upskit.drivers.qx.detect import detect
 from upskit.drivers.qx.dialect import Dialect
 from upskit.drivers.qx.engine import QxEngine, WalkMode
 from upskit.drivers.qx.items import QxFlag
-from upskit.drivers.qx.options import QX_OPTIONS
+from upskit.drivers.qx.options import QxOptions
 from upskit.model import CmdResult, Device
-from upskit.transport import Transport, TransportError, open_transport
+from upskit.transport import Transport, TransportError
+from upskit.transport.options import SerialOptions
+from upskit.transport.usb.options import UsbOptions
 
 #: Tries of each step of the killpower sequence.
 SHUTDOWN_TRIES = 3
@@ -38,7 +40,10 @@ class QxDriver(Driver):
     name = "nutdrv_qx"
     version = "0.32"
     default_poll_interval = 0.1
-    ups_options = QX_OPTIONS
+    option_set = QxOptions
+    #: nutdrv_qx accepts the serial and the USB keys whatever the port.
+    port_option_sets = (SerialOptions, UsbOptions)
+    options: QxOptions
     #: Failed updates and seconds since the first of them before the data is stale.
     stale_failures: ClassVar[int] = 5
     stale_seconds: float = 8.0
@@ -50,7 +55,7 @@ class QxDriver(Driver):
         self.dialect: Dialect | None = None
         self.engine: QxEngine | None = None
         self.battery = BatteryEstimator(device, self.options)
-        self.pollfreq = max(1.0, self.float_option("pollfreq", 30.0))
+        self.pollfreq = max(1.0, self.options.pollfreq)
         self._last_full = 0.0
         self._first_failure: float | None = None
         device.set_default("driver.parameter.pollfreq", _fmt(self.pollfreq))
@@ -58,12 +63,12 @@ class QxDriver(Driver):
 
     # ------------------------------------------------------------- life cycle
     async def open(self) -> None:
-        port = self.option("port")
+        port = self.options.port
         if not port:
             raise CommunicationError("no port configured")
         if self.transport is None or self.transport.url != port:
             try:
-                self.transport = open_transport(port, self.options)
+                self.transport = self.open_port()
             except (ValueError, ImportError) as exc:
                 raise CommunicationError(f"cannot use port {port!r}: {exc}") from exc
         if not self.transport.is_open:
@@ -138,7 +143,7 @@ class QxDriver(Driver):
                 for _ in range(SHUTDOWN_TRIES):
                     if await self.engine.run_command("shutdown.stop", None) is CmdResult.HANDLED:
                         break
-                command = "shutdown.stayoff" if self.flag("stayoff") else "shutdown.return"
+                command = "shutdown.stayoff" if self.options.stayoff else "shutdown.return"
                 delay = self.device.get("ups.delay.shutdown") or "?"
                 result = CmdResult.FAILED
                 for _ in range(SHUTDOWN_TRIES):

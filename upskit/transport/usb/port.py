@@ -21,6 +21,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from upskit.options import Given
 from upskit.transport.base import (
     PortBusy,
     PortGarbled,
@@ -29,33 +30,19 @@ from upskit.transport.base import (
     Transport,
     TransportError,
 )
+from upskit.transport.url import PortScheme
 from upskit.transport.usb.access import WORKERS, UsbAccess, UsbIo, classify
 from upskit.transport.usb.bridges import bridge_class
 from upskit.transport.usb.bridges.base import Bridge, BridgeOptions
 from upskit.transport.usb.bridges.table import NOT_FOUND_MESSAGE, QX_USB_TABLE, bridge_for
 from upskit.transport.usb.match import ExactMatcher, RegexMatcher, UsbIdentity, parse_usb_url
+from upskit.transport.usb.options import UsbOptions
 from upskit.transport.usbsupport import require_pyusb
 
 log = logging.getLogger(__name__)
 
 #: Overflows in a row before the bridge is reset (0665:5161 wedges this way).
 OVERFLOW_LIMIT = 3
-
-
-def parse_langid(value: object) -> int | None:
-    """``langid_fix`` as a number (``0x409``, ``0x4095``, plain hex)."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip().lower()
-    try:
-        return int(text[2:] if text.startswith("0x") else text, 16)
-    except ValueError as exc:
-        raise ValueError(f"langid_fix={value!r} is not a hex number like 0x409") from exc
-
-
-def _flag(options: Mapping[str, object], name: str) -> bool:
-    value = options.get(name)
-    return value is True or str(value).lower() in {"1", "yes", "true", "on", "enabled"}
 
 
 def _in_table(ident: UsbIdentity) -> bool:
@@ -68,33 +55,28 @@ class UsbTransport(Transport):
 
     timeout = 1.0
 
-    def __init__(self, url: str, options: Mapping[str, Any] | None = None, *,
+    def __init__(self, url: str, options: Mapping[str, Given] | None = None, *,
                  backend: Any = None) -> None:
         super().__init__(url)
-        opts = {str(k).lower(): v for k, v in (options or {}).items()}
+        given = dict(options or {})
         for key, value in parse_usb_url(url).items():
             if key in ("vendorid", "productid"):
-                opts[key] = value  # the URL's ids are exact
+                given[key] = value  # the URL's ids are exact
             else:
-                opts.setdefault(key, value)
+                given.setdefault(key, value)
+        opts = self.options = UsbOptions(given)
         matcher = RegexMatcher.from_options(opts)
-        subdriver = opts.get("subdriver")
-        self.subdriver = subdriver.lower() if isinstance(subdriver, str) and subdriver else None
+        self.subdriver = opts.subdriver
         if self.subdriver is not None:
-            bridge_class(self.subdriver)  # unknown name -> ValueError now
+            bridge_class(self.subdriver)  # a bridge that cannot load -> an error now
             if not (matcher.has("vendorid") and matcher.has("productid")):
                 raise ValueError(
                     f"subdriver={self.subdriver} also needs the vendorid and productid options"
                 )
-        drain = opts.get("drain")
         self.bridge_options = BridgeOptions(
-            langid_fix=parse_langid(opts.get("langid_fix")),
-            novendor=_flag(opts, "novendor"),
-            drain=None if drain is None else _flag(opts, "drain"),
-        )
+            langid_fix=opts.langid_fix, novendor=opts.novendor, drain=opts.drain)
         self.access: UsbAccess[str] = UsbAccess(
-            matcher, backend=backend if backend is not None else opts.get("backend"),
-            noscanlangid=_flag(opts, "noscanlangid"),
+            matcher, backend=backend, noscanlangid=opts.noscanlangid,
             prefilter=None if self.subdriver is not None else _in_table)
         self.bridge: Bridge | None = None
         self._opened = False
@@ -280,8 +262,12 @@ class UsbTransport(Transport):
             log.warning("%s: not back after reset: %s", self.url, exc)
 
 
-def make_transport(url: str, options: Mapping[str, Any]) -> Transport:
+def make_transport(url: str, options: Mapping[str, Given]) -> Transport:
     """URL factory for ``auto`` and ``usb://VID:PID`` ports (raises
     :class:`~upskit.transport.usbsupport.UsbUnavailable` when pyusb is missing)."""
     require_pyusb()
     return UsbTransport(url, options)
+
+
+#: The USB bridge port scheme (``auto`` and ``usb://``).
+SCHEME = PortScheme(make_transport, UsbOptions)
