@@ -119,6 +119,7 @@ class Driver(abc.ABC):
         self._wakeup = asyncio.Event()
         self.initialised = False
         device.bind(self._guarded_instcmd, self._guarded_setvar)
+        device.ignore_lb = bool(self.options.ignorelb)
         self.publish_driver_info()
 
     # ------------------------------------------------------------ options

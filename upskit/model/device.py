@@ -205,6 +205,8 @@ class Device:
         without flags, enums or ranges.
         """
         text = _to_text(value)
+        if name == "ups.status" and self.ignore_lb and not force:
+            text = self._with_derived_lb(text)
         var = self._vars.get(name)
         if var is None:
             self._vars[name] = Variable(name, text)
@@ -304,16 +306,18 @@ class Device:
     # ------------------------------------------------------------------ status
     def set_status(self, tokens: Iterable[str], alarms: Iterable[str] = ()) -> None:
         """Commit status tokens and alarm texts into ``ups.status`` / ``ups.alarm``."""
-        if self.ignore_lb:
-            tokens = [t for t in tokens if t != "LB"]
-            if self._below_low_thresholds():
-                tokens.append("LB")
         status, alarm = compose_status(tokens, alarms)
         if alarm is None:
             self.delete("ups.alarm")
         else:
             self.set("ups.alarm", alarm)
         self.set("ups.status", status)
+
+    def _with_derived_lb(self, status: str) -> str:
+        words = [word for word in status.split() if word != "LB"]
+        if self._below_low_thresholds():
+            words.append("LB")
+        return " ".join(words)
 
     def _below_low_thresholds(self) -> bool:
         for value, low in (("battery.charge", "battery.charge.low"),

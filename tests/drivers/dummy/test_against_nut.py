@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import eventually, free_port
 from upskit.client.aio import AsyncClient
 from upskit.drivers.dummy.driver import DummyDriver
 from upskit.drivers.supervisor import Supervisor
@@ -67,14 +68,6 @@ async def test_parsing_matches_nut(nut_stack: NutStack) -> None:
         assert set(await client.list_rw("meg")) == {v.name for v in drv.device.rw_variables()}
 
 
-async def wait_until(cond, timeout: float = 15.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not cond():
-        assert loop.time() < end, "condition not reached"
-        await asyncio.sleep(0.02)
-
-
 async def test_repeater_mirrors_forwards_and_recovers(nut_stack: NutStack) -> None:
     shutil.copy(DATA / "megatec-1000va.dev", nut_stack.conf / "meg.dev")
     nut_stack.add_ups("meg", port="meg.dev")
@@ -89,7 +82,7 @@ async def test_repeater_mirrors_forwards_and_recovers(nut_stack: NutStack) -> No
     assert dev.get("driver.parameter.mode") == "repeater"
     assert "driver.parameter.password" not in dev
     async with Supervisor([drv]):
-        await wait_until(lambda: not dev.stale)
+        await eventually(lambda: not dev.stale, 15)
         # every upstream variable but its driver.* is mirrored; driver.* is ours
         mirrored = {k: v for k, v in dev.snapshot().items() if not k.startswith("driver.")}
         assert mirrored == {k: v for k, v in upstream.items() if not k.startswith("driver.")}
@@ -102,23 +95,23 @@ async def test_repeater_mirrors_forwards_and_recovers(nut_stack: NutStack) -> No
 
         # SET VAR goes upstream, the verdict comes back, the mirror follows
         assert await dev.setvar("ups.id", "rack-3") is CmdResult.HANDLED
-        await wait_until(lambda: dev.get("ups.id") == "rack-3")
+        await eventually(lambda: dev.get("ups.id") == "rack-3", 15)
         assert (nut_stack.upsc("meg") or {}).get("ups.id") == "rack-3"
         # NUT's dummy mode refuses instant commands: the upstream's answer is relayed
         assert await dev.instcmd("load.off") is CmdResult.UNKNOWN
 
         # upstream driver gone -> stale; back -> fresh
         nut_stack.stop("driver:meg")
-        await wait_until(lambda: dev.stale)
+        await eventually(lambda: dev.stale, 15)
         nut_stack.start_driver("meg")
-        await wait_until(lambda: not dev.stale)
+        await eventually(lambda: not dev.stale, 15)
 
         # upstream server gone -> stale; back -> reconnected and fresh
         nut_stack.stop("upsd")
-        await wait_until(lambda: dev.stale)
+        await eventually(lambda: dev.stale, 15)
         assert not drv.repeater._client  # type: ignore[union-attr]
         nut_stack.start_upsd()
-        await wait_until(lambda: not dev.stale)
+        await eventually(lambda: not dev.stale, 15)
         assert dev.get("battery.charge") == "100"
 
 
@@ -204,7 +197,6 @@ class Line:
 
 def _upskit_beside(nut_stack: NutStack) -> tuple[Path, int]:
     """The same ups.conf, users and data files in a second directory, on another port."""
-    from tests.drivers.dummy.conftest import free_port
 
     mine = nut_stack.conf.parent / "upskit"
     shutil.copytree(nut_stack.conf, mine)
@@ -234,7 +226,7 @@ async def test_types_lengths_and_writability_match_nut(nut_stack: NutStack) -> N
         names = ("typed", "empty")
         for ups in names:
             await nut_stack.wait_upsc(ups)
-        await wait_until(lambda: not any(runtime.devices[ups].stale for ups in names))
+        await eventually(lambda: not any(runtime.devices[ups].stale for ups in names), 15)
         for ups in names:
             await _same_types(theirs, ours_, ups)
         for line in (theirs, ours_):
@@ -275,3 +267,45 @@ async def _same_types(theirs: Line, ours_: Line, ups: str) -> None:
 
     assert parameters(await ours_.listing(f"LIST VAR {ups}")) == parameters(
         await theirs.listing(f"LIST VAR {ups}")), ups
+
+
+async def test_ignorelb_matches_nut(nut_stack: NutStack) -> None:
+    """ups.conf's ignorelb: the device's LB is ignored, LB comes from the .low thresholds."""
+    from upskit.config.nutfiles import load_nut_dir
+    from upskit.runtime import Runtime
+
+    (nut_stack.conf / "device-lb.dev").write_text(
+        "ups.status: OB LB\nbattery.charge: 80\nbattery.charge.low: 20\n")
+    (nut_stack.conf / "low-charge.dev").write_text(
+        "ups.status: OB\nbattery.charge: 10\nbattery.charge.low: 20\n")
+    (nut_stack.conf / "low-runtime.dev").write_text(
+        "ups.status: OL\nbattery.charge: 90\nbattery.runtime: 100\nbattery.runtime.low: 120\n")
+    names = ("devicelb", "lowcharge", "lowruntime")
+    for name, dev in zip(names, ("device-lb.dev", "low-charge.dev", "low-runtime.dev"),
+                         strict=True):
+        nut_stack.add_ups(name, port=dev)
+    conf = nut_stack.conf / "ups.conf"
+    conf.write_text(conf.read_text().replace("  driver = dummy-ups\n",
+                                             "  driver = dummy-ups\n  ignorelb\n"))
+    mine, port = _upskit_beside(nut_stack)
+    nut_stack.start_driver(*names)
+    nut_stack.start_upsd()
+    runtime = Runtime(load_nut_dir(mine))
+    await runtime.start()
+    theirs, ours_ = await Line.open(nut_stack.port), await Line.open(port)
+    try:
+        for ups in names:
+            await nut_stack.wait_upsc(ups)
+        await eventually(lambda: not any(runtime.devices[ups].stale for ups in names), 15)
+        seen = {}
+        for ups in names:
+            request = f"GET VAR {ups} ups.status"
+            seen[ups] = await theirs.ask(request)
+            assert await ours_.ask(request) == seen[ups], ups
+        assert seen == {"devicelb": 'VAR devicelb ups.status "OB"',
+                        "lowcharge": 'VAR lowcharge ups.status "OB LB"',
+                        "lowruntime": 'VAR lowruntime ups.status "OL LB"'}
+    finally:
+        theirs.close()
+        ours_.close()
+        await runtime.stop()
