@@ -1,29 +1,26 @@
-"""Shared helpers for the benchmarks: process memory, free ports, NUT binaries."""
+"""Helpers only the benchmarks use: process memory, the process behind a port, a farm
+of simulated UPSes on ptys.  The ones the tests share (free ports, waiting, CPU seconds,
+NUT binaries) come from ``tests/support.py``."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import time
-from collections.abc import Callable
+import subprocess
+import sys
 from pathlib import Path
 
-NUT_DIRS = ("/lib/nut", "/usr/lib/nut", "/sbin", "/usr/sbin")
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def nut_binary(name: str) -> str | None:
-    for d in NUT_DIRS:
-        path = Path(d) / name
-        if path.exists():
-            return str(path)
-    return shutil.which(name)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def start_pty_farm(count: int, dialect: str = "megatec",
+                   baud: int = 2400) -> tuple[subprocess.Popen[str], list[str]]:
+    """``bench/_ptyfarm.py``: ``count`` simulated UPSes on ptys in one child process
+    (closing its standard input stops it); the child and the pty paths."""
+    farm = subprocess.Popen([sys.executable, str(ROOT / "bench" / "_ptyfarm.py"), str(count),
+                             dialect, str(baud)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True)
+    assert farm.stdout is not None
+    return farm, [farm.stdout.readline().strip() for _ in range(count)]
 
 
 def memory_kb(pid: int) -> tuple[int, int]:
@@ -36,21 +33,6 @@ def memory_kb(pid: int) -> tuple[int, int]:
             elif line.startswith("Pss:"):
                 pss = int(line.split()[1])
     return rss, pss
-
-
-def wait_for(cond: Callable[[], bool], timeout: float, what: str) -> None:
-    end = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > end:
-            raise TimeoutError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds a process has used."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
 
 
 def pid_listening(port: int) -> int | None:

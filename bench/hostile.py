@@ -36,8 +36,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import cpu_seconds, free_port, nut_binary  # noqa: E402
 from bench.load import DEV, UPS  # noqa: E402
+from tests.support import (  # noqa: E402
+    UPSKIT,
+    ask,
+    cpu_seconds,
+    free_port,
+    nut_binary,
+    rss_kb,
+    stop,
+    wait_served,
+)
 
 #: Connection attempts started together (non-blocking) in the descriptor flood.
 _BATCH = 500
@@ -66,26 +75,9 @@ def write_config(root: Path, port: int, upsd_extra: str = "") -> None:
         (root / name).chmod(0o640)
 
 
-def ask(port: int, line: str, timeout: float = 5.0) -> str:
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(line.encode() + b"\n")
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-        return data.decode(errors="replace").strip()
-
-
-def wait_served(port: int, timeout: float = 30.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        with contextlib.suppress(OSError):
-            if ask(port, f"GET VAR {UPS} ups.status", 2.0).startswith("VAR "):
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"no server answers on port {port}")
+def serving(port: int) -> None:
+    """Wait until the server on ``port`` answers with the UPS's status."""
+    wait_served(port, f"GET VAR {UPS} ups.status", lambda reply: reply.startswith("VAR "))
 
 
 def limit_descriptors(limit: int | None) -> Callable[[], None] | None:
@@ -110,14 +102,14 @@ def upskit_server(tmp: Path, upsd_extra: str = "", nofile: int | None = None) ->
     log = root / "upskit.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "upskit", "run", "--nut-config-dir", str(root),
+            [*UPSKIT, "run", "--nut-config-dir", str(root),
              "--no-monitor", "--control-socket", str(root / "ctl.sock")],
             cwd=UPSKIT_PATH, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             preexec_fn=limit_descriptors(nofile),
             env=dict(os.environ, PYTHONPATH=str(UPSKIT_PATH)),
         )
     try:
-        wait_served(port)
+        serving(port)
         yield Server("upskit", port, proc.pid, log, [proc])
     finally:
         stop(proc)
@@ -146,28 +138,11 @@ def upsd_server(tmp: Path, upsd_extra: str = "", nofile: int | None = None) -> I
             procs.append(subprocess.Popen([upsd, "-u", "root", "-F"], env=env, stdout=out,
                                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                           preexec_fn=limit_descriptors(nofile)))
-        wait_served(port)
+        serving(port)
         yield Server("upsd", port, procs[-1].pid, log, procs)
     finally:
         for proc in reversed(procs):
             stop(proc)
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
 
 
 # --------------------------------------------------------------- pipelining

@@ -100,14 +100,6 @@ def serve(dev_path: str) -> None:
     asyncio.run(main())
 
 
-def rss_kb(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
 # ------------------------------------------------------------ load generator
 async def client_loop(port: int, request: bytes, end: bytes, stop_at: float) -> int:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -147,7 +139,8 @@ Results = dict[tuple[str, int], tuple[float, float]]
 
 def bench_server(port: int, client_counts: list[int], seconds: float) -> Results:
     """(requests per second, server CPU microseconds per request) per request kind and N."""
-    from bench._common import cpu_seconds, pid_listening
+    from bench._common import pid_listening
+    from tests.support import cpu_seconds
 
     pid = pid_listening(port)
     results = {}
@@ -175,6 +168,8 @@ def main() -> int:
         port, clients, kind, seconds = args.generate
         print(asyncio.run(measure(int(port), int(clients), kind, float(seconds))))
         return 0
+
+    from tests.support import rss_kb  # not in the measured --serve child
 
     counts = [int(n) for n in args.clients.split(",")]
     lines: list[str] = []

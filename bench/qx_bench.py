@@ -24,19 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import (
-    cpu_seconds,
-    free_port,
-    memory_kb,
-    nut_binary,
-    wait_for,
-)
+from bench._common import memory_kb, start_pty_farm
+from tests.support import UPSKIT, cpu_seconds, free_port, nut_binary, wait_until
 from upskit.drivers.qx.driver import QxDriver
 from upskit.model import Device
 from upskit.sim.device import SimDevice
 from upskit.sim.pty import PtyServer
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 # --------------------------------------------------------------------------- cpu
@@ -128,15 +121,6 @@ def bench_detect(with_nut: bool) -> None:
 
 
 # ------------------------------------------------------------------------ memory
-def _start_farm(count: int) -> tuple[subprocess.Popen[str], list[str]]:
-    farm = subprocess.Popen([sys.executable, str(ROOT / "bench" / "_ptyfarm.py"), str(count),
-                             "megatec", "2400"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True)
-    assert farm.stdout is not None
-    paths = [farm.stdout.readline().strip() for _ in range(count)]
-    return farm, paths
-
-
 def _ups_conf(paths: list[str], pollinterval: str | None) -> str:
     lines = [f"pollinterval = {pollinterval}"] if pollinterval else []
     for i, path in enumerate(paths):
@@ -164,10 +148,10 @@ def _memory_upskit(paths: list[str], pollinterval: str | None) -> tuple[int, int
         port = free_port()
         (tmp / "ups.conf").write_text(_ups_conf(paths, pollinterval))
         (tmp / "upsd.conf").write_text(f"LISTEN 127.0.0.1 {port}\n")
-        proc = subprocess.Popen([sys.executable, "-m", "upskit", "run", "--nut-config-dir", d],
+        proc = subprocess.Popen([*UPSKIT, "run", "--nut-config-dir", d],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            wait_for(lambda: _all_have_data(port, len(paths)), 120, "upskit data")
+            wait_until(lambda: _all_have_data(port, len(paths)), 120, "upskit data")
             time.sleep(3)
             cpu0, t0 = cpu_seconds(proc.pid), time.monotonic()
             time.sleep(10)
@@ -195,7 +179,7 @@ def _memory_nut(paths: list[str]) -> tuple[int, int, float, int]:
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
             subprocess.run([upsd, "-u", "root"], env=env, check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
-            wait_for(lambda: _all_have_data(port, len(paths)), 120, "NUT data")
+            wait_until(lambda: _all_have_data(port, len(paths)), 120, "NUT data")
             time.sleep(3)
             pids = [int(p.read_text().strip()) for p in tmp.glob("*.pid")]
             cpu0, t0 = sum(cpu_seconds(p) for p in pids), time.monotonic()
@@ -213,7 +197,7 @@ def _memory_nut(paths: list[str]) -> tuple[int, int, float, int]:
 
 
 def bench_memory(count: int, with_nut: bool) -> None:
-    farm, paths = _start_farm(count)
+    farm, paths = start_pty_farm(count)
     try:
         print(f"| {count} Q* UPSes on ptys (2400 baud) | processes | RSS (MiB) | PSS (MiB) "
               "| CPU (% of one core) |")

@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import itertools
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -24,18 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._common import start_pty_farm
 from upskit.drivers.qx.driver import QxDriver
 from upskit.model import Device
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _start_farm(count: int) -> tuple[subprocess.Popen[str], list[str]]:
-    farm = subprocess.Popen([sys.executable, str(ROOT / "bench" / "_ptyfarm.py"), str(count),
-                             "megatec", "2400"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True)
-    assert farm.stdout is not None
-    return farm, [farm.stdout.readline().strip() for _ in range(count)]
 
 
 class _Counted(QxDriver):
@@ -92,7 +82,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
-    farm, paths = _start_farm(args.count)
+    farm, paths = start_pty_farm(args.count)
     try:
         result = asyncio.run(_measure(paths, args.seconds))
     finally:

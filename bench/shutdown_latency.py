@@ -17,7 +17,6 @@ import asyncio
 import logging
 import os
 import random
-import signal
 import socket
 import statistics
 import subprocess
@@ -29,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.support import UPSKIT, Processes, free_port, touch_dev_file  # noqa: E402
 from upskit.config.settings import MonitorSettings, UpsmonSettings  # noqa: E402
 from upskit.model import Device  # noqa: E402
 from upskit.monitor import Monitor  # noqa: E402
@@ -36,28 +36,6 @@ from upskit.monitor import Monitor  # noqa: E402
 NUT = Path("/lib/nut")
 QUIET = "".join(f"NOTIFYFLAG {t} SYSLOG\n" for t in (
     "ONLINE", "ONBATT", "LOWBATT", "FSD", "COMMOK", "COMMBAD", "SHUTDOWN", "REPLBATT", "NOCOMM"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with open(log, "ab") as out:
-        return subprocess.Popen(argv, env={**os.environ, **env}, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def numlogins(port: int) -> int:
@@ -86,32 +64,26 @@ class Source:
         (base / "upsd.conf").write_text(f"LISTEN 127.0.0.1 {self.port}\n")
         (base / "upsd.users").write_text("[mon]\n password = pw\n upsmon primary\n")
         self.set_status("OL")
+        self.children = Processes()
         if server == "upskit":
             (base / "ups.conf").write_text("[dummy]\n driver = dummy-ups\n port = dummy.dev\n"
                                            " pollinterval = 0.1\n")
-            self.procs = [start([sys.executable, "-m", "upskit", "run", "--nut-config-dir",
-                                 str(base), "--no-monitor"], {"PYTHONPATH": str(ROOT)},
-                                base / "server.log")]
+            self.children.start([*UPSKIT, "run", "--nut-config-dir", str(base), "--no-monitor"],
+                                {"PYTHONPATH": str(ROOT)}, base / "server.log")
             time.sleep(2.0)
             return
-        self.procs = [start([str(NUT / "dummy-ups"), "-a", "dummy", "-u", "root", "-F"],
-                            self.env, base / "driver.log")]
+        self.children.start([str(NUT / "dummy-ups"), "-a", "dummy", "-u", "root", "-F"],
+                            self.env, base / "driver.log")
         time.sleep(1.0)
-        self.procs.append(start([str(NUT / "upsd"), "-u", "root", "-F"], self.env,
-                                base / "upsd.log"))
+        self.children.start([str(NUT / "upsd"), "-u", "root", "-F"], self.env,
+                            base / "upsd.log")
         time.sleep(1.5)
 
     def set_status(self, status: str) -> float:
-        dev = self.dir / "dummy.dev"
-        old = dev.stat().st_mtime if dev.exists() else 0.0
-        dev.write_text(f"ups.status: {status}\n")
-        new = max(time.time(), old + 1.0)
-        os.utime(dev, (new, new))
-        return time.time()
+        return touch_dev_file(self.dir / "dummy.dev", f"ups.status: {status}\n")
 
     def close(self) -> None:
-        for proc in reversed(self.procs):
-            stop(proc)
+        self.children.stop_all()
 
 
 def upsmon_conf(port: int, done: Path, finaldelay: float, pollfreq: float | None) -> str:
@@ -133,12 +105,13 @@ def one_network_trial(src: Source, kind: str, work: Path, finaldelay: float,
     cfg.chmod(0o600)
     src.set_status("OL")
     time.sleep(1.2)
+    monitors = Processes()
     if kind == "nut":
         env = {"NUT_CONFPATH": str(conf), "NUT_STATEPATH": str(conf), "NUT_ALTPIDPATH": str(conf)}
-        proc = start([str(NUT / "upsmon"), "-F", "-u", "root"], env, work / "upsmon.log")
+        monitors.start([str(NUT / "upsmon"), "-F", "-u", "root"], env, work / "upsmon.log")
     else:
-        proc = start([sys.executable, "-m", "upskit", "monitor", "--nut-config-dir", str(conf)],
-                     {"PYTHONPATH": str(ROOT)}, work / "upskit.log")
+        monitors.start([*UPSKIT, "monitor", "--nut-config-dir", str(conf)],
+                       {"PYTHONPATH": str(ROOT)}, work / "upskit.log")
     try:
         deadline = time.monotonic() + 10
         while numlogins(src.port) < 1 and time.monotonic() < deadline:
@@ -154,7 +127,7 @@ def one_network_trial(src: Source, kind: str, work: Path, finaldelay: float,
             time.sleep(0.02)
         return float(done.read_text()) - t0
     finally:
-        stop(proc)
+        monitors.stop_all()
 
 
 async def one_local_trial(work: Path, finaldelay: float, pollfreq: float | None) -> float:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import free_port, nut_binary, wait_for
+from tests.support import UPSKIT, free_port, nut_binary, wait_until
 from upskit.client.sync import Client
 from upskit.sim.device import SimDevice
 from upskit.sim.pty import PtyServer
@@ -57,10 +57,10 @@ def run_upskit(path: str, sim: SimDevice, rounds: int) -> list[float]:
         Path(d, "ups.conf").write_text(
             f"[ups]\n  driver = nutdrv_qx\n  port = {path}\n  protocol = megatec\n")
         Path(d, "upsd.conf").write_text(f"LISTEN 127.0.0.1 {port}\n")
-        proc = subprocess.Popen([sys.executable, "-m", "upskit", "run", "--nut-config-dir", d],
+        proc = subprocess.Popen([*UPSKIT, "run", "--nut-config-dir", d],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            wait_for(lambda: _status(port) == "OL", 60, "upskit")
+            wait_until(lambda: _status(port) == "OL", 60, "upskit")
             return measure(port, sim, rounds)
         finally:
             proc.terminate()
@@ -83,7 +83,7 @@ def run_nut(path: str, sim: SimDevice, rounds: int) -> list[float]:
             time.sleep(2)
             procs.append(subprocess.Popen([upsd, "-u", "root", "-F"], env=env,
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            wait_for(lambda: _status(port) == "OL", 60, "NUT")
+            wait_until(lambda: _status(port) == "OL", 60, "NUT")
             return measure(port, sim, rounds)
         finally:
             for proc in procs:

@@ -30,7 +30,6 @@ import contextlib
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator, Mapping
@@ -40,10 +39,8 @@ from typing import NamedTuple
 
 import pytest
 
-_SEARCH = {
-    "upsd": ["/lib/nut/upsd", "/usr/lib/nut/upsd", "/usr/sbin/upsd", "/sbin/upsd"],
-    "dummy-ups": ["/lib/nut/dummy-ups", "/usr/lib/nut/dummy-ups"],
-}
+from tests.support import ask, free_port, nut_binary, stop
+
 #: Client tools, for comparing output (None when absent).
 UPSC = shutil.which("upsc")
 UPSCMD = shutil.which("upscmd")
@@ -65,24 +62,8 @@ DEFAULT_USERS = """\
 """
 
 
-def _find(name: str) -> str | None:
-    for candidate in _SEARCH[name]:
-        # /usr/sbin/upsd on Debian is a wrapper that refuses to run without nut.conf
-        if os.access(candidate, os.X_OK) and not _is_script(candidate):
-            return candidate
-    return None
-
-
-def _is_script(path: str) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(2) == b"#!"
-    except OSError:
-        return True
-
-
-UPSD = _find("upsd")
-DUMMY_UPS = _find("dummy-ups")
+UPSD = nut_binary("upsd")
+DUMMY_UPS = nut_binary("dummy-ups")
 
 
 def skip_reason() -> str | None:
@@ -134,36 +115,6 @@ class NutReal(NamedTuple):
     def ups(self, name: str) -> str:
         """``name@host:port`` for client tools."""
         return f"{name}@{self.host}:{self.port}"
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=3)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=3)
-
-
-def _ask(host: str, port: int, line: str, timeout: float = 1.0) -> str:
-    with socket.create_connection((host, port), timeout=timeout) as sock:
-        sock.sendall(line.encode() + b"\n")
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-        return data.decode(errors="replace").strip()
 
 
 def _conf_value(text: str) -> str:
@@ -270,7 +221,7 @@ def nut_server(
             upsd = spawn("upsd", [UPSD, "-u", "root", "-F"])
             while upsd.poll() is None and time.monotonic() < deadline:
                 try:
-                    _ask("127.0.0.1", port, "NETVER")
+                    ask(port, "NETVER", 1.0)
                     break
                 except OSError:
                     time.sleep(0.02)
@@ -284,7 +235,7 @@ def nut_server(
             var, expected = _readiness_probe(content)
             while True:
                 try:
-                    reply = _ask("127.0.0.1", port, f"GET VAR {name} {var}")
+                    reply = ask(port, f"GET VAR {name} {var}", 1.0)
                 except OSError:
                     reply = ""
                 if reply.startswith("VAR ") and (expected is None or reply.endswith(expected)):
@@ -295,7 +246,7 @@ def nut_server(
         yield NutReal("127.0.0.1", port, paths)
     finally:
         for proc in reversed(procs):
-            _stop(proc)
+            stop(proc, 3.0)
 
 
 def run_tool(argv: list[str], stdin: bytes = b"", timeout: float = 15.0) -> tuple[int, bytes, bytes]:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import upsd_pem
+
 SCRIPT = textwrap.dedent("""
     import sys
     from upskit.lazyssl import import_asyncio
@@ -49,12 +51,7 @@ SCRIPT = textwrap.dedent("""
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
 def test_tls_after_lazy_ssl(tmp_path: Path) -> None:
-    key, cert, pem = tmp_path / "key.pem", tmp_path / "cert.pem", tmp_path / "upsd.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True)
-    pem.write_text(cert.read_text() + key.read_text())
+    pem = upsd_pem(tmp_path)
     res = subprocess.run([sys.executable, "-c", SCRIPT, str(pem)], capture_output=True,
                          text=True, timeout=60)
     assert res.returncode == 0, res.stderr

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
+from tests.support import install_fake_distribution
 from upskit.plugins import PluginRegistry, PluginUnavailable, UnknownPlugin, subclass_of
 
 
@@ -72,21 +72,10 @@ def test_register_unregister_reset() -> None:
     assert reg.names() == ["a"]
 
 
-def install_fake_distribution(root: Path, group: str, entries: dict[str, str],
-                              module: str, source: str) -> None:
-    """A real installed distribution on sys.path: a module and its dist-info."""
-    (root / f"{module}.py").write_text(textwrap.dedent(source))
-    info = root / f"{module}-1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {module}\nVersion: 1.0\n")
-    lines = "\n".join(f"{k} = {v}" for k, v in entries.items())
-    (info / "entry_points.txt").write_text(f"[{group}]\n{lines}\n")
-
-
 def test_entry_points_from_an_installed_package(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    install_fake_distribution(tmp_path, "upskit.test-things", {"Extra": "fake_plugin:VALUE"},
-                              "fake_plugin", "VALUE = 'from a plugin'\n")
+    install_fake_distribution(tmp_path, "fake_plugin", "VALUE = 'from a plugin'\n",
+                              {"upskit.test-things": {"Extra": "fake_plugin:VALUE"}})
     monkeypatch.syspath_prepend(str(tmp_path))
     reg: PluginRegistry[object] = PluginRegistry("thing", "test-things", {"a": "json:dumps"})
     assert "extra" in reg

@@ -6,12 +6,11 @@ for a bad ``ups@host:port`` or an unreachable server (their output matches NUT's
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support import run_upskit
 from upskit.cli.main import COMMANDS
 
 #: A port nothing listens on (connection refused at once).
@@ -126,8 +125,7 @@ def test_bad_arguments_give_a_message_not_a_traceback(
         scratch: Path, argv: list[str], code: int, text: str) -> None:
     argv = [a.replace("{tmp}", str(scratch)) for a in argv]
     text = text.replace("{tmp}", str(scratch))
-    done = subprocess.run([sys.executable, "-m", "upskit", *argv], capture_output=True,
-                          text=True, stdin=subprocess.DEVNULL, timeout=60)
+    done = run_upskit(*argv)
     assert "Traceback" not in done.stderr, done.stderr
     assert "Traceback" not in done.stdout, done.stdout
     assert done.returncode == code, (done.stdout, done.stderr)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_plugins import install_fake_distribution
+from tests.support import install_fake_distribution
 from upskit.cli.main import COMMANDS, SUBCOMMANDS, main
 
 HELLO_SOURCE = '''
@@ -29,9 +29,8 @@ HELLO_SOURCE = '''
 
 @pytest.fixture
 def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    install_fake_distribution(tmp_path, "upskit.commands",
-                              {"hello": "hello_cmd", "broken": "hello_cmd:nothing"},
-                              "hello_cmd", HELLO_SOURCE)
+    install_fake_distribution(tmp_path, "hello_cmd", HELLO_SOURCE, {
+        "upskit.commands": {"hello": "hello_cmd", "broken": "hello_cmd:nothing"}})
     monkeypatch.syspath_prepend(str(tmp_path))
     SUBCOMMANDS.reset()
     yield

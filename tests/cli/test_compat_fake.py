@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
 from tests.client.fakenut import CLOSE, fake_nut, nut_list
 from tests.nutreal import UPSC, UPSCMD, UPSRW, run_tool
+from tests.support import UPSKIT
 
 TABLE = {
     "STARTTLS": b"ERR FEATURE-NOT-CONFIGURED\n",
@@ -53,7 +53,7 @@ TABLE = {
 
 
 def upskit(*argv: str) -> tuple[int, bytes, bytes]:
-    return run_tool([sys.executable, "-m", "upskit", *argv])
+    return run_tool([*UPSKIT, *argv])
 
 
 def compare(tool: str | None, real: list[str], ours: list[str]) -> tuple[int, bytes, bytes]:

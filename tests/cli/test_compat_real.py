@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 
 import pytest
 
 from tests.client.fakenut import closed_port
 from tests.nutreal import UPSC, UPSCMD, UPSRW, NutReal, nut_server, requires_nut, run_tool
+from tests.support import UPSKIT
 from upskit.client import Client
 
 pytestmark = [
@@ -41,7 +41,7 @@ def nut(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NutReal]:
 
 
 def upskit(*argv: str, stdin: bytes = b"") -> tuple[int, bytes, bytes]:
-    return run_tool([sys.executable, "-m", "upskit", *argv], stdin=stdin)
+    return run_tool([*UPSKIT, *argv], stdin=stdin)
 
 
 def same(real: list[str], ours: list[str], stdin: bytes = b"") -> tuple[int, bytes, bytes]:

@@ -8,7 +8,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -16,21 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.monitor.nutstack import SYSLOG_ONLY, nut_binary
+from tests.monitor.nutstack import SYSLOG_ONLY
+from tests.support import UPSKIT, free_port, nut_binary, run_upskit, stop
 from upskit.client.errors import NutError
 from upskit.client.sync import Client
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_demo_goes_through_a_power_failure_and_stops_on_ctrl_c() -> None:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "upskit", "demo", "--listen", f"127.0.0.1:{port}", "--online", "1",
+        [*UPSKIT, "demo", "--listen", f"127.0.0.1:{port}", "--online", "1",
          "--speed", "8"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     seen: set[str] = set()
@@ -126,20 +120,9 @@ def start_monitor(conf_dir: Path, conf: str, log: Path) -> subprocess.Popen[byte
             return proc
     path.write_text(conf)
     with open(log, "ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "upskit", "monitor", "--nut-config-dir",
+        return subprocess.Popen([*UPSKIT, "monitor", "--nut-config-dir",
                                  str(conf_dir)], stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
-
-
-def stop_process_group(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
 
 
 def status_after_loss(lines: list[str], cycle: int) -> str | None:
@@ -160,7 +143,7 @@ def test_the_monitor_the_demo_suggests_shuts_down_with_default_timings(tmp_path:
     scales the battery; nothing in the monitor's configuration is scaled."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "upskit", "demo", "--listen", f"127.0.0.1:{port}",
+        [*UPSKIT, "demo", "--listen", f"127.0.0.1:{port}",
          "--online", "4", "--speed", "3"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "TMPDIR": str(tmp_path)})
@@ -195,7 +178,7 @@ def test_the_monitor_the_demo_suggests_shuts_down_with_default_timings(tmp_path:
                   "status after the second mains loss")
     finally:
         if monitor is not None:
-            stop_process_group(monitor)
+            stop(monitor, 10, group=True)
         proc.send_signal(signal.SIGINT)
         try:
             proc.wait(15)
@@ -212,8 +195,7 @@ def test_the_monitor_the_demo_suggests_shuts_down_with_default_timings(tmp_path:
 
 
 def test_a_speed_of_zero_is_refused_without_a_traceback() -> None:
-    result = subprocess.run([sys.executable, "-m", "upskit", "demo", "--speed", "0"],
-                            capture_output=True, text=True, timeout=60)
+    result = run_upskit("demo", "--speed", "0")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "--speed: must be a positive number" in result.stderr
@@ -224,8 +206,7 @@ def test_a_busy_address_is_one_error_on_stderr() -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        res = subprocess.run([sys.executable, "-m", "upskit", "demo", "--listen",
-                              f"127.0.0.1:{port}"], capture_output=True, text=True, timeout=60)
+        res = run_upskit("demo", "--listen", f"127.0.0.1:{port}")
     assert res.returncode == 1
     assert res.stdout == ""
     assert res.stderr.count("cannot listen") == 1, res.stderr

@@ -10,11 +10,12 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.support import UPSKIT, free_port, run_upskit
 
 HINT = "pip install 'upskit[usb]'"
 
@@ -30,11 +31,6 @@ def no_pyusb(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-def _upskit(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "upskit", *argv], capture_output=True,
-                          text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)
-
-
 @pytest.mark.parametrize("argv", [
     ["scan", "--simulate", "cypress", "--no-serial"],
     ["raw", "sim://usb/cypress", "Q1"],
@@ -42,7 +38,7 @@ def _upskit(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]
     ["raw", "usb://0665:5161", "Q1"],
 ], ids=["scan-simulate", "raw-sim-usb", "raw-auto", "raw-usb-url"])
 def test_usb_commands_say_what_to_install(no_pyusb: dict[str, str], argv: list[str]) -> None:
-    done = _upskit(no_pyusb, *argv)
+    done = run_upskit(*argv, env=no_pyusb)
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 2, done.stderr
     assert HINT in done.stderr
@@ -50,27 +46,20 @@ def test_usb_commands_say_what_to_install(no_pyusb: dict[str, str], argv: list[s
 
 
 def test_scan_skips_usb_and_says_why(no_pyusb: dict[str, str]) -> None:
-    done = _upskit(no_pyusb, "scan", "--no-serial")
+    done = run_upskit("scan", "--no-serial", env=no_pyusb)
     assert "Traceback" not in done.stderr, done.stderr
     assert "USB devices skipped" in done.stderr and HINT in done.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def test_run_with_a_usb_port_logs_one_error_and_keeps_serving(
         no_pyusb: dict[str, str], tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     (tmp_path / "ups.conf").write_text("[usbups]\n  driver = nutdrv_qx\n  port = auto\n"
                                        "[other]\n  driver = dummy-ups\n  port = ok.dev\n")
     (tmp_path / "ok.dev").write_text("ups.status: OL\n")
     (tmp_path / "upsd.conf").write_text(f"LISTEN 127.0.0.1 {port}\n")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "upskit", "run", "--nut-config-dir", str(tmp_path),
+        [*UPSKIT, "run", "--nut-config-dir", str(tmp_path),
          "--no-monitor", "--control-socket", str(tmp_path / "control.sock")],
         env=no_pyusb, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True)

@@ -12,11 +12,12 @@ import select
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.support import UPSKIT
 
 
 def _ask_pty(path: str, command: bytes, timeout: float = 10.0) -> bytes:
@@ -53,7 +54,7 @@ def _ask_control(path: Path, line: str) -> str:
 def test_simulator_outlives_stdin_and_stops_on_signal(
         tmp_path: Path, with_control: bool, stop_signal: signal.Signals) -> None:
     sock = tmp_path / "control.sock"
-    argv = [sys.executable, "-m", "upskit", "simulate", "megatec", "--pty", "--baud", "0"]
+    argv = [*UPSKIT, "simulate", "megatec", "--pty", "--baud", "0"]
     if with_control:
         argv += ["--control", str(sock)]
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
+from tests.support import run_upskit
 from upskit.cli.target import Target, TargetError, parse_host, parse_target
 
 
@@ -43,7 +41,6 @@ def test_parse_host() -> None:
 
 def test_bad_port_digits_end_like_upsc_not_in_a_traceback() -> None:
     """``³`` passes ``str.isdigit`` but is no number: the CLI once crashed on it."""
-    result = subprocess.run([sys.executable, "-m", "upskit", "get", "ups@nas:\u00b3"],
-                            capture_output=True, text=True, timeout=60)
+    result = run_upskit("get", "ups@nas:\u00b3")
     assert result.returncode == 1
     assert result.stderr == "Error: invalid UPS definition.\nRequired format: upsname[@hostname[:port]]\n"

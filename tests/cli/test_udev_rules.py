@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from upskit.cli.main import main
-from upskit.cli.udev_rules import RULES_FILE, rules
+from upskit.cli.udev_rules import RULES_FILE, SOURCES, rules
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,12 +61,11 @@ EXTRA_SOURCE = '''
 
 def test_an_installed_source_adds_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                         caplog: pytest.LogCaptureFixture) -> None:
-    from tests.test_plugins import install_fake_distribution
-    from upskit.cli.udev_rules import SOURCES
+    from tests.support import install_fake_distribution
 
-    install_fake_distribution(tmp_path, "upskit.udev_sources",
-                              {"acme": "acme_udev:usb_ids", "failing": "acme_udev:failing",
-                               "missing": "acme_udev:nothing"}, "acme_udev", EXTRA_SOURCE)
+    install_fake_distribution(tmp_path, "acme_udev", EXTRA_SOURCE, {"upskit.udev_sources": {
+        "acme": "acme_udev:usb_ids", "failing": "acme_udev:failing",
+        "missing": "acme_udev:nothing"}})
     monkeypatch.syspath_prepend(str(tmp_path))
     SOURCES.reset()
     try:

@@ -1,5 +1,4 @@
-import asyncio
-
+from tests.support import eventually
 from upskit.drivers.base import Driver
 from upskit.drivers.supervisor import Supervisor
 from upskit.model import CmdResult, Device
@@ -36,14 +35,6 @@ class FlakyDriver(Driver):
         return CmdResult.HANDLED
 
 
-async def wait_for(cond, timeout: float = 2.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not cond():
-        assert loop.time() < end, "condition not reached"
-        await asyncio.sleep(0.005)
-
-
 async def test_driver_info_and_override() -> None:
     dev = Device("ups")
     drv = FlakyDriver(dev, [])
@@ -51,7 +42,7 @@ async def test_driver_info_and_override() -> None:
     assert dev.get("driver.parameter.port") == "sim://x"
     assert dev.get("driver.flag.nolock") == "enabled"
     async with Supervisor([drv]):
-        await wait_for(lambda: not dev.stale)
+        await eventually(lambda: not dev.stale)
         assert dev.get("ups.model") == "Forced"
         assert await dev.instcmd("test.battery.start") is CmdResult.HANDLED
 
@@ -63,7 +54,7 @@ async def test_stale_then_recover_and_reconnect() -> None:
     dev.subscribe(lambda e: states.append(dev.stale))
     drv.max_backoff = 0.01
     async with Supervisor([drv]):
-        await wait_for(lambda: drv.opens >= 2 and not dev.stale and not drv.script, 5)
+        await eventually(lambda: drv.opens >= 2 and not dev.stale and not drv.script, 5)
     assert True in states and False in states
 
 
@@ -73,6 +64,6 @@ async def test_supervisor_restarts_crashed_driver() -> None:
     sup = Supervisor([drv], max_backoff=0.01)
     await sup.start()
     try:
-        await wait_for(lambda: not dev.stale and not drv.script, 5)
+        await eventually(lambda: not dev.stale and not drv.script, 5)
     finally:
         await sup.stop()

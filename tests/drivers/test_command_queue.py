@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import time
 
+from tests.support import eventually
 from upskit.drivers.base import Driver
 from upskit.drivers.supervisor import Supervisor
 from upskit.model import CmdResult, Device
@@ -53,14 +54,6 @@ class SlowCommandDriver(Driver):
             self.on_port -= 1
 
 
-async def wait_for(cond, timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not cond():
-        assert loop.time() < end, "condition not reached"
-        await asyncio.sleep(0.01)
-
-
 async def _flood(dev: Device) -> list[asyncio.Task[CmdResult]]:
     tasks = [asyncio.ensure_future(dev.instcmd("beeper.toggle")) for _ in range(FLOOD)]
     await asyncio.sleep(0)
@@ -79,16 +72,16 @@ async def test_polls_interleave_with_a_command_flood() -> None:
     dev = Device("ups")
     drv = SlowCommandDriver(dev)
     async with Supervisor([drv]):
-        await wait_for(lambda: dev.get("ups.status") == "OL")
+        await eventually(lambda: dev.get("ups.status") == "OL")
         tasks = await _flood(dev)
         try:
             # the poll keeps its pace: a few commands long at most between two polls
-            await wait_for(lambda: drv.commands_started >= 6)
+            await eventually(lambda: drv.commands_started >= 6)
             seen = len(drv.polls)
-            await wait_for(lambda: len(drv.polls) >= seen + 3, timeout=3 * COMMAND_TIME * 4 + 2)
+            await eventually(lambda: len(drv.polls) >= seen + 3, timeout=3 * COMMAND_TIME * 4 + 2)
             drv.mains = False
             changed = time.monotonic()
-            await wait_for(lambda: dev.get("ups.status") == "OB", timeout=5)
+            await eventually(lambda: dev.get("ups.status") == "OB", timeout=5)
             assert time.monotonic() - changed < 4 * COMMAND_TIME + 2
             assert not dev.is_stale(maxage=2.0)
             recent = [t for t in drv.polls if t >= changed - 1.0]
@@ -104,11 +97,11 @@ async def test_commands_beyond_the_bound_fail_at_once(caplog) -> None:
     drv = SlowCommandDriver(dev)
     limit = getattr(drv, "command_queue_limit", 16)
     async with Supervisor([drv]):
-        await wait_for(lambda: dev.get("ups.status") == "OL")
+        await eventually(lambda: dev.get("ups.status") == "OL")
         tasks = await _flood(dev)
         try:
             # refused without waiting for any command: before the first one has finished
-            await wait_for(lambda: sum(t.done() for t in tasks) >= FLOOD - limit - 1,
+            await eventually(lambda: sum(t.done() for t in tasks) >= FLOOD - limit - 1,
                            timeout=COMMAND_TIME * 0.9)
             refused = [t for t in tasks if t.done()]
             assert all(t.result() is CmdResult.FAILED for t in refused)
@@ -126,9 +119,9 @@ async def test_cancelled_commands_never_reach_the_port() -> None:
     dev = Device("ups")
     drv = SlowCommandDriver(dev)
     async with Supervisor([drv]):
-        await wait_for(lambda: dev.get("ups.status") == "OL")
+        await eventually(lambda: dev.get("ups.status") == "OL")
         tasks = await _flood(dev)
-        await wait_for(lambda: drv.commands_started >= 2)
+        await eventually(lambda: drv.commands_started >= 2)
         running = drv.commands_started
         await _cancel(tasks)
         await asyncio.sleep(COMMAND_TIME * 4)
@@ -138,21 +131,21 @@ async def test_cancelled_commands_never_reach_the_port() -> None:
         # the port is free again for new commands and polls
         assert await dev.instcmd("beeper.toggle") is CmdResult.HANDLED
         polls = len(drv.polls)
-        await wait_for(lambda: len(drv.polls) > polls + 2)
+        await eventually(lambda: len(drv.polls) > polls + 2)
 
 
 async def test_a_command_on_the_wire_completes_when_its_caller_leaves() -> None:
     dev = Device("ups")
     drv = SlowCommandDriver(dev)
     async with Supervisor([drv]):
-        await wait_for(lambda: dev.get("ups.status") == "OL")
+        await eventually(lambda: dev.get("ups.status") == "OL")
         task = asyncio.ensure_future(dev.instcmd("beeper.toggle"))
-        await wait_for(lambda: drv.on_port == 1 and drv.commands_started == 1)
+        await eventually(lambda: drv.on_port == 1 and drv.commands_started == 1)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
         assert drv.on_port == 1  # not interrupted mid-exchange
-        await wait_for(lambda: drv.on_port == 0)
+        await eventually(lambda: drv.on_port == 0)
         assert drv.overlaps == 0
 
 
@@ -161,9 +154,9 @@ async def test_a_stopped_driver_fails_its_queue_and_runs_commands_again_when_res
     drv = SlowCommandDriver(dev)
     supervisor = Supervisor([drv])
     await supervisor.start()
-    await wait_for(lambda: dev.get("ups.status") == "OL")
+    await eventually(lambda: dev.get("ups.status") == "OL")
     tasks = [asyncio.ensure_future(dev.instcmd("beeper.toggle")) for _ in range(5)]
-    await wait_for(lambda: drv.commands_started == 1)
+    await eventually(lambda: drv.commands_started == 1)
     await supervisor.stop()
     # the one on the wire is stopped with the port; nothing queued starts
     assert await asyncio.gather(*tasks) == [CmdResult.FAILED] * 5
@@ -171,7 +164,7 @@ async def test_a_stopped_driver_fails_its_queue_and_runs_commands_again_when_res
     await supervisor.start()
     try:
         polls = len(drv.polls)
-        await wait_for(lambda: len(drv.polls) > polls)
+        await eventually(lambda: len(drv.polls) > polls)
         assert await dev.instcmd("beeper.toggle") is CmdResult.HANDLED
     finally:
         await supervisor.stop()

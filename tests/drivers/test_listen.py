@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from tests.support import eventually
 from upskit.drivers.base import Driver
 from upskit.drivers.context import DriverContext
 from upskit.drivers.supervisor import Supervisor
@@ -97,20 +98,12 @@ class PushDriver(Driver):
         self.stream = None
 
 
-async def wait_for(cond: Callable[[], bool], timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not cond():
-        assert loop.time() < end, "condition not reached"
-        await asyncio.sleep(0.01)
-
-
 async def test_pushed_status_changes_reach_the_model_without_polling() -> None:
     ups, dev = PushingUps(), Device("ups")
     drv = PushDriver(dev, ups)
     assert drv.listens
     async with Supervisor([drv]):
-        await wait_for(lambda: dev.get("ups.status") == "OL" and drv.listening == 1)
+        await eventually(lambda: dev.get("ups.status") == "OL" and drv.listening == 1)
         polls = drv.polls
 
         def shows(status: str) -> Callable[[], bool]:
@@ -118,7 +111,7 @@ async def test_pushed_status_changes_reach_the_model_without_polling() -> None:
 
         for status in ("OB", "OB LB", "OL CHRG"):
             ups.change(status)
-            await wait_for(shows(status))
+            await eventually(shows(status))
         assert drv.polls == polls == 1
         assert not dev.stale
     assert drv.listening == 0 and drv.cancelled == 1  # stopping the driver ends the listener
@@ -128,16 +121,16 @@ async def test_reconnection_cancels_the_listener_and_starts_a_fresh_one() -> Non
     ups, dev = PushingUps(), Device("ups")
     drv = PushDriver(dev, ups, pollinterval=0.05)  # polls notice the unplugged port
     async with Supervisor([drv]):
-        await wait_for(lambda: drv.listening == 1)
+        await eventually(lambda: drv.listening == 1)
         first = ups.connections[0]
         ups.plugged = False  # the poll fails first: the listener is cancelled, not failed
-        await wait_for(lambda: drv.cancelled == 1)
+        await eventually(lambda: drv.cancelled == 1)
         assert drv.listening == 0
-        await wait_for(lambda: dev.stale)
+        await eventually(lambda: dev.stale)
         ups.plugged = True
-        await wait_for(lambda: drv.opens == 2 and drv.listening == 1 and not dev.stale)
+        await eventually(lambda: drv.opens == 2 and drv.listening == 1 and not dev.stale)
         ups.change("OB")
-        await wait_for(lambda: dev.get("ups.status") == "OB")
+        await eventually(lambda: dev.get("ups.status") == "OB")
         assert first.empty() and len(ups.connections) == 2
 
 
@@ -145,27 +138,27 @@ async def test_a_listener_that_loses_the_device_makes_the_data_stale_and_reconne
     ups, dev = PushingUps(), Device("ups")
     drv = PushDriver(dev, ups)
     async with Supervisor([drv]):
-        await wait_for(lambda: drv.listening == 1 and not dev.stale)
+        await eventually(lambda: drv.listening == 1 and not dev.stale)
         ups.unplug()
-        await wait_for(lambda: dev.stale)
+        await eventually(lambda: dev.stale)
         assert drv.listening == 0 and drv.opens == 1 and drv.cancelled == 0
         ups.plugged = True
-        await wait_for(lambda: drv.opens == 2 and drv.listening == 1)
+        await eventually(lambda: drv.opens == 2 and drv.listening == 1)
         ups.change("OB")
-        await wait_for(lambda: dev.get("ups.status") == "OB" and not dev.stale)
+        await eventually(lambda: dev.get("ups.status") == "OB" and not dev.stale)
 
 
 async def test_a_listener_bug_counts_as_a_lost_connection_not_a_crash() -> None:
     ups, dev = PushingUps(), Device("ups")
     drv = PushDriver(dev, ups, listen_bug=True)
     async with Supervisor([drv]) as supervisor:
-        await wait_for(lambda: drv.listening == 1)
+        await eventually(lambda: drv.listening == 1)
         task = supervisor._tasks["ups"]
         ups.change("BUG")
-        await wait_for(lambda: drv.opens == 2 and drv.listening == 1)
+        await eventually(lambda: drv.opens == 2 and drv.listening == 1)
         assert not task.done()  # the driver's own loop reconnected; nothing crashed
         ups.change("OB")
-        await wait_for(lambda: dev.get("ups.status") == "OB")
+        await eventually(lambda: dev.get("ups.status") == "OB")
 
 
 async def test_removing_a_driver_cancels_and_awaits_its_listener() -> None:
@@ -174,7 +167,7 @@ async def test_removing_a_driver_cancels_and_awaits_its_listener() -> None:
     supervisor = Supervisor([drv])
     await supervisor.start()
     try:
-        await wait_for(lambda: drv.listening == 1)
+        await eventually(lambda: drv.listening == 1)
         await supervisor.remove("ups")
         assert drv.listening == 0 and drv.cancelled == 1 and drv.stream is None
     finally:
@@ -205,5 +198,5 @@ async def test_the_poll_loop_keeps_time_with_the_context_clock() -> None:
     # each poll "takes" 10 s on that clock, longer than the interval: no pause
     drv = PushDriver(dev, ups, pollinterval=5.0, context=context)
     async with Supervisor([drv]):
-        await wait_for(lambda: drv.polls >= 20)
+        await eventually(lambda: drv.polls >= 20)
 

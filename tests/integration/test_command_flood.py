@@ -5,13 +5,13 @@ queued commands with it."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from tests.support import eventually, free_port
 from upskit.client.aio import AsyncClient
 from upskit.client.errors import NutError
 from upskit.config.nutfiles import load_nut_dir
@@ -32,20 +32,6 @@ class SilentCommands(SimDevice):
     def respond(self, command: bytes) -> tuple[bytes | None, float]:
         reply, delay = super().respond(command)
         return (None if reply == b"" else reply), delay
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def wait_until(cond, timeout: float, what: str) -> None:
-    end = time.monotonic() + timeout
-    while not await cond():
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 @pytest.fixture
@@ -79,7 +65,7 @@ async def test_a_command_flood_neither_hides_a_power_failure_nor_outlives_its_cl
         served: tuple[int, SilentCommands]) -> None:
     port, sim = served
     async with AsyncClient("127.0.0.1", port, timeout=5) as watcher:
-        await wait_until(lambda: _is(watcher, "OL"), 20, "the UPS on line")
+        await eventually(lambda: _is(watcher, "OL"), 20, "the UPS on line")
 
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(b"USERNAME admin\nPASSWORD pw\nSET TRACKING ON\n"
@@ -88,7 +74,7 @@ async def test_a_command_flood_neither_hides_a_power_failure_nor_outlives_its_cl
         replies = [(await reader.readline()).decode().strip() for _ in range(3 + FLOOD)]
         tracked = [r.split()[2] for r in replies[3:] if r.startswith("OK TRACKING ")]
         assert len(tracked) == FLOOD
-        await wait_until(lambda: _has_started(sim, 2), 10, "the first commands on the wire")
+        await eventually(lambda: _has_started(sim, 2), 10, "the first commands on the wire")
 
         # commands beyond the bound were refused at once, not queued behind the others
         writer.write(b"".join(f"GET TRACKING {tid}\n".encode() for tid in tracked))
@@ -103,7 +89,7 @@ async def test_a_command_flood_neither_hides_a_power_failure_nor_outlives_its_cl
             seen.append(await _status(watcher))
             return seen[-1].startswith("OB")
 
-        await wait_until(on_battery, 10, "OB while the flood is queued")
+        await eventually(on_battery, 10, "OB while the flood is queued")
         assert time.monotonic() - lost < 8
         assert not any(s.startswith("ERR") for s in seen), seen
 
@@ -131,7 +117,7 @@ async def test_commands_beyond_the_queue_bound_are_refused_at_once(
     port, sim = served
     clients = 24
     async with AsyncClient("127.0.0.1", port, timeout=5) as watcher:
-        await wait_until(lambda: _is(watcher, "OL"), 20, "the UPS on line")
+        await eventually(lambda: _is(watcher, "OL"), 20, "the UPS on line")
     streams = [await asyncio.open_connection("127.0.0.1", port) for _ in range(clients)]
     try:
         for _, writer in streams:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import UPSKIT, free_port
 from upskit.client.errors import NutError
 from upskit.client.sync import Client
 from upskit.drivers.registry import DRIVERS, driver_class, known_drivers
@@ -93,12 +93,6 @@ def install_plugin(root: Path) -> Path:
     return site
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_the_registries_find_the_installed_plugin(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(install_plugin(tmp_path)))
@@ -130,7 +124,7 @@ def test_upskit_run_serves_a_plugin_driver_on_a_plugin_port(tmp_path: Path) -> N
            "PYTHONPATH": os.pathsep.join(filter(None, [str(site),
                                                        os.environ.get("PYTHONPATH")]))}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "upskit", "run", "--no-monitor", "--nut-config-dir", str(conf),
+        [*UPSKIT, "run", "--no-monitor", "--nut-config-dir", str(conf),
          "--control-socket", str(tmp_path / "control.sock")],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     try:

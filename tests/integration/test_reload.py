@@ -5,25 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.support import UPSKIT, eventually, free_port, has_value
 from upskit.client.aio import AsyncClient
 from upskit.client.errors import NutError
 from upskit.client.sync import Client
 from upskit.config.nutfiles import load_nut_dir
 from upskit.runtime import Runtime
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def write(root: Path, port: int, sections: str, users: str) -> None:
@@ -37,18 +30,6 @@ def dev(root: Path, name: str, model: str) -> str:
     return f"[{name}]\n  driver = dummy-ups\n  port = {name}.dev\n"
 
 
-async def eventually(check, timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while True:
-        try:
-            if await check():
-                return
-        except NutError:
-            pass
-        assert time.monotonic() < end, "condition not reached"
-        await asyncio.sleep(0.05)
-
-
 async def test_reload_applies_users_and_ups_sections(tmp_path: Path) -> None:
     port = free_port()
     keep, gone = dev(tmp_path, "keep", "Keeper"), dev(tmp_path, "gone", "Goner")
@@ -57,13 +38,13 @@ async def test_reload_applies_users_and_ups_sections(tmp_path: Path) -> None:
     await runtime.start()
     try:
         async with AsyncClient("127.0.0.1", port, timeout=3) as client:
-            await eventually(lambda: _is(client, "gone", "device.model", "Goner"))
+            await eventually(lambda: has_value(client, "gone", "device.model", "Goner"), ignore=(NutError,))
             kept_device = runtime.registry.get("keep")
             new = dev(tmp_path, "new", "Newcomer")
             changed = keep.replace("  port = keep.dev\n", "  port = keep.dev\n  alias = ups\n")
             write(tmp_path, port, changed + new, "[admin]\n  password = two\n  actions = SET\n")
             await runtime.reload(load_nut_dir(tmp_path))
-            await eventually(lambda: _is(client, "new", "device.model", "Newcomer"))
+            await eventually(lambda: has_value(client, "new", "device.model", "Newcomer"), ignore=(NutError,))
             with pytest.raises(NutError) as err:
                 await client.get_var("gone", "ups.status")
             assert err.value.code == "UNKNOWN-UPS"
@@ -73,7 +54,7 @@ async def test_reload_applies_users_and_ups_sections(tmp_path: Path) -> None:
         async with AsyncClient("127.0.0.1", port, timeout=3) as client:
             await client.authenticate("admin", "two")
             await client.set_var("keep", "device.model", "Renamed")
-            await eventually(lambda: _is(client, "keep", "device.model", "Renamed"))
+            await eventually(lambda: has_value(client, "keep", "device.model", "Renamed"), ignore=(NutError,))
     finally:
         await runtime.stop()
 
@@ -93,19 +74,15 @@ async def test_changed_driver_options_restart_that_driver_only(tmp_path: Path) -
         assert first_a.desc == "Rack A"
         assert runtime.registry.get("b") is not first_b
         async with AsyncClient("127.0.0.1", port, timeout=3) as client:
-            await eventually(lambda: _is(client, "b", "driver.parameter.mode", "dummy-loop"))
+            await eventually(lambda: has_value(client, "b", "driver.parameter.mode", "dummy-loop"), ignore=(NutError,))
     finally:
         await runtime.stop()
-
-
-async def _is(client: AsyncClient, ups: str, var: str, value: str) -> bool:
-    return await client.get_var(ups, var) == value
 
 
 def test_sighup_with_a_broken_file_keeps_serving(tmp_path: Path) -> None:
     port = free_port()
     write(tmp_path, port, dev(tmp_path, "ups1", "One"), "")
-    proc = subprocess.Popen([sys.executable, "-m", "upskit", "run", "--nut-config-dir",
+    proc = subprocess.Popen([*UPSKIT, "run", "--nut-config-dir",
                              str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
     try:
@@ -206,7 +183,7 @@ async def test_monitor_that_cannot_be_built_keeps_the_old_one(
 def test_sighup_with_a_broken_certpath_keeps_the_monitor(tmp_path: Path) -> None:
     port = free_port()
     monitored(tmp_path, port)
-    proc = subprocess.Popen([sys.executable, "-m", "upskit", "run", "--nut-config-dir",
+    proc = subprocess.Popen([*UPSKIT, "run", "--nut-config-dir",
                              str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
     try:

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.support import UPSKIT, eventually, free_port, has_value, run_upskit
 from upskit.client.aio import AsyncClient
 from upskit.client.errors import NutError
 from upskit.config.nutfiles import load_nut_dir
 from upskit.config.settings import Settings
 from upskit.runtime import Runtime
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def write_config(root: Path, port: int) -> None:
@@ -46,19 +38,6 @@ def write_config(root: Path, port: int) -> None:
     )
 
 
-async def wait_until(cond, timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while True:
-        try:
-            if await cond():
-                return
-        except (NutError, OSError):
-            pass
-        if time.monotonic() > end:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.05)
-
-
 async def test_runtime_isolates_broken_devices(tmp_path: Path) -> None:
     port = free_port()
     write_config(tmp_path, port)
@@ -67,8 +46,8 @@ async def test_runtime_isolates_broken_devices(tmp_path: Path) -> None:
     await runtime.start()
     try:
         async with AsyncClient("127.0.0.1", port, timeout=3) as client:
-            await wait_until(lambda: _has(client, "good", "ups.status", "OL"))
-            await wait_until(lambda: _has(client, "sim", "ups.status", "OL"))
+            await eventually(lambda: has_value(client, "good", "ups.status", "OL"), ignore=(NutError, OSError))
+            await eventually(lambda: has_value(client, "sim", "ups.status", "OL"), ignore=(NutError, OSError))
             assert (await client.list_ups()).keys() >= {"good", "broken", "deadport", "sim", "ups"}
             assert await client.get_var("ups", "device.model") == "Tester 1"
             for name in ("broken", "deadport"):
@@ -77,15 +56,11 @@ async def test_runtime_isolates_broken_devices(tmp_path: Path) -> None:
                 assert err.value.code == "DRIVER-NOT-CONNECTED"
             await client.authenticate("admin", "s3cret")
             await client.set_var("good", "ups.delay.shutdown", "40")
-            await wait_until(lambda: _has(client, "good", "ups.delay.shutdown", "40"))
+            await eventually(lambda: has_value(client, "good", "ups.delay.shutdown", "40"), ignore=(NutError, OSError))
             await client.instcmd("sim", "beeper.toggle")
-            await wait_until(lambda: _has(client, "sim", "ups.beeper.status", "disabled"))
+            await eventually(lambda: has_value(client, "sim", "ups.beeper.status", "disabled"), ignore=(NutError, OSError))
     finally:
         await runtime.stop()
-
-
-async def _has(client: AsyncClient, ups: str, var: str, value: str) -> bool:
-    return await client.get_var(ups, var) == value
 
 
 @pytest.mark.skipif(shutil.which("upsc") is None, reason="Debian's upsc is not installed")
@@ -93,7 +68,7 @@ def test_upskit_run_serves_real_upsc(tmp_path: Path) -> None:
     port = free_port()
     write_config(tmp_path, port)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "upskit", "run", "--nut-config-dir", str(tmp_path)],
+        [*UPSKIT, "run", "--nut-config-dir", str(tmp_path)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ},
     )
     try:
@@ -126,8 +101,7 @@ def test_upskit_run_serves_real_upsc(tmp_path: Path) -> None:
 
 def test_run_reports_config_errors_with_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "ups.conf").write_text("[x]\n  driver = dummy-ups\n  port = \"unterminated\n")
-    res = subprocess.run([sys.executable, "-m", "upskit", "run", "--nut-config-dir", str(tmp_path)],
-                         capture_output=True, text=True, timeout=30)
+    res = run_upskit("run", "--nut-config-dir", str(tmp_path))
     assert res.returncode == 2
     assert "ups.conf:3" in res.stderr
 

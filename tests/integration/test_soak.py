@@ -10,10 +10,8 @@ states, and the log must stay small.  ``bench/soak.py`` runs the same story long
 
 from __future__ import annotations
 
-import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -22,11 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_power_failure_e2e import (
+from tests.support import (
+    UPSKIT,
     Simulator,
-    _read,
     free_port,
-    status_of,
+    read_text,
+    rss_kb,
+    stop,
+    ups_status,
     wait_until,
 )
 
@@ -42,10 +43,7 @@ FINALDELAY = 5
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    return rss_kb(pid) / 1024
 
 
 class Attack:
@@ -172,14 +170,14 @@ def run_soak(workdir: Path, attack_seconds: float = 8.0, flooders: int = 2,
         + "".join(f"NOTIFYFLAG {event} SYSLOG+EXEC\n"
                   for event in ("ONBATT", "LOWBATT", "SHUTDOWN")))
     with log_path.open("wb") as log_file:
-        run = subprocess.Popen([sys.executable, "-m", "upskit", "run", "--nut-config-dir",
+        run = subprocess.Popen([*UPSKIT, "run", "--nut-config-dir",
                                 str(workdir), "--control-socket", str(workdir / "ctl")],
                                stdout=log_file, stderr=subprocess.STDOUT)
     attack = Attack(port)
     peak = base = 0.0
     took = float("inf")
     try:
-        wait_until(lambda: status_of(port) == "OL", 20, "the UPS on line")
+        wait_until(lambda: ups_status(port) == "OL", 20, "the UPS on line")
         base = rss_mb(run.pid)
         attack.spawn(attack.command_flood, flooders)
         attack.spawn(attack.pipeline_without_reading, pipeliners)
@@ -191,7 +189,7 @@ def run_soak(workdir: Path, attack_seconds: float = 8.0, flooders: int = 2,
         assert run.poll() is None, "upskit run died under attack"
 
         sim.control("mains off")
-        wait_until(lambda: "ONBATT" in _read(notes), 10, "the ONBATT notification")
+        wait_until(lambda: "ONBATT" in read_text(notes), 10, "the ONBATT notification")
         sim.control("charge 0.1")
         low = time.monotonic()
 
@@ -204,15 +202,10 @@ def run_soak(workdir: Path, attack_seconds: float = 8.0, flooders: int = 2,
         took = time.monotonic() - low
     finally:
         attack.stop()
-        run.send_signal(signal.SIGTERM)
-        try:
-            run.wait(20)
-        except subprocess.TimeoutExpired:
-            run.kill()
-            run.wait()
+        stop(run, 20)
         sim.close()
     return SoakResult(took, base, peak, log_path.stat().st_size, attack.commands_sent,
-                      flooders + pipeliners + slowloris, _read(notes))
+                      flooders + pipeliners + slowloris, read_text(notes))
 
 
 def test_shutdown_on_time_under_hostile_load(tmp_path: Path) -> None:

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import configparser
 import shlex
-import shutil
 import subprocess
-import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.monitor.daemons import Daemon, free_port, write_server, write_upsmon
+from tests.monitor.daemons import Daemon, write_server, write_upsmon
+from tests.support import free_port, run_upskit
 
 UNITS = Path(__file__).resolve().parents[2] / "packaging" / "systemd"
 
@@ -32,8 +29,7 @@ def start_command(unit: str, confdir: Path, sock: Path) -> list[str]:
     words = shlex.split(service(unit)["ExecStart"])
     assert words[0] == "/usr/bin/upskit"
     args = [str(confdir) if w == "/etc/nut" else w for w in words[1:]]
-    helptext = subprocess.run([sys.executable, "-m", "upskit", args[0], "--help"],
-                              capture_output=True, text=True, timeout=60).stdout
+    helptext = run_upskit(args[0], "--help").stdout
     if "--control-socket" in helptext:  # keep off the system's /run/upskit
         args += ["--control-socket", str(sock)]
     return args
@@ -42,13 +38,6 @@ def start_command(unit: str, confdir: Path, sock: Path) -> list[str]:
 def reload_with_unit(unit: str, pid: int) -> None:
     line = service(unit)["ExecReload"].replace("$MAINPID", str(pid))
     subprocess.run(shlex.split(line), check=True, timeout=30)
-
-
-@pytest.fixture
-def short_dir() -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="uk", dir="/tmp"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def test_exec_reload_reloads_and_never_shuts_down(short_dir: Path) -> None:

@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import time
-
 import pytest
 
+from tests.support import eventually, free_port, has_value
 from upskit.client.aio import AsyncClient
 from upskit.client.errors import NutError
 from upskit.config.settings import Listen, Settings, UpsSettings, UserSettings
@@ -24,12 +21,6 @@ BRIDGES = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def settings_for(port: int, tag: str) -> Settings:
     settings = Settings()
     settings.upsd.listen = [Listen("127.0.0.1", port)]
@@ -39,19 +30,6 @@ def settings_for(port: int, tag: str) -> Settings:
             name, "nutdrv_qx", url, options={"port": url, "pollfreq": "2"})
     settings.users["admin"] = UserSettings("admin", "pw", actions={"SET"}, instcmds={"ALL"})
     return settings
-
-
-async def eventually(check, timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < end:
-        try:
-            if await check():
-                return
-        except NutError as exc:
-            last = exc
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not reached in {timeout} s (last error: {last})")
 
 
 @pytest.fixture
@@ -72,7 +50,7 @@ async def stack():
 async def test_every_bridge_serves_through_the_server(stack) -> None:
     _, client, tag = stack
     for name, (_, vid, pid) in BRIDGES.items():
-        await eventually(lambda n=name: _equals(client, n, "ups.status", "OL"))
+        await eventually(lambda n=name: has_value(client, n, "ups.status", "OL"), ignore=(NutError,))
         variables = await client.list_vars(name)
         assert variables["ups.vendorid"] == vid
         assert variables["ups.productid"] == pid
@@ -82,18 +60,18 @@ async def test_every_bridge_serves_through_the_server(stack) -> None:
     for name in BRIDGES:
         sim_device(f"{tag}-{name}").mains(False)
     for name in BRIDGES:
-        await eventually(lambda n=name: _has_token(client, n, "OB"))
+        await eventually(lambda n=name: _has_token(client, n, "OB"), ignore=(NutError,))
     for name in BRIDGES:
         sim_device(f"{tag}-{name}").mains(True)
     for name in BRIDGES:
-        await eventually(lambda n=name: _has_token(client, n, "OL"))
+        await eventually(lambda n=name: _has_token(client, n, "OL"), ignore=(NutError,))
 
 
 async def test_command_reaches_the_ups_over_usb(stack) -> None:
     _, client, tag = stack
     await client.authenticate("admin", "pw")
     for name in ("cyp", "ippon", "armac"):
-        await eventually(lambda n=name: _equals(client, n, "ups.status", "OL"))
+        await eventually(lambda n=name: has_value(client, n, "ups.status", "OL"), ignore=(NutError,))
         before = sim_device(f"{tag}-{name}").physics.beeper
         await client.instcmd(name, "beeper.toggle")
         assert sim_device(f"{tag}-{name}").physics.beeper is not before
@@ -101,20 +79,16 @@ async def test_command_reaches_the_ups_over_usb(stack) -> None:
 
 async def test_unplug_goes_stale_and_replug_recovers(stack) -> None:
     runtime, client, tag = stack
-    await eventually(lambda: _equals(client, "ippon", "ups.status", "OL"))
+    await eventually(lambda: has_value(client, "ippon", "ups.status", "OL"), ignore=(NutError,))
     driver = runtime.supervisor.drivers["ippon"]
     driver.stale_seconds = 0.3  # type: ignore[attr-defined]
     bus = usb_bus(f"{tag}-ippon")
     bus.unplug()
-    await eventually(lambda: _stale(client, "ippon"))
+    await eventually(lambda: _stale(client, "ippon"), ignore=(NutError,))
     # the other UPSes are not disturbed
     assert await client.get_var("cyp", "ups.status") == "OL"
     bus.replug()
-    await eventually(lambda: _equals(client, "ippon", "ups.status", "OL"), timeout=15)
-
-
-async def _equals(client: AsyncClient, ups: str, var: str, value: str) -> bool:
-    return await client.get_var(ups, var) == value
+    await eventually(lambda: has_value(client, "ippon", "ups.status", "OL"), timeout=15, ignore=(NutError,))
 
 
 async def _has_token(client: AsyncClient, ups: str, token: str) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.drivers.qx.util import wait_for
+from tests.support import eventually, free_port, nut_binary, stop
 from upskit.drivers.qx.driver import QxDriver
 from upskit.drivers.supervisor import Supervisor
 from upskit.model import Device
@@ -27,8 +26,7 @@ from upskit.sim.physics import UpsPhysics
 from upskit.sim.pty import PtyServer
 
 NUTDRV = Path("/lib/nut/nutdrv_qx")
-UPSD = next((p for p in (Path("/lib/nut/upsd"), Path("/sbin/upsd"), Path("/usr/sbin/upsd"))
-             if p.exists()), None)
+UPSD = nut_binary("upsd")
 
 pytestmark = [
     pytest.mark.nut,
@@ -58,12 +56,6 @@ COMMANDS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Nut:
     """nutdrv_qx + upsd on one pty, driven through upsc/upscmd."""
 
@@ -73,7 +65,7 @@ class Nut:
         self.conf.mkdir()
         self.state.mkdir()
         self.state.chmod(0o777)
-        self.port = _free_port()
+        self.port = free_port()
         (self.conf / "ups.conf").write_text(
             f"[sim]\n  driver = nutdrv_qx\n  port = {port}\n  protocol = {protocol}\n"
             "  pollinterval = 1\n")
@@ -104,12 +96,7 @@ class Nut:
 
     def stop(self) -> None:
         for proc in reversed(self.procs):
-            proc.terminate()
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
 
     def vars(self) -> dict[str, str]:
         out = subprocess.run(["upsc", f"sim@127.0.0.1:{self.port}"], env=self.env,
@@ -149,7 +136,7 @@ async def _ours(port: str, protocol: str) -> tuple[QxDriver, Supervisor]:
     drv = QxDriver(dev, {"port": port, "protocol": protocol})
     sup = Supervisor([drv])
     await sup.start()
-    await wait_for(lambda: not dev.stale and drv.initialised, 10)
+    await eventually(lambda: not dev.stale and drv.initialised, 10)
     await asyncio.sleep(0.3)
     return drv, sup
 
@@ -163,7 +150,7 @@ async def cycle_power_and_commands(
     both; returns the frames other than queries that each put on the wire (NUT, ours)."""
 
     async def both(status: str) -> None:
-        await wait_for(lambda: dev.get("ups.status") == status, 5)
+        await eventually(lambda: dev.get("ups.status") == status, 5)
         deadline = time.monotonic() + 8
         while (await asyncio.to_thread(nut.vars)).get("ups.status") != status:
             assert time.monotonic() < deadline, f"NUT never showed {status}"

@@ -6,16 +6,11 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.support import UPSKIT
 
 
 def write_server(root: Path, port: int, status: str = "OL", monitor: bool = True,
@@ -52,7 +47,7 @@ class Daemon:
         for key in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"):
             full_env.pop(key, None)
         full_env.update(env or {})
-        self.proc = subprocess.Popen([sys.executable, "-m", "upskit", *args],
+        self.proc = subprocess.Popen([*UPSKIT, *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True, env=full_env)
         self.lines: list[str] = []

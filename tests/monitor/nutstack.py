@@ -1,29 +1,16 @@
-"""Helpers for end-to-end tests: free ports, Debian's NUT binaries, waiting."""
+"""Debian's NUT for the monitor's end-to-end tests: its binaries, and dummy-ups + upsd
+serving one UPS whose status a test sets."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
-import signal
 import socket
 import subprocess
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-NUT_DIRS = ("/lib/nut", "/usr/lib/nut", "/usr/libexec/nut")
-
-
-def nut_binary(name: str) -> str | None:
-    """Path of one of NUT's real programs (not Debian's wrapper scripts)."""
-    for directory in NUT_DIRS:
-        path = Path(directory) / name
-        if path.is_file() and os.access(path, os.X_OK):
-            return str(path)
-    return None
+from tests.support import Processes, free_port, nut_binary, touch_dev_file, wait_until
 
 
 def require_nut(*names: str) -> dict[str, str]:
@@ -36,54 +23,9 @@ def require_nut(*names: str) -> dict[str, str]:
     return {n: p for n, p in found.items() if p is not None}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
 SYSLOG_ONLY = "\n".join(f"NOTIFYFLAG {t} SYSLOG" for t in (
     "ONLINE", "ONBATT", "LOWBATT", "FSD", "COMMOK", "COMMBAD", "SHUTDOWN", "REPLBATT",
     "NOCOMM", "NOPARENT")) + "\n"
-
-
-class Processes:
-    """Processes started by a test, always stopped at the end."""
-
-    def __init__(self) -> None:
-        self.procs: list[subprocess.Popen[bytes]] = []
-
-    def start(self, argv: list[str], env: dict[str, str], log: Path,
-              cwd: Path | None = None) -> subprocess.Popen[bytes]:
-        with open(log, "ab") as out:
-            proc = subprocess.Popen(argv, env={**os.environ, **env}, stdout=out,
-                                    stderr=subprocess.STDOUT, cwd=cwd,
-                                    start_new_session=True)
-        self.procs.append(proc)
-        return proc
-
-    def stop(self, proc: subprocess.Popen[bytes]) -> None:
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(5)
-
-    def stop_all(self) -> None:
-        for proc in reversed(self.procs):
-            self.stop(proc)
 
 
 class NutUpsd:
@@ -110,21 +52,16 @@ class NutUpsd:
         self.upsd: subprocess.Popen[bytes] | None = None
 
     def set_status(self, status: str) -> None:
-        dev = self.dir / "dummy.dev"
-        old = dev.stat().st_mtime if dev.exists() else 0.0
-        dev.write_text(f"ups.status: {status}\nbattery.charge: 50\n")
-        # dummy-ups re-reads the file when its mtime changes: make sure it does
-        new = max(time.time(), old + 1.0)
-        os.utime(dev, (new, new))
+        touch_dev_file(self.dir / "dummy.dev", f"ups.status: {status}\nbattery.charge: 50\n")
 
     def start(self) -> None:
         if self.driver is None:
             self.driver = self.procs.start([self.bins["dummy-ups"], "-a", "dummy", "-u", "root",
                                             "-F"], self.env, self.dir / "driver.log", self.dir)
-            wait_for(lambda: any(self.state.iterdir()), 10, "dummy-ups socket")
+            wait_until(lambda: any(self.state.iterdir()), 10, "dummy-ups socket")
         self.upsd = self.procs.start([self.bins["upsd"], "-u", "root", "-F"], self.env,
                                      self.dir / "upsd.log", self.dir)
-        wait_for(self._listening, 10, "upsd to listen")
+        wait_until(self._listening, 10, "upsd to listen")
 
     def stop_upsd(self) -> None:
         if self.upsd is not None:
@@ -137,13 +74,3 @@ class NutUpsd:
                 return True
         except OSError:
             return False
-
-
-def upskit_cli() -> list[str]:
-    import sys
-
-    return [sys.executable, "-m", "upskit"]
-
-
-def have(program: str) -> bool:
-    return shutil.which(program) is not None

@@ -6,23 +6,16 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from .daemons import Daemon, free_port, write_server, write_upsmon
+from tests.support import free_port, run_upskit, wait_until
+
+from .daemons import Daemon, write_server, write_upsmon
 
 
 def control(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "upskit", "monitor", *args],
-                          capture_output=True, text=True, timeout=60)
-
-
-def wait_file(path: Path, timeout: float = 20.0) -> bool:
-    end = time.monotonic() + timeout
-    while not path.exists() and time.monotonic() < end:
-        time.sleep(0.05)
-    return path.exists()
+    return run_upskit("monitor", *args)
 
 
 def test_monitor_reloads_on_sighup_ignores_usr_signals_and_obeys_c(short_dir: Path) -> None:
@@ -58,7 +51,7 @@ def test_monitor_reloads_on_sighup_ignores_usr_signals_and_obeys_c(short_dir: Pa
         answer = control("-c", "fsd", "--control-socket", sock)
         assert answer.returncode == 0, answer.stderr
         assert "shutdown sequence started" in answer.stdout
-        assert wait_file(mon_dir / "down")
+        wait_until((mon_dir / "down").exists, 20, "the shutdown command")
         assert (mon_dir / "killpower").read_text() == "upsmon-shutdown-file\n"
         assert monitor.proc.wait(15) == 0  # SHUTDOWNEXIT yes
     finally:
@@ -97,7 +90,7 @@ def test_run_ignores_usr1_and_forces_shutdown_only_by_command(short_dir: Path) -
         assert run.alive() and not (root / "down").exists()
         answer = control("-c", "fsd", "--control-socket", sock)
         assert answer.returncode == 0, answer.stderr
-        assert wait_file(root / "down")
+        wait_until((root / "down").exists, 20, "the shutdown command")
         assert run.alive()  # the server keeps serving after the monitor's exit
     finally:
         run.stop()
@@ -135,9 +128,7 @@ def test_broken_values_stop_the_start_with_file_and_line(short_dir: Path) -> Non
                        ("NOTIFYCMD \"/bin/echo it's\"\n", 2)):
         conf.write_text("MONITOR ups1@localhost 1 mon pw primary\n" + text)
         for command in ("monitor", "run"):
-            result = subprocess.run([sys.executable, "-m", "upskit", command,
-                                     "--nut-config-dir", str(short_dir)],
-                                    capture_output=True, text=True, timeout=60)
+            result = run_upskit(command, "--nut-config-dir", str(short_dir))
             assert result.returncode == 2, result.stderr
             assert f"{conf}:{line}:" in result.stderr
             assert "Traceback" not in result.stderr

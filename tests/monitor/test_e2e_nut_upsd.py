@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support import UPSKIT, Processes, wait_until
 from upskit.config.settings import MonitorSettings, UpsmonSettings
 from upskit.monitor import Monitor
 from upskit.monitor.events import NotifyType as N
 
-from .nutstack import SYSLOG_ONLY, NutUpsd, Processes, upskit_cli, wait_for
+from .nutstack import SYSLOG_ONLY, NutUpsd
 
 pytestmark = [pytest.mark.nut, pytest.mark.slow]
-
-
-@pytest.fixture
-def procs() -> Iterator[Processes]:
-    p = Processes()
-    yield p
-    p.stop_all()
 
 
 def test_monitor_cli_secondary_shuts_down_on_low_battery(tmp_path: Path, procs: Processes) -> None:
@@ -35,14 +28,14 @@ def test_monitor_cli_secondary_shuts_down_on_low_battery(tmp_path: Path, procs: 
         f'SHUTDOWNCMD "echo down > {done}"\n'
         f"POWERDOWNFLAG {tmp_path / 'killpower'}\n"
         "POLLFREQ 1\nPOLLFREQALERT 1\nHOSTSYNC 1\nDEADTIME 5\nFINALDELAY 0\n" + SYSLOG_ONLY)
-    mon = procs.start([*upskit_cli(), "-v", "monitor", "--nut-config-dir", str(conf)], {},
+    mon = procs.start([*UPSKIT, "-v", "monitor", "--nut-config-dir", str(conf)], {},
                       tmp_path / "monitor.log")
-    wait_for(lambda: "logged in" in (tmp_path / "monitor.log").read_text(), 10, "login")
+    wait_until(lambda: "logged in" in (tmp_path / "monitor.log").read_text(), 10, "login")
     nut.set_status("OB")
-    wait_for(lambda: "on battery" in (tmp_path / "monitor.log").read_text(), 10, "ONBATT")
+    wait_until(lambda: "on battery" in (tmp_path / "monitor.log").read_text(), 10, "ONBATT")
     assert not done.exists()
     nut.set_status("OB LB")
-    wait_for(done.exists, 10, "the shutdown command")
+    wait_until(done.exists, 10, "the shutdown command")
     assert mon.wait(5) == 0  # SHUTDOWNEXIT yes
     assert (tmp_path / "killpower").read_text() == "upsmon-shutdown-file\n"
 

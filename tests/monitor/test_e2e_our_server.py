@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from tests.support import Processes, free_port, live_device, read_text, wait_until
 from upskit.client.aio import AsyncClient
 from upskit.config.settings import (
     Listen,
@@ -18,12 +19,12 @@ from upskit.config.settings import (
     UpsmonSettings,
     UserSettings,
 )
-from upskit.model import Device, DeviceRegistry
+from upskit.model import DeviceRegistry
 from upskit.monitor import Monitor
 from upskit.monitor.events import NotifyType as N
 from upskit.server import NutServer
 
-from .nutstack import SYSLOG_ONLY, Processes, free_port, require_nut, wait_for
+from .nutstack import SYSLOG_ONLY, require_nut
 
 pytestmark = pytest.mark.slow
 
@@ -38,10 +39,7 @@ class Lab:
 
     def __init__(self) -> None:
         self.port = free_port()
-        self.device = Device("ups")
-        self.device.set_connected(True)
-        self.device.set_status(["OL"])
-        self.device.data_ok()
+        self.device = live_device("ups")
         self.registry = DeviceRegistry()
         self.registry.add(self.device)
         self.server: NutServer | None = None
@@ -91,13 +89,6 @@ async def lab() -> AsyncIterator[Lab]:
     await lab.close()
 
 
-@pytest.fixture
-def procs() -> Iterator[Processes]:
-    p = Processes()
-    yield p
-    p.stop_all()
-
-
 async def numlogins(lab: Lab) -> int:
     async with AsyncClient("127.0.0.1", lab.port) as c:
         return await c.get_numlogins("ups")
@@ -112,8 +103,7 @@ async def wait_logins(lab: Lab, n: int) -> None:
 
 
 def lines(tmp_path: Path) -> list[str]:
-    path = tmp_path / "order.txt"
-    return path.read_text().split() if path.exists() else []
+    return read_text(tmp_path / "order.txt").split()
 
 
 async def test_primary_and_two_secondaries_shut_down_in_order(lab: Lab, tmp_path: Path) -> None:
@@ -207,7 +197,7 @@ async def test_debian_upsmon_secondary_follows_our_fsd(lab: Lab, tmp_path: Path,
     lab.device.set_status(["OB", "LB"])
     await asyncio.wait_for(task, 15)
     assert time.monotonic() - start < 8  # ended by NUMLOGINS, not by HOSTSYNC (10 s)
-    await asyncio.to_thread(wait_for, done.exists, 5, "Debian upsmon's SHUTDOWNCMD")
+    await asyncio.to_thread(wait_until, done.exists, 5, "Debian upsmon's SHUTDOWNCMD")
     # the primary waited for Debian's upsmon to log out before its own shutdown
     assert lines(tmp_path) == ["primary"]
     assert done.stat().st_mtime <= (tmp_path / "order.txt").stat().st_mtime

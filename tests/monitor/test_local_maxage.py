@@ -7,18 +7,11 @@ import asyncio
 import time
 from pathlib import Path
 
+from tests.support import live_device
 from upskit.config.settings import MonitorSettings, UpsmonSettings
 from upskit.model import Device
 from upskit.monitor import Monitor
 from upskit.monitor.events import NotifyType as N
-
-
-def device(status: str) -> Device:
-    dev = Device("myups")
-    dev.set_connected(True)
-    dev.set_status(status.split())
-    dev.data_ok()
-    return dev
 
 
 def settings(tmp_path: Path, **kw: object) -> UpsmonSettings:
@@ -41,7 +34,7 @@ async def refresh(dev: Device, seconds: float) -> None:
 
 
 async def test_data_older_than_maxage_is_stale(tmp_path: Path) -> None:
-    dev = device("OL")
+    dev = live_device("myups", "OL")
     mon = Monitor(settings(tmp_path), local={"myups": dev}, maxage=0.5, wall=None,
                   syslog=False)
     task = asyncio.create_task(mon.run())
@@ -58,7 +51,7 @@ async def test_data_older_than_maxage_is_stale(tmp_path: Path) -> None:
 
 
 async def test_silent_driver_on_battery_leads_to_shutdown(tmp_path: Path) -> None:
-    dev = device("OB")
+    dev = live_device("myups", "OB")
     mon = Monitor(settings(tmp_path), local={"myups": dev}, maxage=0.3, wall=None,
                   syslog=False)
     task = asyncio.create_task(mon.run())

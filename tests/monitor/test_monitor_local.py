@@ -7,19 +7,11 @@ import sys
 import time
 from pathlib import Path
 
+from tests.support import live_device
 from upskit.config.settings import MonitorSettings, UpsmonSettings, UpsschedRule, UpsschedSettings
-from upskit.model import Device
 from upskit.monitor import Monitor
 from upskit.monitor.events import NotifyType as N
 from upskit.monitor.shutdown import POWERDOWN_MAGIC, powerdown_flag_set
-
-
-def device(status: str = "OL") -> Device:
-    dev = Device("myups")
-    dev.set_connected(True)
-    dev.set_status([status])
-    dev.data_ok()
-    return dev
 
 
 def settings(tmp_path: Path, role: str = "primary", **kw: object) -> UpsmonSettings:
@@ -37,7 +29,7 @@ def settings(tmp_path: Path, role: str = "primary", **kw: object) -> UpsmonSetti
 
 
 async def test_low_battery_reaches_shutdown_command_at_once(tmp_path: Path) -> None:
-    dev = device()
+    dev = live_device("myups")
     logins = {"n": 0}
     mon = Monitor(settings(tmp_path), local={"myups": dev}, numlogins=lambda u: logins["n"],
                   wall=None, syslog=False)
@@ -61,7 +53,7 @@ async def test_low_battery_reaches_shutdown_command_at_once(tmp_path: Path) -> N
 
 
 async def test_primary_waits_for_secondaries_to_log_out(tmp_path: Path) -> None:
-    dev = device("OB LB")
+    dev = live_device("myups", "OB LB")
     logins = {"n": 2}
     mon = Monitor(settings(tmp_path, hostsync=10), local={"myups": dev},
                   numlogins=lambda u: logins["n"], wall=None, syslog=False)
@@ -77,7 +69,7 @@ async def test_primary_waits_for_secondaries_to_log_out(tmp_path: Path) -> None:
 
 
 async def test_finaldelay_and_hostsync_timeout(tmp_path: Path) -> None:
-    dev = device("OB LB")
+    dev = live_device("myups", "OB LB")
     mon = Monitor(settings(tmp_path, hostsync=0.5, finaldelay=0.5), local={"myups": dev},
                   numlogins=lambda u: 5, wall=None, syslog=False)
     start = time.monotonic()
@@ -88,7 +80,7 @@ async def test_finaldelay_and_hostsync_timeout(tmp_path: Path) -> None:
 
 
 async def test_stale_device_on_line_does_not_shut_down(tmp_path: Path) -> None:
-    dev = device("OL")
+    dev = live_device("myups", "OL")
     mon = Monitor(settings(tmp_path, deadtime=0.3), local={"myups": dev}, wall=None,
                   syslog=False)
     task = asyncio.create_task(mon.run())
@@ -104,7 +96,7 @@ async def test_stale_device_on_line_does_not_shut_down(tmp_path: Path) -> None:
 
 
 async def test_stale_device_on_battery_shuts_down_after_deadtime(tmp_path: Path) -> None:
-    dev = device("OB")
+    dev = live_device("myups", "OB")
     mon = Monitor(settings(tmp_path, deadtime=0.4, hostsync=0), local={"myups": dev},
                   wall=None, syslog=False)
     task = asyncio.create_task(mon.run())
@@ -117,7 +109,7 @@ async def test_stale_device_on_battery_shuts_down_after_deadtime(tmp_path: Path)
 
 
 async def test_secondary_follows_fsd_and_does_not_set_it(tmp_path: Path) -> None:
-    dev = device("OB")
+    dev = live_device("myups", "OB")
     mon = Monitor(settings(tmp_path, role="secondary", hostsync=30), local={"myups": dev},
                   wall=None, syslog=False)
     task = asyncio.create_task(mon.run())
@@ -131,7 +123,7 @@ async def test_secondary_follows_fsd_and_does_not_set_it(tmp_path: Path) -> None
 
 
 async def test_shutdownexit_no_keeps_running_until_stopped(tmp_path: Path) -> None:
-    dev = device("FSD OB LB")
+    dev = live_device("myups", "FSD OB LB")
     mon = Monitor(settings(tmp_path, shutdownexit=None), local={"myups": dev},
                   wall=None, syslog=False)
     task = asyncio.create_task(mon.run())
@@ -143,7 +135,7 @@ async def test_shutdownexit_no_keeps_running_until_stopped(tmp_path: Path) -> No
 
 
 async def test_missing_shutdown_command_is_reported(tmp_path: Path) -> None:
-    dev = device("FSD")
+    dev = live_device("myups", "FSD")
     mon = Monitor(settings(tmp_path, shutdowncmd=None), local={"myups": dev}, wall=None,
                   syslog=False)
     assert await asyncio.wait_for(mon.run(), 5) == 1
@@ -163,7 +155,7 @@ async def test_upssched_runs_in_process(tmp_path: Path) -> None:
     ])
     s = settings(tmp_path, notifycmd="/usr/sbin/upssched",
                  notifyflag={"ONBATT": {"EXEC"}, "ONLINE": {"EXEC"}})
-    dev = device("OL")
+    dev = live_device("myups", "OL")
     mon = Monitor(s, sched, local={"myups": dev}, wall=None, syslog=False)
     task = asyncio.create_task(mon.run())
     await asyncio.sleep(0.05)

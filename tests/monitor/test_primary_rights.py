@@ -8,19 +8,16 @@ import logging
 
 import pytest
 
+from tests.support import live_device
 from upskit.config.settings import Listen, MonitorSettings, UpsdSettings, UserSettings
-from upskit.model import Device, DeviceRegistry
+from upskit.model import DeviceRegistry
 from upskit.monitor.sources import NetworkSource
 from upskit.server.server import NutServer
 
 
 async def test_primary_refused_names_the_missing_right(caplog: pytest.LogCaptureFixture) -> None:
     registry = DeviceRegistry()
-    dev = Device("ups")
-    dev.set_status(["OL"])
-    dev.set_connected(True)
-    dev.data_ok()
-    registry.add(dev)
+    registry.add(live_device("ups"))
     server = NutServer(registry, UpsdSettings(listen=[Listen("127.0.0.1", 0)]),
                        {"watcher": UserSettings("watcher", "pw", upsmon="secondary")})
     await server.start()

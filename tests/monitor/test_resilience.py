@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import live_device
 from upskit.config.settings import (
     MonitorSettings,
     UpsmonSettings,
@@ -19,14 +20,6 @@ from upskit.model import Device
 from upskit.monitor import Monitor
 from upskit.monitor.events import NotifyType as N
 from upskit.monitor.sources import Reading, Source, SourceError
-
-
-def device(status: str = "OL") -> Device:
-    dev = Device("myups")
-    dev.set_connected(True)
-    dev.set_status(status.split())
-    dev.data_ok()
-    return dev
 
 
 def settings(tmp_path: Path, **kw: object) -> UpsmonSettings:
@@ -60,7 +53,7 @@ async def test_cmdscript_that_cannot_be_split(tmp_path: Path,
         UpsschedRule("ONBATT", "*", "START-TIMER", ["later", "0.1"]),
     ])
     flags = {t.value: {"SYSLOG", "EXEC"} for t in N}
-    dev = device()
+    dev = live_device("myups")
     mon = Monitor(settings(tmp_path, notifycmd="upssched", notifyflag=flags), sched,
                   local={"myups": dev}, wall=None, syslog=False)
     await battery_runs_down(mon, dev, tmp_path)
@@ -72,7 +65,7 @@ async def test_cmdscript_that_cannot_be_split(tmp_path: Path,
 async def test_notifycmd_that_cannot_be_split(tmp_path: Path,
                                               caplog: pytest.LogCaptureFixture) -> None:
     flags = {t.value: {"SYSLOG", "EXEC"} for t in N}
-    dev = device()
+    dev = live_device("myups")
     mon = Monitor(settings(tmp_path, notifycmd="/bin/echo it's", notifyflag=flags),
                   local={"myups": dev}, wall=None, syslog=False)
     await battery_runs_down(mon, dev, tmp_path)
@@ -117,7 +110,7 @@ class Flaky(Source):
 
 async def test_poll_raising_anything_is_a_failed_poll(tmp_path: Path,
                                                       caplog: pytest.LogCaptureFixture) -> None:
-    dev = device()
+    dev = live_device("myups")
     mon = Monitor(settings(tmp_path), wall=None, syslog=False)
     source = Flaky(dev, failures=2)
     mon.sources["myups@localhost"] = source
@@ -128,7 +121,7 @@ async def test_poll_raising_anything_is_a_failed_poll(tmp_path: Path,
 
 async def test_a_watch_that_dies_is_restarted(tmp_path: Path,
                                               caplog: pytest.LogCaptureFixture) -> None:
-    dev = device()
+    dev = live_device("myups")
     mon = Monitor(settings(tmp_path), local={"myups": dev}, wall=None, syslog=False)
     real = mon.policy.reading
     calls = {"n": 0}
@@ -151,7 +144,7 @@ async def test_a_failing_notification_does_not_stop_the_others(
     def gone(text: str) -> None:
         raise OSError("syslog is gone")
 
-    dev = device()
+    dev = live_device("myups")
     mon = Monitor(settings(tmp_path), local={"myups": dev}, wall=None)
     mon.notifier.syslog = gone
     await battery_runs_down(mon, dev, tmp_path)
@@ -164,7 +157,7 @@ async def test_source_error_still_counts_as_failure(tmp_path: Path) -> None:
             raise SourceError("gone")
 
     mon = Monitor(settings(tmp_path), wall=None, syslog=False)
-    mon.sources["myups@localhost"] = Gone(device(), 0)
+    mon.sources["myups@localhost"] = Gone(live_device("myups"), 0)
     task = asyncio.create_task(mon.run())
     await asyncio.sleep(0.3)
     mon.stop()

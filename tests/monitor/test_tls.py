@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.support import live_device
 from upskit.config.settings import (
     CertHost,
     Listen,
@@ -17,7 +17,7 @@ from upskit.config.settings import (
     UpsmonSettings,
     UserSettings,
 )
-from upskit.model import Device, DeviceRegistry
+from upskit.model import DeviceRegistry
 from upskit.monitor.sources import NetworkSource, SourceError
 from upskit.monitor.tls import tls_context_for
 from upskit.server.server import NutServer
@@ -25,23 +25,9 @@ from upskit.server.server import NutServer
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
 
 
-@pytest.fixture
-def certfile(tmp_path: Path) -> Path:
-    key, cert, pem = tmp_path / "key.pem", tmp_path / "cert.pem", tmp_path / "upsd.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
-    pem.write_text(cert.read_text() + key.read_text())
-    return pem
-
-
 async def serve(certfile: Path | None) -> NutServer:
     registry = DeviceRegistry()
-    dev = Device("ups")
-    dev.set_status(["OB", "LB"])
-    dev.set_connected(True)
-    dev.data_ok()
-    registry.add(dev)
+    registry.add(live_device("ups", "OB LB"))
     settings = UpsdSettings(listen=[Listen("127.0.0.1", 0)],
                             certfile=str(certfile) if certfile else None)
     users = {"mon": UserSettings("mon", "pw", upsmon="secondary")}

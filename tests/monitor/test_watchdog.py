@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import free_port
 from upskit import sdnotify
 from upskit.config.settings import MonitorSettings, UpsmonSettings
 from upskit.monitor import Monitor
 from upskit.monitor.events import NotifyType as N
 from upskit.monitor.sources import Reading, Source
 
-from .daemons import Daemon, NotifySocket, free_port, write_server, write_upsmon
+from .daemons import Daemon, NotifySocket, write_server, write_upsmon
 
 
 def test_notify_path_and_abstract_socket(short_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,18 +9,15 @@ the HELP line (upskit lists PROTVER, as newer upsd does), description texts
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.nutreal import UPSD, free_port, nut_server, requires_nut
+from tests.nutreal import UPSD, nut_server, requires_nut
+from tests.support import UPSKIT, ask, free_port, stop, wait_served
 from upskit.config.settings import UserSettings
 from upskit.model import CmdResult, Device, DeviceRegistry
 from upskit.server.protocol import split_line
@@ -197,28 +194,11 @@ REPO = Path(__file__).resolve().parents[2]
 SMALL_DEV = "ups.status: OL\nbattery.charge: 90\n"
 
 
-def _ask(port: int, line: str, timeout: float = 5.0) -> str:
-    """One request; the whole reply (a BEGIN..END list joined by \\n)."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(line.encode() + b"\n")
-        data = b""
-        while True:
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-            text = data.decode(errors="replace")
-            if text.endswith("\n") and (not text.startswith("BEGIN ")
-                                        or text.splitlines()[-1].startswith("END ")):
-                break
-        return data.decode(errors="replace").strip()
-
-
 def _upskit_run(confdir: Path, port: int, log: Path,
                 env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     with open(log, "wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "upskit", "run", "--nut-config-dir", str(confdir),
+            [*UPSKIT, "run", "--nut-config-dir", str(confdir),
              "--listen", f"127.0.0.1:{port}", "--no-monitor",
              "--control-socket", str(confdir / "upskit.sock")],
             cwd=REPO, stdout=subprocess.DEVNULL, stderr=out, stdin=subprocess.DEVNULL,
@@ -226,27 +206,9 @@ def _upskit_run(confdir: Path, port: int, log: Path,
         )
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-
-
 def _wait_answer(port: int, proc: subprocess.Popen[bytes], line: str, log: Path) -> str:
-    end = time.monotonic() + 30
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited: {log.read_text(errors='replace')}")
-        with contextlib.suppress(OSError):
-            reply = _ask(port, line, 2.0)
-            if not reply.startswith("ERR DRIVER-NOT-CONNECTED"):
-                return reply
-        time.sleep(0.1)
-    raise AssertionError(f"no answer on port {port}: {log.read_text(errors='replace')}")
+    return wait_served(port, line, lambda reply: not reply.startswith("ERR DRIVER-NOT-CONNECTED"),
+                       proc=proc, log=log)
 
 
 def test_list_ups_in_ups_conf_order_as_upsd(tmp_path: Path) -> None:
@@ -258,11 +220,11 @@ def test_list_ups_in_ups_conf_order_as_upsd(tmp_path: Path) -> None:
         try:
             for name in devices:
                 _wait_answer(port, proc, f"GET VAR {name} ups.status", log)
-            expected = _ask(nut.port, "LIST UPS")
+            expected = ask(nut.port, "LIST UPS")
             assert expected.splitlines()[1].startswith("UPS zeta ")
-            assert _ask(port, "LIST UPS") == expected
+            assert ask(port, "LIST UPS") == expected
         finally:
-            _stop(proc)
+            stop(proc)
 
 
 def _no_ups_dir(root: Path, upsd_conf: str) -> Path:
@@ -323,4 +285,4 @@ def test_no_ups_defined_as_upsd(tmp_path: Path, upsd_conf: str, env: dict[str, s
             assert "at least one UPS must be defined in ups.conf" in text, text
     finally:
         for proc in procs.values():
-            _stop(proc)
+            stop(proc)

@@ -16,11 +16,12 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support import UPSKIT, ask, cpu_seconds, rss_kb, stop, wait_until
 from upskit.model import DeviceRegistry
 
 from .conftest import LineClient, Served, make_device, start_server
@@ -34,18 +35,6 @@ pytestmark = pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="n
 PIPELINE_RSS_BOUND_KB = 8 * 1024
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError("no VmRSS line")
-
-
 def open_files_limit(pid: int) -> tuple[str, str]:
     for line in Path(f"/proc/{pid}/limits").read_text().splitlines():
         if line.startswith("Max open files"):
@@ -54,41 +43,11 @@ def open_files_limit(pid: int) -> tuple[str, str]:
     raise AssertionError("no open files limit")
 
 
-def wait_until(cond: Callable[[], bool], timeout: float, what: str) -> None:
-    end = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
-def ask(port: int, line: str, timeout: float = 5.0) -> str:
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(line.encode() + b"\n")
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-        return data.decode().strip()
-
-
 def answers(port: int, line: str, expected: str) -> bool:
     try:
         return ask(port, line, timeout=2.0) == expected
     except OSError:
         return False
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 @contextlib.contextmanager
@@ -151,7 +110,7 @@ def test_running_out_of_descriptors_is_quiet_cheap_and_recovers(tmp_path: Path) 
 
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "upskit", "run", "--nut-config-dir", str(tmp_path),
+            [*UPSKIT, "run", "--nut-config-dir", str(tmp_path),
              "--no-monitor", "--control-socket", str(tmp_path / "ctl.sock")],
             cwd=REPO, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             preexec_fn=low_limit,

@@ -10,6 +10,7 @@ import socket
 
 import pytest
 
+from tests.support import rss_kb
 from upskit.config.settings import Listen, UpsdSettings
 from upskit.model import DeviceRegistry
 from upskit.server import NutServer
@@ -272,13 +273,6 @@ async def test_stop_closes_open_connections(served: Served) -> None:
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc")
 async def test_memory_stays_flat_under_abuse(served: Served) -> None:
-    def rss_kb() -> int:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        return 0
-
     before = rss_kb()
     for _ in range(5):
         c = await LineClient.connect(served.port)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.nutreal import free_port
+from tests.support import free_port, run_upskit
 from upskit.config.settings import UpsdSettings
 from upskit.config.upsd_conf import allow_no_device
 from upskit.model import Device, DeviceRegistry
@@ -53,11 +51,8 @@ def test_upskit_run_without_a_ups_is_a_one_line_error(tmp_path: Path) -> None:
     (tmp_path / "upsd.conf").write_text(f"LISTEN 127.0.0.1 {free_port()}\n")
     (tmp_path / "upsd.users").write_text("")
     env = {k: v for k, v in os.environ.items() if k != "ALLOW_NO_DEVICE"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "upskit", "run", "--nut-config-dir", str(tmp_path),
-         "--no-monitor", "--control-socket", str(tmp_path / "ctl.sock")],
-        cwd=REPO, capture_output=True, text=True, timeout=60, env=env, check=False,
-    )
+    proc = run_upskit("run", "--nut-config-dir", str(tmp_path), "--no-monitor",
+                      "--control-socket", str(tmp_path / "ctl.sock"), env=env, cwd=REPO)
     assert proc.returncode == 2, proc.stderr
     assert proc.stdout == ""
     lines = proc.stderr.splitlines()

@@ -8,17 +8,11 @@ import time
 
 import pytest
 
-from tests.drivers.qx.util import running, wait_for
+from tests.drivers.qx.util import running
+from tests.support import eventually
 from upskit.sim.device import SimDevice
 from upskit.sim.pty import PtyServer
 from upskit.transport import PortBusy, PortGone, PortSilent, open_transport
-
-
-@pytest.fixture
-def pty_sim():
-    server = PtyServer(SimDevice("megatec"), baud=None).start()
-    yield server
-    server.stop()
 
 
 async def test_exchange_flush_and_silence(pty_sim: PtyServer) -> None:
@@ -74,7 +68,7 @@ async def test_detection_over_2400_baud_pty_is_fast(protocol: str) -> None:
             # a status change reaches the model quickly at 2400 baud
             server.device.mains(False)
             t0 = time.monotonic()
-            await wait_for(lambda: drv.device.get("ups.status") == "OB")
+            await eventually(lambda: drv.device.get("ups.status") == "OB")
             assert time.monotonic() - t0 < 1.0
     finally:
         server.stop()

@@ -8,12 +8,9 @@ follows RTS and DSR follows DTR.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import serial
 
-from upskit.sim.device import SimDevice
 from upskit.sim.pty import PtyServer
 from upskit.transport import (
     LineState,
@@ -31,13 +28,6 @@ class LoopbackSerial(SerialTransport):
 
     def make_serial(self) -> serial.Serial:
         return serial.serial_for_url("loop://", self.baudrate, timeout=self.timeout)
-
-
-@pytest.fixture
-def pty_sim() -> Iterator[PtyServer]:
-    server = PtyServer(SimDevice("megatec"), baud=None).start()
-    yield server
-    server.stop()
 
 
 async def test_serial_ports_offer_both_capabilities(pty_sim: PtyServer) -> None:

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-DUMMY_UPS = next((p for p in ("/lib/nut/dummy-ups", "/usr/lib/nut/dummy-ups") if os.path.exists(p)), None)
-UPSD = next((p for p in ("/lib/nut/upsd", "/usr/lib/nut/upsd", "/usr/sbin/upsd") if os.path.exists(p)), None)
+from tests.support import free_port, nut_binary, stop
+
+DUMMY_UPS = nut_binary("dummy-ups")
+UPSD = nut_binary("upsd")
 UPSC = shutil.which("upsc")
 ADMIN, SECRET = "admin", "s3cret"
 
@@ -26,12 +28,6 @@ def nut_missing() -> str | None:
     if os.geteuid() != 0:
         return "running NUT's binaries with -u root needs root"
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class NutStack:
@@ -98,13 +94,8 @@ class NutStack:
 
     def stop(self, key: str) -> None:
         proc = self.procs.pop(key, None)
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        if proc is not None:
+            stop(proc)
 
     def stop_all(self) -> None:
         for key in list(self.procs):

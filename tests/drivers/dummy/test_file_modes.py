@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import eventually
 from upskit.drivers.dummy.driver import DummyDriver
 from upskit.drivers.supervisor import Supervisor
 from upskit.model import CmdResult, Device, EventKind, SetError
@@ -31,14 +32,6 @@ def touch_later(path: Path, text: str) -> None:
     before = path.stat().st_mtime_ns
     path.write_text(text)
     os.utime(path, ns=(before + 10**9, before + 10**9))
-
-
-async def wait_for(cond, timeout: float = 3.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not cond():
-        assert loop.time() < end, "condition not reached"
-        await asyncio.sleep(0.005)
 
 
 async def test_sample_dev_with_markup(tmp_path: Path) -> None:
@@ -179,7 +172,7 @@ async def test_seq_steps_with_timers_and_loops(tmp_path: Path) -> None:
     seen: list[str] = []
     drv.device.subscribe(lambda e: seen.append(e.value or "") if e.kind is EventKind.STATUS else None)
     async with Supervisor([drv]):
-        await wait_for(lambda: len(seen) >= 8)
+        await eventually(lambda: len(seen) >= 8)
     assert seen[:8] == ["OL", "OB", "OB LB", "OL CHRG"] * 2
     assert drv.device.get("driver.parameter.mode") == "dummy-loop"
 
@@ -190,7 +183,7 @@ async def test_sample_seq_walks_through_a_power_cut(tmp_path: Path) -> None:
     seen: list[str] = []
     drv.device.subscribe(lambda e: seen.append(e.value or "") if e.kind is EventKind.STATUS else None)
     async with Supervisor([drv]):
-        await wait_for(lambda: len(seen) >= 5)
+        await eventually(lambda: len(seen) >= 5)
     assert seen[:5] == ["OL", "OB DISCHRG", "ALARM OB DISCHRG LB", "OL CHRG", "OL"]
 
 
@@ -217,14 +210,14 @@ async def test_missing_file_goes_stale_then_recovers(tmp_path: Path, caplog: pyt
     dev = drv.device
     with caplog.at_level(logging.INFO):
         async with Supervisor([drv]):
-            await wait_for(lambda: dev.connected)
+            await eventually(lambda: dev.connected)
             await asyncio.sleep(0.1)
             assert dev.stale
             (tmp_path / "later.dev").write_text("ups.status: OB\nbattery.charge: 50\n")
-            await wait_for(lambda: not dev.stale)
+            await eventually(lambda: not dev.stale)
             assert dev.get("ups.status") == "OB"
             (tmp_path / "later.dev").unlink()
-            await wait_for(lambda: dev.stale)
+            await eventually(lambda: dev.stale)
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert len(errors) == 2 and str(tmp_path / "later.dev") in errors[0]
     assert "No such file" in errors[0]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.drivers.qx.util import running
-from tests.test_plugins import install_fake_distribution
+from tests.support import install_fake_distribution
 from upskit.config.values import BadValue
 from upskit.drivers.qx import dialect as dialect_module
 from upskit.drivers.qx.detect import detect
@@ -51,15 +51,13 @@ def _forget_plugins() -> None:
 @pytest.fixture
 def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The package ``acme_dialect`` installed, declaring dialects in ``upskit.dialects``."""
-    install_fake_distribution(
-        tmp_path, "upskit.dialects",
-        {"acme": "acme_dialect", "wrong-name": "acme_dialect:DIALECT",
-         "number": "acme_dialect:NOT_A_DIALECT"},
-        "acme_dialect", ACME_SOURCE)
+    install_fake_distribution(tmp_path, "acme_dialect", ACME_SOURCE, {"upskit.dialects": {
+        "acme": "acme_dialect", "wrong-name": "acme_dialect:DIALECT",
+        "number": "acme_dialect:NOT_A_DIALECT"}})
     broken = tmp_path / "broken"
     broken.mkdir()
-    install_fake_distribution(broken, "upskit.dialects", {"broken": "broken_dialect:DIALECT"},
-                              "broken_dialect", BROKEN_SOURCE)
+    install_fake_distribution(broken, "broken_dialect", BROKEN_SOURCE,
+                              {"upskit.dialects": {"broken": "broken_dialect:DIALECT"}})
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.syspath_prepend(str(broken))
     _forget_plugins()

@@ -7,7 +7,8 @@ import itertools
 
 import pytest
 
-from tests.drivers.qx.util import running, wait_for
+from tests.drivers.qx.util import running
+from tests.support import eventually
 from upskit.drivers.qx.driver import QxDriver
 from upskit.model import CmdResult, Device
 from upskit.sim.faults import MODES
@@ -35,12 +36,12 @@ async def test_status_transitions_ol_ob_lb_ol() -> None:
         dev.subscribe(lambda e: e.kind.value == "status" and seen.append(e.value or ""))
         assert dev.get("ups.status") == "OL"
         sim.mains(False)
-        await wait_for(lambda: dev.get("ups.status") == "OB")
+        await eventually(lambda: dev.get("ups.status") == "OB")
         sim.physics.charge = 0.1
-        await wait_for(lambda: dev.get("ups.status") == "OB LB")
+        await eventually(lambda: dev.get("ups.status") == "OB LB")
         sim.physics.charge = 0.9
         sim.mains(True)
-        await wait_for(lambda: dev.get("ups.status") == "OL")
+        await eventually(lambda: dev.get("ups.status") == "OL")
         assert seen == ["OB", "OB LB", "OL"]
 
 
@@ -49,27 +50,27 @@ async def test_status_bits_cal_fsd_avr_beeper_and_alarm() -> None:
     async with running(port) as drv:
         dev, ups = drv.device, sim_device(key).physics
         assert await dev.instcmd("test.battery.start.quick") is CmdResult.HANDLED
-        await wait_for(lambda: "CAL" in dev.get("ups.status"))
+        await eventually(lambda: "CAL" in dev.get("ups.status"))
         assert dev.get("ups.status") == "OL CAL"  # mains is still there
         assert await dev.instcmd("test.battery.stop") is CmdResult.HANDLED
-        await wait_for(lambda: dev.get("ups.status") == "OL")
+        await eventually(lambda: dev.get("ups.status") == "OL")
         assert await dev.instcmd("shutdown.return") is CmdResult.HANDLED
-        await wait_for(lambda: dev.get("ups.status") == "ALARM OL FSD")
+        await eventually(lambda: dev.get("ups.status") == "ALARM OL FSD")
         assert dev.get("ups.alarm") == "Shutdown imminent!"
         assert await dev.instcmd("shutdown.stop") is CmdResult.HANDLED
-        await wait_for(lambda: dev.get("ups.status") == "OL")
+        await eventually(lambda: dev.get("ups.status") == "OL")
         assert dev.get("ups.alarm") is None
         ups.input_voltage = 190.0
-        await wait_for(lambda: dev.get("ups.status") == "OL BOOST")
+        await eventually(lambda: dev.get("ups.status") == "OL BOOST")
         ups.input_voltage = 260.0
-        await wait_for(lambda: dev.get("ups.status") == "OL TRIM")
+        await eventually(lambda: dev.get("ups.status") == "OL TRIM")
         ups.input_voltage = 230.0
         assert dev.get("ups.beeper.status") == "enabled"
         assert await dev.instcmd("beeper.toggle") is CmdResult.HANDLED
-        await wait_for(lambda: dev.get("ups.beeper.status") == "disabled")  # full walk after cmd
+        await eventually(lambda: dev.get("ups.beeper.status") == "disabled")  # full walk after cmd
         ups.failed = True
         assert await dev.setvar("ups.delay.start", "60") is CmdResult.HANDLED
-        await wait_for(lambda: dev.get("ups.alarm") == "UPS selftest failed!")
+        await eventually(lambda: dev.get("ups.alarm") == "UPS selftest failed!")
         assert dev.get("ups.status") == "ALARM OL"
 
 
@@ -123,9 +124,9 @@ async def test_faults_stale_then_recovery(mode: str) -> None:
         sim = sim_device(key)
         sim.faults.delay = 5.0
         sim.fault(mode)
-        await wait_for(lambda: drv.device.stale, 5)
+        await eventually(lambda: drv.device.stale, 5)
         sim.fault(None)
-        await wait_for(lambda: not drv.device.stale, 5)
+        await eventually(lambda: not drv.device.stale, 5)
         assert drv.device.get("ups.status") == "OL"
         assert not task_errors
 

@@ -7,7 +7,8 @@ import itertools
 from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping
 from contextlib import asynccontextmanager
 
-from tests.drivers.qx.util import running, wait_for
+from tests.drivers.qx.util import running
+from tests.support import eventually
 from upskit.drivers.qx.detect import ProbeSession, detect
 from upskit.drivers.qx.dialect import Dialect, get_dialect
 from upskit.drivers.qx.driver import QxDriver
@@ -18,7 +19,7 @@ from upskit.sim.ports import forget, make_transport, parse_sim_url, sim_device
 
 _ids = itertools.count()
 
-__all__ = ["FakeContext", "Run", "claims", "detect_on", "run_sim", "run_table", "wait_for"]
+__all__ = ["FakeContext", "Run", "claims", "detect_on", "run_sim", "run_table"]
 
 
 def dialect(protocol: str) -> Dialect:
@@ -80,12 +81,12 @@ class Run:
     async def power_cycle(self) -> None:
         """Mains lost, battery run low, mains back: OL -> OB -> OB LB -> OL."""
         self.sim.mains(False)
-        await wait_for(lambda: self.dev.get("ups.status") == "OB")
+        await eventually(lambda: self.dev.get("ups.status") == "OB")
         self.sim.physics.charge = 0.1
-        await wait_for(lambda: self.dev.get("ups.status") == "OB LB")
+        await eventually(lambda: self.dev.get("ups.status") == "OB LB")
         self.sim.physics.charge = 0.9
         self.sim.mains(True)
-        await wait_for(lambda: self.dev.get("ups.status") == "OL")
+        await eventually(lambda: self.dev.get("ups.status") == "OL")
 
     def values(self, names: Iterable[str]) -> dict[str, str | None]:
         return {n: self.dev.get(n) for n in names}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.drivers.qx.protocols.harness import detect_on, run_sim, run_table, wait_for
+from tests.drivers.qx.protocols.harness import detect_on, run_sim, run_table
+from tests.support import eventually
 from upskit.drivers.qx.protocols import ablerex
 from upskit.model import CmdResult
 
@@ -37,7 +38,7 @@ async def test_simulator_binary_queries_and_load_off() -> None:
         assert run.dev.get("ups.test.result") == "PASS"
         assert int(run.dev.get("battery.runtime") or "0") > 1000
         assert await run.cmd("load.off") == (CmdResult.HANDLED, [b"S.2\r"])
-        await wait_for(lambda: "FSD" in (run.dev.get("ups.status") or ""))
+        await eventually(lambda: "FSD" in (run.dev.get("ups.status") or ""))
 
 
 def test_charge_curve_and_bad_input() -> None:

@@ -11,7 +11,8 @@ import random
 
 import pytest
 
-from tests.drivers.qx.protocols.harness import FakeContext, run_sim, wait_for
+from tests.drivers.qx.protocols.harness import FakeContext, run_sim
+from tests.support import eventually
 from upskit.drivers.qx.dialect import get_dialect
 from upskit.drivers.qx.items import QxFlag
 
@@ -70,7 +71,7 @@ async def test_garbage_from_the_simulator_goes_stale_then_recovers(protocol: str
         run.drv.stale_seconds = 0.1
         status = run.dev.get("ups.status")
         run.sim.fault("garbage")
-        await wait_for(lambda: run.dev.stale, 5)
+        await eventually(lambda: run.dev.stale, 5)
         run.sim.fault(None)
-        await wait_for(lambda: not run.dev.stale, 5)
+        await eventually(lambda: not run.dev.stale, 5)
         assert run.dev.get("ups.status") == status

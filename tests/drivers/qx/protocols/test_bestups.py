@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.drivers.qx.protocols.harness import FakeContext, run_sim, run_table, wait_for
+from tests.drivers.qx.protocols.harness import FakeContext, run_sim, run_table
+from tests.support import eventually
 from upskit.drivers.qx.protocols import bestups
 from upskit.model import CmdResult
 
@@ -55,11 +56,11 @@ async def test_simulator_axxium_packs_and_transitions() -> None:
         assert run.dev.get("battery.packs") == "2"
         assert run.dev.get("input.voltage.nominal") == "230"
         assert await run.setvar("battery.packs", "3") == (CmdResult.HANDLED, [b"BP3\r"])
-        await wait_for(lambda: run.dev.get("battery.packs") == "3")
+        await eventually(lambda: run.dev.get("battery.packs") == "3")
         run.sim.mains(False)
-        await wait_for(lambda: run.dev.get("ups.status") == "OB")
+        await eventually(lambda: run.dev.get("ups.status") == "OB")
         run.sim.physics.charge = 0.1
-        await wait_for(lambda: run.dev.get("ups.status") == "OB LB")
+        await eventually(lambda: run.dev.get("ups.status") == "OB LB")
 
 
 def test_avr_bit_is_ignored_off_line_and_inverted_on_patriots() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.drivers.qx.protocols.harness import run_sim, run_table, wait_for
+from tests.drivers.qx.protocols.harness import run_sim, run_table
+from tests.support import eventually
 from upskit.drivers.qx.protocols import gtec
 from upskit.model import CmdResult
 
@@ -48,4 +49,4 @@ async def test_simulator_transitions() -> None:
         assert run.dev.get("ups.status") == "OL"
         await run.power_cycle()
         assert await run.cmd("test.battery.start.quick") == (CmdResult.HANDLED, [b"T\r"])
-        await wait_for(lambda: "CAL" in (run.dev.get("ups.status") or ""))
+        await eventually(lambda: "CAL" in (run.dev.get("ups.status") or ""))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.drivers.qx.protocols.harness import detect_on, run_sim, run_table, wait_for
+from tests.drivers.qx.protocols.harness import detect_on, run_sim, run_table
+from tests.support import eventually
 from upskit.drivers.qx.protocols import hunnox
 from upskit.model import CmdResult
 
@@ -35,9 +36,9 @@ async def test_auto_detection_follows_nut_precedence() -> None:
 async def test_measurements_are_quick_polled() -> None:
     async with run_sim("hunnox") as run:
         run.sim.physics.input_voltage = 221.0
-        await wait_for(lambda: run.dev.get("input.voltage") == "221.0")
+        await eventually(lambda: run.dev.get("input.voltage") == "221.0")
         run.sim.mains(False)
-        await wait_for(lambda: run.dev.get("ups.status") == "OB")
+        await eventually(lambda: run.dev.get("ups.status") == "OB")
         assert run.dev.get("battery.charge") == "100"
 
 

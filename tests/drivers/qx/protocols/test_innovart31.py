@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.drivers.qx.protocols.harness import detect_on, run_sim, run_table, wait_for
+from tests.drivers.qx.protocols.harness import detect_on, run_sim, run_table
+from tests.support import eventually
 from upskit.model import CmdResult
 
 VALUES = {
@@ -50,10 +51,10 @@ async def test_simulator_transitions() -> None:
     async with run_sim("innovart31") as run:
         assert run.dev.get("output.voltage") == "230.0"
         run.sim.mains(False)
-        await wait_for(lambda: run.dev.get("ups.status") == "OB")
+        await eventually(lambda: run.dev.get("ups.status") == "OB")
         run.sim.mains(True)
-        await wait_for(lambda: run.dev.get("ups.status") == "OL")
+        await eventually(lambda: run.dev.get("ups.status") == "OL")
         assert await run.cmd("shutdown.return") == (CmdResult.HANDLED, [b"S.5R0003\r"])
-        await wait_for(lambda: run.dev.get("ups.status") == "ALARM OL FSD")
+        await eventually(lambda: run.dev.get("ups.status") == "ALARM OL FSD")
         assert await run.cmd("shutdown.stop") == (CmdResult.HANDLED, [b"C\r"])
-        await wait_for(lambda: run.dev.get("ups.status") == "OL")
+        await eventually(lambda: run.dev.get("ups.status") == "OL")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.drivers.qx.protocols.harness import run_sim, run_table, wait_for
+from tests.drivers.qx.protocols.harness import run_sim, run_table
+from tests.support import eventually
 from upskit.model import CmdResult
 
 VALUES = {
@@ -30,4 +31,4 @@ async def test_simulator_three_phase_output() -> None:
         assert run.dev.get("output.L2-N.voltage") == "230.0"
         assert run.dev.get("input.bypass.L3-N.voltage") == "230.0"
         run.sim.mains(False)
-        await wait_for(lambda: run.dev.get("ups.status") == "OB")
+        await eventually(lambda: run.dev.get("ups.status") == "OB")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.drivers.qx.protocols.harness import detect_on, run_sim, run_table, wait_for
+from tests.drivers.qx.protocols.harness import detect_on, run_sim, run_table
+from tests.support import eventually
 from upskit.model import CmdResult
 
 VALUES = {
@@ -35,4 +36,4 @@ async def test_simulator_low_battery() -> None:
     async with run_sim("innovatae") as run:
         run.sim.mains(False)
         run.sim.physics.charge = 0.1
-        await wait_for(lambda: run.dev.get("ups.status") == "OB LB")
+        await eventually(lambda: run.dev.get("ups.status") == "OB LB")

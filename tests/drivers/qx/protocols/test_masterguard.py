@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.drivers.qx.protocols.harness import FakeContext, detect_on, run_sim, run_table, wait_for
+from tests.drivers.qx.protocols.harness import FakeContext, detect_on, run_sim, run_table
+from tests.support import eventually
 from upskit.drivers.qx.protocols import masterguard as mg
 from upskit.model import CmdResult
 
@@ -61,12 +62,12 @@ async def test_simulator_address_change_and_transitions() -> None:
         assert run.dev.get("ups.id") == "03"
         assert (await run.setvar("ups.id", "5", ("GS,03", "GBS,03", "GSN,03", "DRC,03")))[1] \
             == [b"SS05--,03\r"]
-        await wait_for(lambda: run.dev.get("ups.id") == "05")
+        await eventually(lambda: run.dev.get("ups.id") == "05")
         assert await run.cmd("beeper.disable", extra_polls=("GS,05", "GBS,05", "DRC,05")) == (
             CmdResult.HANDLED, [b"SS---0,05\r"])
-        await wait_for(lambda: run.dev.get("ups.beeper.status") == "disabled")
+        await eventually(lambda: run.dev.get("ups.beeper.status") == "disabled")
         run.sim.mains(False)
-        await wait_for(lambda: run.dev.get("ups.status") == "OB")
+        await eventually(lambda: run.dev.get("ups.status") == "OB")
         assert run.dev.get("battery.voltage") is not None
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.drivers.qx.protocols.harness import detect_on, run_sim, run_table, wait_for
+from tests.drivers.qx.protocols.harness import detect_on, run_sim, run_table
+from tests.support import eventually
 from upskit.model import CmdResult
 
 VALUES = {
@@ -41,8 +42,8 @@ async def test_claim_accepts_nak_to_qpi_but_not_silence_or_echo() -> None:
 async def test_simulator_acknowledges_and_follows_mains() -> None:
     async with run_sim("mecer") as run:
         assert await run.cmd("shutdown.return") == (CmdResult.HANDLED, [b"S.5R0003\r"])
-        await wait_for(lambda: run.dev.get("ups.status") == "ALARM OL FSD")
+        await eventually(lambda: run.dev.get("ups.status") == "ALARM OL FSD")
         assert await run.cmd("shutdown.stop") == (CmdResult.HANDLED, [b"C\r"])
         run.sim.mains(False)
-        await wait_for(lambda: run.dev.get("ups.status") == "OB")
+        await eventually(lambda: run.dev.get("ups.status") == "OB")
         assert (await run.cmd("no.such"))[0] is CmdResult.UNKNOWN

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.drivers.qx.protocols.harness import FakeContext, detect_on, run_sim, run_table, wait_for
+from tests.drivers.qx.protocols.harness import FakeContext, detect_on, run_sim, run_table
+from tests.support import eventually
 from upskit.drivers.qx.protocols import omron
 from upskit.model import CmdResult
 
@@ -49,10 +50,10 @@ async def test_simulator_shutdown_and_mains() -> None:
     async with run_sim("omron") as run:
         assert run.dev.get("battery.charge") == "100.0"
         assert await run.cmd("shutdown.stayoff") == (CmdResult.HANDLED, [b"Sf.5\r"])
-        await wait_for(lambda: run.dev.get("ups.status") == "ALARM OL FSD")
+        await eventually(lambda: run.dev.get("ups.status") == "ALARM OL FSD")
         assert await run.cmd("shutdown.stop") == (CmdResult.HANDLED, [b"C\r"])
         run.sim.mains(False)
-        await wait_for(lambda: run.dev.get("ups.status") == "OB")
+        await eventually(lambda: run.dev.get("ups.status") == "OB")
 
 
 @pytest.mark.parametrize("hook,value", [

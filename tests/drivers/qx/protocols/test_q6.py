@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.drivers.qx.protocols.harness import run_sim, run_table, wait_for
+from tests.drivers.qx.protocols.harness import run_sim, run_table
+from tests.support import eventually
 from upskit.drivers.qx.protocols import q6
 from upskit.model import CmdResult
 
@@ -66,7 +67,7 @@ async def check_simulator(protocol: str) -> None:
         assert run.dev.get("input.L1-N.voltage") == "230.0"
         await run.power_cycle()
         assert await run.cmd("test.battery.start.quick") == (CmdResult.HANDLED, [b"T\r"])
-        await wait_for(lambda: run.dev.get("ups.status") == "OL CAL")
+        await eventually(lambda: run.dev.get("ups.status") == "OL CAL")
 
 
 async def test_simulator_mains_loss_and_test() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.drivers.qx.protocols.harness import FakeContext, detect_on, run_sim, run_table, wait_for
+from tests.drivers.qx.protocols.harness import FakeContext, detect_on, run_sim, run_table
+from tests.support import eventually
 from upskit.drivers.qx.protocols import voltronic as v
 from upskit.model import CmdResult
 
@@ -138,25 +139,25 @@ async def test_simulator_status_mode_and_warnings() -> None:
         assert run.dev.get("ups.type") == "line-interactive"
         await run.power_cycle()
         assert await run.cmd("test.battery.start", "30") == (CmdResult.HANDLED, [b"T.5\r"])
-        await wait_for(lambda: run.dev.get("ups.status") == "OL CAL")
+        await eventually(lambda: run.dev.get("ups.status") == "OL CAL")
         assert await run.cmd("test.battery.stop") == (CmdResult.HANDLED, [b"CT\r"])
-        await wait_for(lambda: run.dev.get("ups.status") == "OL")
+        await eventually(lambda: run.dev.get("ups.status") == "OL")
         assert await run.cmd("beeper.toggle") == (CmdResult.HANDLED, [b"BZOFF\r"])
-        await wait_for(lambda: run.dev.get("ups.beeper.status") == "disabled")
+        await eventually(lambda: run.dev.get("ups.beeper.status") == "disabled")
         assert await run.cmd("beeper.toggle") == (CmdResult.HANDLED, [b"BZON\r"])
-        await wait_for(lambda: run.dev.get("ups.beeper.status") == "enabled")
+        await eventually(lambda: run.dev.get("ups.beeper.status") == "enabled")
         assert await run.setvar("ups.start.auto", "yes") == (CmdResult.HANDLED, [b"PER\r"])
-        await wait_for(lambda: run.dev.get("ups.start.auto") == "yes")
+        await eventually(lambda: run.dev.get("ups.start.auto") == "yes")
         assert await run.cmd("load.off") == (CmdResult.HANDLED, [b"SOFF\r"])
-        await wait_for(lambda: run.dev.get("ups.status") == "OL OFF", 4)
+        await eventually(lambda: run.dev.get("ups.status") == "OL OFF", 4)
         assert await run.cmd("load.on") == (CmdResult.HANDLED, [b"SON\r"])
         assert run.dev.get("outlet.2.status") == "off"
         assert "outlet.3.load.on" not in run.dev.commands()
         assert await run.cmd("outlet.2.load.on") == (CmdResult.HANDLED, [b"SKON2\r"])
-        await wait_for(lambda: run.dev.get("outlet.2.status") == "on")
+        await eventually(lambda: run.dev.get("outlet.2.status") == "on")
         run.sim.physics.failed = True
-        await wait_for(lambda: "UPS Fault!" in (run.dev.get("ups.alarm") or ""), 4)
-        await wait_for(lambda: "Inverter short-circuited" in (run.dev.get("ups.alarm") or ""), 4)
+        await eventually(lambda: "UPS Fault!" in (run.dev.get("ups.alarm") or ""), 4)
+        await eventually(lambda: "Inverter short-circuited" in (run.dev.get("ups.alarm") or ""), 4)
 
 
 @pytest.mark.parametrize("hook,value", [

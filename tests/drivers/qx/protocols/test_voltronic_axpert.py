@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.drivers.qx.protocols.harness import FakeContext, detect_on, run_sim, run_table, wait_for
+from tests.drivers.qx.protocols.harness import FakeContext, detect_on, run_sim, run_table
+from tests.support import eventually
 from upskit.drivers.qx.protocols import voltronic_axpert as ax
 from upskit.transport.codecs import with_crc
 
@@ -55,7 +56,7 @@ async def test_simulator_line_and_battery() -> None:
         assert run.dev.get("ups.status") == "OL"
         assert run.dev.get("battery.voltage.nominal") == "48.0"
         run.sim.mains(False)
-        await wait_for(lambda: run.dev.get("ups.status") == "OB DISCHRG")
+        await eventually(lambda: run.dev.get("ups.status") == "OB DISCHRG")
         run.sim.mains(True)
         run.sim.physics.charge = 0.5
-        await wait_for(lambda: run.dev.get("ups.status") == "OL CHRG")
+        await eventually(lambda: run.dev.get("ups.status") == "OL CHRG")

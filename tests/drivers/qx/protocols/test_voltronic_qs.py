@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.drivers.qx.protocols.harness import detect_on, run_sim, run_table, wait_for
+from tests.drivers.qx.protocols.harness import detect_on, run_sim, run_table
+from tests.support import eventually
 from upskit.model import CmdResult
 
 VALUES = {
@@ -39,8 +40,8 @@ async def test_other_protocol_letters_are_refused() -> None:
 async def test_simulator_transitions() -> None:
     async with run_sim("voltronic-qs") as run:
         run.sim.mains(False)
-        await wait_for(lambda: run.dev.get("ups.status") == "OB")
+        await eventually(lambda: run.dev.get("ups.status") == "OB")
         run.sim.mains(True)
-        await wait_for(lambda: run.dev.get("ups.status") == "OL")
+        await eventually(lambda: run.dev.get("ups.status") == "OL")
         assert await run.cmd("beeper.toggle") == (CmdResult.HANDLED, [b"Q\r"])
-        await wait_for(lambda: run.dev.get("ups.beeper.status") == "disabled")
+        await eventually(lambda: run.dev.get("ups.beeper.status") == "disabled")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.drivers.qx.protocols.harness import FakeContext, run_sim, run_table, wait_for
+from tests.drivers.qx.protocols.harness import FakeContext, run_sim, run_table
+from tests.support import eventually
 from upskit.drivers.qx.protocols import voltronic_qs_hex as hexd
 from upskit.model import CmdResult
 from upskit.sim.canned import CANNED_QS
@@ -56,7 +57,7 @@ async def test_simulator_t_unit_ratings_and_transitions() -> None:
         assert run.dev.get("input.voltage") == "230.0"
         assert run.dev.get("output.frequency") == "50.0"
         run.sim.mains(False)
-        await wait_for(lambda: run.dev.get("ups.status") == "OB")
+        await eventually(lambda: run.dev.get("ups.status") == "OB")
         assert "test.battery.start.quick" in run.dev.commands()
         assert await run.cmd("test.battery.start.quick") == (CmdResult.HANDLED, [b"T\r"])
 
