@@ -32,9 +32,7 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     install_fake_distribution(tmp_path, "hello_cmd", HELLO_SOURCE, {
         "upskit.commands": {"hello": "hello_cmd", "broken": "hello_cmd:nothing"}})
     monkeypatch.syspath_prepend(str(tmp_path))
-    SUBCOMMANDS.reset()
     yield
-    SUBCOMMANDS.reset()
     sys.modules.pop("hello_cmd", None)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from upskit.cli.main import main
-from upskit.sim.ports import forget
 
 
 def test_cli_raw_and_simulate(capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
@@ -18,4 +17,3 @@ def test_cli_raw_and_simulate(capsys: pytest.CaptureFixture[str], monkeypatch) -
     assert main(["simulate", "megatec"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "ok" and "10001001" in out[1] and out[2].startswith("mains=off")
-    forget()

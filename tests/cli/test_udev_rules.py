@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from upskit.cli.main import main
-from upskit.cli.udev_rules import RULES_FILE, SOURCES, rules
+from upskit.cli.udev_rules import RULES_FILE, rules
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,11 +67,9 @@ def test_an_installed_source_adds_rules(tmp_path: Path, monkeypatch: pytest.Monk
         "acme": "acme_udev:usb_ids", "failing": "acme_udev:failing",
         "missing": "acme_udev:nothing"}})
     monkeypatch.syspath_prepend(str(tmp_path))
-    SOURCES.reset()
     try:
         text = rules("nut", "0664")
     finally:
-        SOURCES.reset()
         sys.modules.pop("acme_udev", None)
     assert '# Acme HID UPS\nATTR{idVendor}=="1234", ATTR{idProduct}=="5678"' in text
     merged = [line for line in text.splitlines() if "Acme rebadge" in line]

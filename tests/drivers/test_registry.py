@@ -38,10 +38,5 @@ def test_a_wrong_name_lists_the_known_ones_and_suggests_the_closest() -> None:
 
 def test_a_registered_target_that_is_no_driver_is_refused() -> None:
     register_driver("test-not-a-driver", "json:dumps")
-    try:
-        with pytest.raises(UnknownDriver, match="not a subclass of Driver"):
-            driver_class("test-not-a-driver")
-    finally:
-        from upskit.drivers.registry import DRIVERS
-
-        DRIVERS.unregister("test-not-a-driver")
+    with pytest.raises(UnknownDriver, match="not a subclass of Driver"):
+        driver_class("test-not-a-driver")

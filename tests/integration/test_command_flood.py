@@ -17,7 +17,7 @@ from upskit.client.errors import NutError
 from upskit.config.nutfiles import load_nut_dir
 from upskit.runtime import Runtime
 from upskit.sim.device import SimDevice
-from upskit.sim.ports import build_device, forget, register
+from upskit.sim.ports import build_device, register
 
 FLOOD = 500
 #: Seconds the UPS stays silent after a command it does not answer (the reply timeout).
@@ -51,7 +51,6 @@ async def served(tmp_path: Path) -> AsyncIterator[tuple[int, SilentCommands]]:
         yield port, sim
     finally:
         await runtime.stop()
-        forget(key)
 
 
 async def _status(client: AsyncClient) -> str:

@@ -41,7 +41,10 @@ class RecordingDriver(Driver):
         return CmdResult.HANDLED
 
 
-register_driver("test-recording", f"{__name__}:RecordingDriver")
+@pytest.fixture(autouse=True)
+def _recording_driver() -> None:
+    """The driver name ``test-recording``; the root conftest drops it after each test."""
+    register_driver("test-recording", f"{__name__}:RecordingDriver")
 
 
 def ups(name: str, sdorder: int, port: str = "p") -> UpsSettings:

@@ -7,7 +7,7 @@ import pytest
 from upskit.sim.dialects.megatec import MegatecResponder
 from upskit.sim.faults import Faults
 from upskit.sim.physics import UpsPhysics
-from upskit.sim.ports import forget, make_transport, sim_device
+from upskit.sim.ports import make_transport, sim_device
 from upskit.sim.responders import TableResponder
 from upskit.transport import PortSilent
 
@@ -71,4 +71,3 @@ async def test_sim_port_registry_and_query_options() -> None:
     dev.fault(None)
     assert (await t.exchange(b"Q1\r"))[38:39] == b"1"  # utility fail
     assert (await t.exchange(b"Q1\r"))[19:22] == b"040"
-    forget()

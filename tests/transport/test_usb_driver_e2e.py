@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from upskit.model import Device
-from upskit.sim.usb.ports import forget, usb_bus
+from upskit.sim.usb.ports import usb_bus
 from upskit.transport import PortGone
 
 qx = pytest.importorskip("upskit.drivers.qx.driver")
@@ -33,4 +33,3 @@ async def test_driver_reads_ups_through_each_bridge(name: str, vid: str) -> None
         assert "OL" in (device.get("ups.status") or "")
     finally:
         await driver.close()
-        forget(key)

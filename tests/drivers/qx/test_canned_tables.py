@@ -10,7 +10,7 @@ from tests.drivers.qx.util import running
 from upskit.drivers.qx.dialect import get_dialect
 from upskit.model import CmdResult
 from upskit.sim.canned import canned_table
-from upskit.sim.ports import forget, sim_device
+from upskit.sim.ports import sim_device
 
 _ids = itertools.count()
 
@@ -43,12 +43,6 @@ CASES = {
 def table_url(protocol: str) -> tuple[str, str]:
     key = f"table{next(_ids)}"
     return f"sim://{protocol}?mode=table&id={key}", key
-
-
-@pytest.fixture(autouse=True)
-def _clean_sims():
-    yield
-    forget()
 
 
 @pytest.mark.parametrize("protocol", list(CASES))

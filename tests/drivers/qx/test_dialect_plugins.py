@@ -19,7 +19,7 @@ from upskit.drivers.qx.dialect import DIALECTS, PROBE_ORDER, dialects, load_dial
 from upskit.drivers.qx.options import protocol
 from upskit.model import Device
 from upskit.plugins import PluginUnavailable, UnknownPlugin
-from upskit.sim.ports import forget, make_transport
+from upskit.sim.ports import make_transport
 
 #: A third party's dialect: Megatec's Q1 status and nothing else, under its own name.
 ACME_SOURCE = '''
@@ -42,7 +42,6 @@ BROKEN_SOURCE = "raise RuntimeError('this plugin is broken')\n"
 
 
 def _forget_plugins() -> None:
-    DIALECTS.reset()
     dialect_module._reported.clear()
     for module in ("acme_dialect", "broken_dialect"):
         sys.modules.pop(module, None)
@@ -92,7 +91,6 @@ async def test_detect_with_an_unknown_protocol_says_which_are_known(
             found = await detect(transport, Device("ups"), {"protocol": "megatc"}, timeout=0.2)
     finally:
         await transport.close()
-        forget("plugin-unknown")
     assert found is None
     assert "unknown Q* protocol 'megatc' (known: ablerex" in caplog.text
     assert "did you mean 'megatec'?" in caplog.text
@@ -130,22 +128,15 @@ def test_a_broken_installed_dialect_is_a_clear_error() -> None:
 
 @pytest.mark.usefixtures("installed")
 async def test_the_driver_selects_an_installed_dialect_with_protocol() -> None:
-    port = "sim://megatec?id=plugin-acme"
-    try:
-        async with running(port, protocol="acme") as drv:
-            assert drv.dialect is not None and drv.dialect.name == "acme"
-            assert drv.device.get("driver.version.data") == "Acme 1.0"
-            assert drv.device.get("input.voltage") is not None
-            assert drv.device.get("ups.status") == "OL"
-            assert drv.device.get("device.mfr") is None  # acme reads only Q1
-    finally:
-        forget("plugin-acme")
+    async with running("sim://megatec?id=plugin-acme", protocol="acme") as drv:
+        assert drv.dialect is not None and drv.dialect.name == "acme"
+        assert drv.device.get("driver.version.data") == "Acme 1.0"
+        assert drv.device.get("input.voltage") is not None
+        assert drv.device.get("ups.status") == "OL"
+        assert drv.device.get("device.mfr") is None  # acme reads only Q1
 
 
 def test_a_module_without_dialect_is_refused() -> None:
     DIALECTS.register("json-module", "json")
-    try:
-        with pytest.raises(PluginUnavailable, match="nor a module defining DIALECT"):
-            load_dialect("json-module")
-    finally:
-        DIALECTS.unregister("json-module")
+    with pytest.raises(PluginUnavailable, match="nor a module defining DIALECT"):
+        load_dialect("json-module")

@@ -12,7 +12,7 @@ from tests.support import eventually
 from upskit.drivers.qx.driver import QxDriver
 from upskit.model import CmdResult, Device
 from upskit.sim.faults import MODES
-from upskit.sim.ports import forget, sim_device
+from upskit.sim.ports import sim_device
 
 _ids = itertools.count()
 
@@ -20,12 +20,6 @@ _ids = itertools.count()
 def url(protocol: str = "megatec", extra: str = "") -> tuple[str, str]:
     key = f"phys{next(_ids)}"
     return f"sim://{protocol}?id={key}{extra}", key
-
-
-@pytest.fixture(autouse=True)
-def _clean_sims():
-    yield
-    forget()
 
 
 async def test_status_transitions_ol_ob_lb_ol() -> None:

@@ -103,13 +103,10 @@ async def test_sim_url_registers_bus_and_shares_ups_controls() -> None:
 @pytest.mark.parametrize("word", ["1", "yes", "on", "TRUE"])
 def test_chip_flags_take_every_yes_word(word: str) -> None:
     """``?chunking=on`` was silently ignored: only 1, yes and true (lower case) counted."""
-    from upskit.sim.usb.ports import forget, make_transport, usb_bus
+    from upskit.sim.usb.ports import make_transport, usb_bus
 
     key = f"flags-{word}"
-    try:
-        make_transport(f"sim://usb/cypress?chunking={word}&realtime={word}&id={key}", {})
-        bus = usb_bus(key)
-        assert bus.device.faults.chunking
-        assert bus.backend.pause_scale == 1.0
-    finally:
-        forget(key)
+    make_transport(f"sim://usb/cypress?chunking={word}&realtime={word}&id={key}", {})
+    bus = usb_bus(key)
+    assert bus.device.faults.chunking
+    assert bus.backend.pause_scale == 1.0

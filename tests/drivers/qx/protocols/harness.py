@@ -96,11 +96,8 @@ class Run:
 async def run_table(name: str, /, **options: str | bool) -> AsyncIterator[Run]:
     """The driver on dialect ``name``'s canned NUT table (auto-detected unless forced)."""
     key = f"t{next(_ids)}"
-    try:
-        async with running(f"sim://{name}?mode=table&id={key}", **options) as drv:
-            yield Run(drv, sim_device(key), name)
-    finally:
-        forget(key)
+    async with running(f"sim://{name}?mode=table&id={key}", **options) as drv:
+        yield Run(drv, sim_device(key), name)
 
 
 @asynccontextmanager
@@ -108,11 +105,8 @@ async def run_sim(name: str, /, query: str = "", **options: str | bool) -> Async
     """The driver (protocol forced to ``name``) on ``name``'s physics-driven simulator."""
     key = f"s{next(_ids)}"
     options.setdefault("protocol", name)
-    try:
-        async with running(f"sim://{name}?id={key}{query}", **options) as drv:
-            yield Run(drv, sim_device(key), name)
-    finally:
-        forget(key)
+    async with running(f"sim://{name}?id={key}{query}", **options) as drv:
+        yield Run(drv, sim_device(key), name)
 
 
 async def detect_on(url: str, known: Mapping[str, str] | None = None,
@@ -127,7 +121,7 @@ async def detect_on(url: str, known: Mapping[str, str] | None = None,
         found = await detect(transport, device, dict(options or {}), timeout=0.2)
     finally:
         await transport.close()
-        forget(parse_sim_url(url)[1].get("id", url))
+        forget(parse_sim_url(url)[1].get("id", url))  # every call probes a new simulator
     return found.name if found else None
 
 
@@ -144,7 +138,7 @@ async def claims(protocol: str, url: str, known: Mapping[str, str] | None = None
         return await session.dialect.claim(session)
     finally:
         await transport.close()
-        forget(parse_sim_url(url)[1].get("id", url))
+        forget(parse_sim_url(url)[1].get("id", url))  # every call probes a new simulator
 
 
 async def settle(seconds: float = 0.05) -> None:
