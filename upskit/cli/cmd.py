@@ -17,19 +17,17 @@ from upskit.cli import target as t
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-l", "--list", action="store_true", help="list instant commands")
     control.add_control_options(parser)
-    parser.add_argument("ups", metavar="UPS[@HOST[:PORT]]", help="UPS to address")
+    t.add_ups_argument(parser, "UPS to address")
     parser.add_argument("command", nargs="?", metavar="COMMAND", help="instant command to run")
     parser.add_argument("value", nargs="?", metavar="VALUE", help="optional command parameter")
     t.add_connection_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        target = t.parse_target(args.ups)
-    except t.TargetError as exc:
-        return t.target_error(exc)
-    assert target.ups is not None
-    ups: str = target.ups
+    return t.on_ups(args, lambda target, ups: _run(args, target, ups))
+
+
+def _run(args: argparse.Namespace, target: t.Target, ups: str) -> int:
     if args.list:
         return _list(args, target, ups)
     if args.command is None:

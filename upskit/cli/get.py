@@ -13,27 +13,26 @@ from upskit.cli import target as t
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("ups", metavar="UPS[@HOST[:PORT]]", help="UPS to query")
+    t.add_ups_argument(parser, "UPS to query")
     parser.add_argument("var", nargs="?", metavar="VAR", help="only this variable")
     t.add_connection_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    return t.on_ups(args, lambda target, ups: _show(args, target, ups))
+
+
+def _show(args: argparse.Namespace, target: t.Target, ups: str) -> int:
     from upskit.client import NutError
 
-    try:
-        target = t.parse_target(args.ups)
-    except t.TargetError as exc:
-        return t.target_error(exc)
-    assert target.ups is not None
     if args.var is not None and "." not in args.var:
         return t.error("old-style variable names are not supported")
     try:
         with t.open_client(target, args) as client:
             if args.var is None:
-                values = client.list_vars(target.ups)
+                values = client.list_vars(ups)
             else:
-                value = client.get_var(target.ups, args.var)
+                value = client.get_var(ups, args.var)
     except NutError as exc:
         if exc.code == "UNKNOWN-COMMAND":
             if args.var is None:
@@ -42,11 +41,11 @@ def run(args: argparse.Namespace) -> int:
         return t.error(exc.message)
     if args.var is None:
         if args.json:
-            t.write_json({"ups": target.ups, "vars": values})
+            t.write_json({"ups": ups, "vars": values})
         else:
             t.write("".join(f"{name}: {val}\n" for name, val in values.items()))
     elif args.json:
-        t.write_json({"ups": target.ups, "var": args.var, "value": value})
+        t.write_json({"ups": ups, "var": args.var, "value": value})
     else:
         t.write(f"{value}\n")
     return 0

@@ -25,20 +25,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="list writable variables (the default without -s)")
     parser.add_argument("-s", "--set", metavar="VAR[=VALUE]", help="variable to change")
     control.add_control_options(parser)
-    parser.add_argument("ups", metavar="UPS[@HOST[:PORT]]", help="UPS to address")
+    t.add_ups_argument(parser, "UPS to address")
     parser.add_argument("var", nargs="?", metavar="VAR", help="describe only this variable")
     t.add_connection_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        target = t.parse_target(args.ups)
-    except t.TargetError as exc:
-        return t.target_error(exc)
-    assert target.ups is not None
-    if args.set is None:
-        return _list(args, target, target.ups)
-    return _set(args, target, target.ups)
+    action = _list if args.set is None else _set
+    return t.on_ups(args, lambda target, ups: action(args, target, ups))
 
 
 def _set(args: argparse.Namespace, target: t.Target, ups: str) -> int:

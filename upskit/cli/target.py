@@ -7,6 +7,7 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,21 @@ def parse_host(text: str | None) -> Target:
         return Target(None, *split_host_port(text))
     except BadValue as exc:
         raise TargetError(str(exc)) from None
+
+
+def add_ups_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """The ``UPS[@HOST[:PORT]]`` positional argument, read by :func:`on_ups`."""
+    parser.add_argument("ups", metavar="UPS[@HOST[:PORT]]", help=help_text)
+
+
+def on_ups(args: argparse.Namespace, action: Callable[[Target, str], int]) -> int:
+    """Run ``action(target, ups)`` for ``args.ups``; a malformed one is upsc's error."""
+    try:
+        target = parse_target(args.ups)
+    except TargetError as exc:
+        return target_error(exc)
+    assert target.ups is not None
+    return action(target, target.ups)
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
