@@ -8,12 +8,17 @@ import math
 
 def positive_number(text: str) -> float:
     """A finite number above zero (seconds, factors)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"needs a number, got {text!r}") from None
+    value = _number(text)
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"needs a number above 0, got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return value
+
+
+def non_negative_number(text: str) -> float:
+    """A number, zero or more (infinity included)."""
+    value = _number(text)
+    if not value >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
     return value
 
 
@@ -22,7 +27,14 @@ def non_negative_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"needs a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"needs 0 or more, got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
     return value
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None

@@ -52,49 +52,20 @@ OUTAGE = 5.0
 UPSMON_DEFAULT_NEEDS = 27.0
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value >= 0:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
-    return value
-
-
-def _speed(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from upskit.cli.argtypes import non_negative_int, non_negative_number, positive_number
     from upskit.cli.common import parse_listen
 
     parser.add_argument("--listen", type=parse_listen, default=None, metavar="HOST:PORT",
                         help=f"address to serve on (default 127.0.0.1:{DEFAULT_PORT})")
-    parser.add_argument("--online", type=_seconds, default=15.0, metavar="SECONDS",
+    parser.add_argument("--online", type=non_negative_number, default=15.0, metavar="SECONDS",
                         help="seconds on mains before each power failure, at least (default "
                              "15; mains also stay on until the battery is full again)")
-    parser.add_argument("--speed", type=_speed, default=1.0,
+    parser.add_argument("--speed", type=positive_number, default=1.0,
                         help="simulated seconds per real second for the battery (default 1; "
                              f"above {RESERVE / UPSMON_DEFAULT_NEEDS:.0f} the low-battery "
                              "reserve is shorter than upsmon needs with its default timings)")
-    parser.add_argument("--cycles", type=_count, default=0,
+    parser.add_argument("--cycles", type=non_negative_int, default=0,
                         help="stop after this many failure/recovery cycles (default: run forever)")
 
 
