@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,6 +174,13 @@ class Commands:
             var = next((v for v in device.variables() if v.name.lower() == folded), None)
         return var
 
+    def _supported(self, device: Device, name: str) -> Variable:
+        """:meth:`_variable`, or ``VAR-NOT-SUPPORTED``."""
+        var = self._variable(device, name)
+        if var is None:
+            raise NutError("VAR-NOT-SUPPORTED")
+        return var
+
     @staticmethod
     def _command(device: Device, name: str) -> str | None:
         """The real name of the instant command called ``name``, in any case."""
@@ -281,17 +288,12 @@ class Commands:
 
     def _get_var(self, conn: ConnectionState, args: list[str]) -> Reply:
         _, device = self._ups(args[0])
-        var = self._variable(device, args[1])
-        if var is None:
-            raise NutError("VAR-NOT-SUPPORTED")
+        var = self._supported(device, args[1])
         return f"VAR {args[0]} {args[1]} {quote(self._value(device, var))}\n"
 
     def _get_type(self, conn: ConnectionState, args: list[str]) -> Reply:
         _, device = self._ups(args[0])
-        var = self._variable(device, args[1])
-        if var is None:
-            raise NutError("VAR-NOT-SUPPORTED")
-        words = var.type_words() or ["NUMBER"]
+        words = self._supported(device, args[1]).type_words() or ["NUMBER"]
         return f"TYPE {args[0]} {args[1]} {' '.join(words)}\n"
 
     def _get_desc(self, conn: ConnectionState, args: list[str]) -> Reply:
@@ -327,75 +329,53 @@ class Commands:
 
     def _list_ups(self, conn: ConnectionState, args: list[str]) -> Reply:
         registry = self.state.registry
-        lines = ["BEGIN LIST UPS\n"]
         # upsd lists in ups.conf order (clients take the first one as the default);
         # upskit's aliases follow, in the order of the UPS they name
         devices = registry.devices()
         named = [(d.name, d) for d in devices]
         named += [(alias, d) for d in devices for alias in registry.aliases_of(d.name)]
-        for name, device in named:
-            # GET UPSDESC says "Unavailable", LIST UPS "Description unavailable", as upsd
-            lines.append(f"UPS {name} {quote(device.desc or NO_DESCRIPTION)}\n")
-        lines.append("END LIST UPS\n")
-        return "".join(lines)
+        # GET UPSDESC says "Unavailable", LIST UPS "Description unavailable", as upsd
+        return _listing("UPS", (f"UPS {name} {quote(device.desc or NO_DESCRIPTION)}"
+                                for name, device in named))
 
     def _list_var(self, conn: ConnectionState, args: list[str]) -> Reply:
         ups = args[0]
         _, device = self._ups(ups)
-        lines = [f"BEGIN LIST VAR {ups}\n"]
-        lines.extend(f"VAR {ups} {v.name} {quote(self._value(device, v))}\n"
-                     for v in device.variables())
-        lines.append(f"END LIST VAR {ups}\n")
-        return "".join(lines)
+        return _listing(f"VAR {ups}", (f"VAR {ups} {v.name} {quote(self._value(device, v))}"
+                                       for v in device.variables()))
 
     def _list_rw(self, conn: ConnectionState, args: list[str]) -> Reply:
         ups = args[0]
         _, device = self._ups(ups)
-        lines = [f"BEGIN LIST RW {ups}\n"]
         # upsd shows the FSD latch in GET VAR and LIST VAR only, not in LIST RW
-        lines.extend(f"RW {ups} {v.name} {quote(v.value)}\n"
-                     for v in device.rw_variables())
-        lines.append(f"END LIST RW {ups}\n")
-        return "".join(lines)
+        return _listing(f"RW {ups}", (f"RW {ups} {v.name} {quote(v.value)}"
+                                      for v in device.rw_variables()))
 
     def _list_cmd(self, conn: ConnectionState, args: list[str]) -> Reply:
         ups = args[0]
         _, device = self._ups(ups)
-        lines = [f"BEGIN LIST CMD {ups}\n"]
-        lines.extend(f"CMD {ups} {cmd}\n" for cmd in device.commands())
-        lines.append(f"END LIST CMD {ups}\n")
-        return "".join(lines)
+        return _listing(f"CMD {ups}", (f"CMD {ups} {cmd}" for cmd in device.commands()))
 
     def _list_enum(self, conn: ConnectionState, args: list[str]) -> Reply:
         ups, name = args[0], args[1]
         _, device = self._ups(ups)
-        var = self._variable(device, name)
-        if var is None:
-            raise NutError("VAR-NOT-SUPPORTED")
-        lines = [f"BEGIN LIST ENUM {ups} {name}\n"]
-        lines.extend(f"ENUM {ups} {name} {quote(value)}\n" for value in var.enums)
-        lines.append(f"END LIST ENUM {ups} {name}\n")
-        return "".join(lines)
+        var = self._supported(device, name)
+        return _listing(f"ENUM {ups} {name}",
+                        (f"ENUM {ups} {name} {quote(value)}" for value in var.enums))
 
     def _list_range(self, conn: ConnectionState, args: list[str]) -> Reply:
         ups, name = args[0], args[1]
         _, device = self._ups(ups)
-        var = self._variable(device, name)
-        if var is None:
-            raise NutError("VAR-NOT-SUPPORTED")
-        lines = [f"BEGIN LIST RANGE {ups} {name}\n"]
-        lines.extend(f"RANGE {ups} {name} {quote(str(low))} {quote(str(high))}\n"
-                     for low, high in var.ranges)
-        lines.append(f"END LIST RANGE {ups} {name}\n")
-        return "".join(lines)
+        var = self._supported(device, name)
+        return _listing(f"RANGE {ups} {name}",
+                        (f"RANGE {ups} {name} {quote(str(low))} {quote(str(high))}"
+                         for low, high in var.ranges))
 
     def _list_client(self, conn: ConnectionState, args: list[str]) -> Reply:
         ups = args[0]
         real, _ = self._ups(ups, available=False)
-        lines = [f"BEGIN LIST CLIENT {ups}\n"]
-        lines.extend(f"CLIENT {real} {host}\n" for host in self.state.logins.hosts(real))
-        lines.append(f"END LIST CLIENT {ups}\n")
-        return "".join(lines)
+        return _listing(f"CLIENT {ups}",
+                        (f"CLIENT {real} {host}" for host in self.state.logins.hosts(real)))
 
     # ------------------------------------------------------- SET and INSTCMD
     def _set(self, conn: ConnectionState, args: list[str]) -> Reply:
@@ -512,3 +492,8 @@ def _log_outcome(task: asyncio.Task[CmdResult], what: str, budget: LogBudget) ->
         log.error("%s raised %s: %s", what, type(exc).__name__, exc)
     else:
         log.warning("%s: the driver answered %s", what, task.result().name)
+
+
+def _listing(what: str, rows: Iterable[str]) -> str:
+    """A LIST reply: ``BEGIN LIST <what>``, one line a row, ``END LIST <what>``."""
+    return f"BEGIN LIST {what}\n" + "".join(f"{row}\n" for row in rows) + f"END LIST {what}\n"
