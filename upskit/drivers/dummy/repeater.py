@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from upskit.client.aio import AsyncClient
 from upskit.client.errors import NutConnectionError, NutError
@@ -168,33 +169,27 @@ class Repeater:
     # -------------------------------------------------------------- requests
     async def setvar(self, name: str, value: str) -> CmdResult:
         """Forward SET VAR; the upstream's verdict becomes ours."""
-        client = self._connected()
-        try:
-            ident = await client.set_var(self.upstream.ups, name, value)
-            return await self._outcome(client, ident)
-        except NutConnectionError as exc:
-            raise CommunicationError(f"upstream {self.upstream}: {exc.message}") from exc
-        except NutError as exc:
-            return self._refused("SET VAR", name, exc)
+        return await self._forward("SET VAR", name, lambda client: client.set_var(
+            self.upstream.ups, name, value))
 
     async def instcmd(self, name: str, param: str | None) -> CmdResult:
         """Forward INSTCMD (with its parameter); the upstream's verdict becomes ours."""
+        return await self._forward("INSTCMD", name, lambda client: client.instcmd(
+            self.upstream.ups, name, param))
+
+    async def _forward(self, what: str, name: str,
+                       request: Callable[[AsyncClient], Awaitable[str | None]]) -> CmdResult:
+        """Send ``request`` upstream; its tracked result (when tracking is on) or refusal."""
         client = self._connected()
         try:
-            ident = await client.instcmd(self.upstream.ups, name, param)
-            return await self._outcome(client, ident)
+            ident = await request(client)
+            if ident is None:
+                return CmdResult.HANDLED
+            result = await client.wait_for_tracking(ident, timeout=self.timeout, interval=0.05)
+            return _TRACKED.get(result, CmdResult.FAILED)
         except NutConnectionError as exc:
             raise CommunicationError(f"upstream {self.upstream}: {exc.message}") from exc
         except NutError as exc:
-            return self._refused("INSTCMD", name, exc)
-
-    async def _outcome(self, client: AsyncClient, ident: str | None) -> CmdResult:
-        if ident is None:
-            return CmdResult.HANDLED
-        result = await client.wait_for_tracking(ident, timeout=self.timeout, interval=0.05)
-        return _TRACKED.get(result, CmdResult.FAILED)
-
-    def _refused(self, what: str, name: str, exc: NutError) -> CmdResult:
-        self._log.warning("%s: upstream %s refused %s %s: %s", self.device.name,
-                          self.upstream, what, name, exc.message)
-        return _REFUSALS.get(exc.code, CmdResult.FAILED)
+            self._log.warning("%s: upstream %s refused %s %s: %s", self.device.name,
+                              self.upstream, what, name, exc.message)
+            return _REFUSALS.get(exc.code, CmdResult.FAILED)
