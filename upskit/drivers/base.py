@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from upskit import NUT_COMPAT_VERSION
 from upskit.config.settings import UpsSettings
@@ -16,7 +16,7 @@ from upskit.drivers.options import CommonOptions, UpsOptions, split_options
 from upskit.drivers.scheduler import DEFAULT_QUEUE_LIMIT, PortScheduler
 from upskit.model import CmdResult, Device
 from upskit.options import BadOption, NoOptions, Option, OptionSet
-from upskit.transport import Transport, open_transport
+from upskit.transport import Port, Transport, open_port
 from upskit.transport.base import PortGone, TransportError
 from upskit.transport.url import port_options
 
@@ -24,6 +24,9 @@ from upskit.transport.url import port_options
 #: start with ``_`` are set by the runtime (``_confdir``: the configuration directory) and
 #: are never published.
 DriverOptions = Mapping[str, str | bool]
+
+#: A port capability a driver asks for (:meth:`Driver.open_port_as`).
+P = TypeVar("P", bound=Port)
 
 #: Options that must never be echoed as ``driver.parameter.*`` (secrets).
 _SECRET_OPTIONS = frozenset({"password", "authpassword", "privpassword", "community", "secname"})
@@ -150,9 +153,15 @@ class Driver(abc.ABC):
         return self.options.flag(key)
 
     def open_port(self) -> Transport:
-        """Build (not open) the port ``port`` names, handing it only its own options."""
+        """Build (not open) the command/reply port ``port`` names, handing it only its
+        own options."""
+        return self.open_port_as(Transport)  # type: ignore[type-abstract]
+
+    def open_port_as(self, kind: type[P]) -> P:
+        """Build (not open) the port ``port`` names, which must offer the capability
+        ``kind`` (a :class:`~upskit.transport.HidPort` for a HID driver ...)."""
         given = self.port_options if self.port_options is not None else self.parameters
-        return open_transport(self.options.port or "", given)
+        return open_port(self.options.port or "", given, kind)
 
     @property
     def poll_interval(self) -> float:

@@ -16,7 +16,7 @@ from upskit.transport.base import (
 )
 from upskit.transport.hid import HidPort, ReportType
 from upskit.transport.lines import LineState, LinesUnsupported, ModemLines
-from upskit.transport.url import PortUnavailable, open_transport, register_scheme
+from upskit.transport.url import PortUnavailable, open_port, open_transport, register_scheme
 
 __all__ = [
     "CommandPort",
@@ -33,6 +33,7 @@ __all__ = [
     "ReportType",
     "Transport",
     "TransportError",
+    "open_port",
     "open_transport",
     "register_scheme",
 ]

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from upskit.options import Given, NoOptions, OptionSet
 from upskit.plugins import PluginRegistry, PluginUnavailable
-from upskit.transport.base import Transport
+from upskit.transport.base import Port, Transport
+
+P = TypeVar("P", bound=Port)
 
 #: A port factory: ``(url, options) -> port``; ``options`` is the scheme's option set.
 Factory = Callable[[str, Mapping[str, Any]], Transport]
@@ -98,18 +100,27 @@ def port_options(url: str) -> type[OptionSet]:
     return port_scheme(url).option_set(url)
 
 
-def open_transport(url: str, options: Mapping[str, Given] | None = None) -> Transport:
-    """Build (not open) the port for ``url``.
+def open_port(url: str, options: Mapping[str, Given] | None = None,
+              kind: type[P] = Port) -> P:  # type: ignore[assignment]
+    """Build (not open) the port for ``url``, which must offer the capability ``kind``
+    (:class:`~upskit.transport.base.Transport` for command/reply,
+    :class:`~upskit.transport.hid.HidPort` for HID reports ...).
 
     ``options`` is the port's option set, or any mapping of ups.conf options of which
     the scheme's own keys are taken and parsed (a bad value raises
     :class:`~upskit.options.BadOption`, a ``ValueError``).  An unknown scheme raises
     :class:`~upskit.plugins.UnknownPlugin` (a ``ValueError`` listing the known schemes);
     a scheme whose code cannot be loaded here raises :class:`PortUnavailable` (saying
-    which extra to install).
+    which extra to install), and so does a port without the capability asked for.
     """
     scheme = port_scheme(url)
     port = scheme.make(url, scheme.option_set(url).of(options))
-    if not isinstance(port, Transport):
-        raise PortUnavailable(f"port scheme {scheme_of(url)!r} built {port!r}, not a port")
+    if not isinstance(port, kind):
+        what = "a port" if kind is Port else f"a {kind.__name__}"
+        raise PortUnavailable(f"port scheme {scheme_of(url)!r} built {port!r}, not {what}")
     return port
+
+
+def open_transport(url: str, options: Mapping[str, Given] | None = None) -> Transport:
+    """:func:`open_port` for a command/reply port."""
+    return open_port(url, options, Transport)  # type: ignore[type-abstract]
