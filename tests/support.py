@@ -23,6 +23,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from upskit.drivers.base import Driver
+
 if TYPE_CHECKING:
     from upskit.model import Device
 
@@ -120,6 +122,18 @@ async def eventually(cond: Callable[[], object | Awaitable[object]], timeout: fl
             detail = f" (last error: {last})" if last is not None else ""
             raise AssertionError(f"timed out after {timeout} s waiting for {what}{detail}")
         await asyncio.sleep(step)
+
+
+class PollOnly(Driver):
+    """The smallest driver: polls that do nothing, no listener."""
+
+    name = "poll-only"
+
+    async def initialise(self) -> None:
+        pass
+
+    async def poll(self) -> None:
+        pass
 
 
 def live_device(name: str = "ups", status: str = "OL") -> Device:

@@ -4,21 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from upskit.drivers.base import Driver
+from tests.support import PollOnly
 from upskit.drivers.context import DriverContext, Services, default_context
 from upskit.model import Device
-
-
-class PollOnly(Driver):
-    """The smallest driver."""
-
-    name = "poll-only"
-
-    async def initialise(self) -> None:
-        pass
-
-    async def poll(self) -> None:
-        pass
 
 
 class Engine:

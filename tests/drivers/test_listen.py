@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from tests.support import eventually
+from tests.support import PollOnly, eventually
 from upskit.drivers.base import Driver
 from upskit.drivers.context import DriverContext
 from upskit.drivers.supervisor import Supervisor
@@ -172,18 +172,6 @@ async def test_removing_a_driver_cancels_and_awaits_its_listener() -> None:
         assert drv.listening == 0 and drv.cancelled == 1 and drv.stream is None
     finally:
         await supervisor.stop()
-
-
-class PollOnly(Driver):
-    """A driver without a listener."""
-
-    name = "poll-only"
-
-    async def initialise(self) -> None:
-        pass
-
-    async def poll(self) -> None:
-        pass
 
 
 def test_only_drivers_that_override_listen_listen() -> None:
