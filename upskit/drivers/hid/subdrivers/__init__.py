@@ -1,0 +1,34 @@
+"""The HID subdrivers, and picking one for a unit."""
+
+from __future__ import annotations
+
+from upskit.drivers.hid.subdriver import Claim, Subdriver
+from upskit.drivers.hid.subdrivers.apc import APC
+from upskit.drivers.hid.subdrivers.generic import GENERIC
+
+#: Vendor subdrivers, asked in order; the generic one is the fallback.
+SUBDRIVERS: tuple[Subdriver, ...] = (APC,)
+
+
+def by_name(name: str) -> Subdriver:
+    """The subdriver called ``name`` (any case); KeyError naming the known ones."""
+    for sub in (*SUBDRIVERS, GENERIC):
+        if sub.name.lower() == name.lower():
+            return sub
+    known = ", ".join(s.name for s in (*SUBDRIVERS, GENERIC))
+    raise KeyError(f"no HID subdriver {name!r} (known: {known})")
+
+
+def pick(vendor: int, product: int) -> tuple[Subdriver, Claim | None]:
+    """The subdriver for ``vendor:product``: the first that supports it, else the first
+    that possibly does, else the generic one (with no claim)."""
+    possible: Subdriver | None = None
+    for sub in SUBDRIVERS:
+        how = sub.claim(vendor, product)
+        if how is Claim.SUPPORTED:
+            return sub, how
+        if how is Claim.POSSIBLY and possible is None:
+            possible = sub
+    if possible is not None:
+        return possible, Claim.POSSIBLY
+    return GENERIC, None
