@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 
 import pytest
 
 from tests.drivers.hid.builder import Builder
-from upskit.drivers.hid.driver import HidDriver
+from upskit.drivers.base import CommunicationError
+from upskit.drivers.hid import subdrivers
+from upskit.drivers.hid.descriptor import ReportDescriptor, parse_descriptor
+from upskit.drivers.hid.driver import HidDriver, bind
+from upskit.drivers.hid.subdriver import HidVar, Subdriver
 from upskit.drivers.hid.subdrivers import pick
 from upskit.drivers.hid.subdrivers.apc import APC
 from upskit.model import CmdResult, Device
@@ -78,7 +83,9 @@ class FakeHid(HidPort):
         return "fake HID"
 
     def device_info(self) -> dict[str, str]:
-        return {"ups.vendorid": "051d", "ups.productid": "0002"}
+        return {"ups.vendorid": "051d", "ups.productid": "0002",
+                "driver.parameter.vendor": "American Power Conversion",
+                "driver.parameter.product": "Back-UPS XS 700U ", "driver.parameter.serial": ""}
 
     async def report_descriptor(self) -> bytes:
         return descriptor()
@@ -120,6 +127,9 @@ async def test_publishes_static_and_polled_variables() -> None:
     dev = driver.device
     assert dev.get("driver.version.data") == "APC HID 0.100"
     assert dev.get("ups.vendorid") == "051d"
+    assert dev.get("device.mfr") == dev.get("ups.mfr") == "American Power Conversion"
+    assert dev.get("device.model") == "Back-UPS XS 700U"
+    assert dev.get("device.serial") is None
     assert dev.get("battery.charge") == "100"
     assert dev.get("battery.runtime") == "3600"
     assert dev.get("battery.charge.low") == "10"
@@ -229,3 +239,45 @@ async def test_garbage_feature_reports_go_stale_then_recover() -> None:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+
+
+def test_first_row_the_unit_has_wins() -> None:
+    desc = parse_descriptor(descriptor())
+    rows = (HidVar("battery.charge", "UPS.Battery.RemainingCapacity"),
+            HidVar("battery.charge", "UPS.PowerSummary.RemainingCapacity"),
+            HidVar("battery.charge", "UPS.PowerSummary.RemainingCapacityLimit"),
+            HidVar("ups.delay.start", "UPS.PowerSummary.DelayBeforeStartup", setting=True,
+                   default="30"),
+            HidVar("ups.delay.reboot", "UPS.PowerSummary.DelayBeforeReboot", setting=True,
+                   default="10"))
+    chosen = bind(Subdriver("t", "1", rows), desc).variables
+    assert [(r.name, r.path) for r in chosen] == [
+        ("battery.charge", "UPS.PowerSummary.RemainingCapacity"),
+        ("ups.delay.start", "UPS.PowerSummary.DelayBeforeStartup")]
+
+
+def tenfold_charge(desc: ReportDescriptor) -> ReportDescriptor:
+    fields = tuple(dataclasses.replace(f, unit_exponent=1) if f.usage == 0x850066 else f
+                   for f in desc.fields)
+    return dataclasses.replace(desc, fields=fields)
+
+
+@pytest.mark.parametrize(("options", "charge"), [
+    ({"subdriver": "fixed"}, "1000"),
+    ({"subdriver": "FIXED", "disable_fix_report_desc": True}, "100"),
+    ({"explore": True}, "100"),
+])
+async def test_descriptor_fix_up_hook(monkeypatch: pytest.MonkeyPatch,
+                                      options: dict[str, str | bool], charge: str) -> None:
+    fixed = dataclasses.replace(APC, name="fixed", fix_descriptor=tenfold_charge)
+    monkeypatch.setattr(subdrivers, "SUBDRIVERS", (fixed,))
+    driver, _ = await started(options)
+    assert driver.device.get("battery.charge") == charge
+
+
+async def test_unknown_subdriver_is_a_clear_error() -> None:
+    port = FakeHid()
+    driver = HidDriver(Device("ups"), {"subdriver": "nosuch"}, port=port)
+    await driver.open()
+    with pytest.raises(CommunicationError, match=r"no HID subdriver 'nosuch' .*apc"):
+        await driver.initialise()

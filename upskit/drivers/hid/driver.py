@@ -38,6 +38,10 @@ from upskit.transport.base import TransportError
 from upskit.transport.hid import HidPort
 from upskit.transport.usb.options import UsbOptions
 
+#: The USB strings of the unit, as the variables that name it.
+_IDENTITY = {"driver.parameter.vendor": ("device.mfr", "ups.mfr"),
+             "driver.parameter.product": ("device.model", "ups.model"),
+             "driver.parameter.serial": ("device.serial", "ups.serial")}
 #: Commands usbhid-ups composes from ``load.off.delay``/``load.on.delay``.
 _COMPOSED = ("load.off", "load.on", "shutdown.return", "shutdown.stayoff")
 
@@ -137,6 +141,10 @@ class HidDriver(Driver):
                 info = {str(k): str(v) for k, v in dict(getter()).items()}
         for key, value in info.items():
             self.device.set(key, value)
+        for key, names in _IDENTITY.items():
+            if info.get(key, "").strip():
+                for name in names:
+                    self.device.set(name, info[key].strip())
         try:
             return int(info.get("ups.vendorid", "0"), 16), int(info.get("ups.productid", "0"),
                                                                16)
@@ -176,8 +184,8 @@ class HidDriver(Driver):
         assert self.binding is not None
         dev = self.device
         for row in self.binding.variables:
-            if row.path is None and row.default is not None:
-                dev.set(row.name, self._absent_default(row))
+            if row.setting:
+                dev.set(row.name, self._setting_default(row))
             if row.writable:
                 dev.set_flags(row.name, row.flags)
                 if row.aux:
@@ -194,7 +202,7 @@ class HidDriver(Driver):
                 dev.add_command("load.on")
                 dev.add_command("shutdown.stayoff")
 
-    def _absent_default(self, row: HidVar) -> str:
+    def _setting_default(self, row: HidVar) -> str:
         if row.name == "ups.delay.shutdown":
             return str(self.options.offdelay)
         if row.name == "ups.delay.start":
@@ -205,7 +213,8 @@ class HidDriver(Driver):
         assert self.binding is not None
         wanted = {Poll.QUICK} | ({Poll.FULL} if full else set()) | (
             {Poll.STATIC} if static else set())
-        return [r for r in self.binding.variables if r.path is not None and r.poll in wanted]
+        return [r for r in self.binding.variables
+                if r.path is not None and not r.setting and r.poll in wanted]
 
     async def poll(self) -> None:
         if self.binding is None:
@@ -274,7 +283,7 @@ class HidDriver(Driver):
     def _apply(self, values: dict[str, float], rows: Iterable[HidVar]) -> None:
         assert self.binding is not None
         for row in rows:
-            if row.path in values:
+            if row.path in values and not row.setting:
                 text = row.to_nut(values[row.path])
                 if text is not None:
                     self.device.set(row.name, text)
@@ -352,7 +361,7 @@ class HidDriver(Driver):
             number = float(value)
         else:
             return CmdResult.INVALID
-        if row.path is None:
+        if row.setting:
             self.device.set(name, value)
             return CmdResult.HANDLED
         if row.path not in self.binding.feature:

@@ -3,8 +3,9 @@ variables, status bits and commands, and how their report descriptor is fixed.
 
 The shape follows what NUT's usbhid-ups subdrivers declare (``subdriver_t`` and the
 ``hid2nut`` table): several rows may name one variable, and the first row whose path
-the unit has wins; a row without a path publishes its default as a setting (NUT's
-``HU_FLAG_ABSENT``, used for ``ups.delay.shutdown``/``ups.delay.start``).
+the unit has wins; a ``setting`` row publishes its default instead of the unit's value
+when the unit has its path (NUT's ``HU_FLAG_ABSENT``, used for ``ups.delay.shutdown``
+and ``ups.delay.start``, which the shutdown commands write).
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ class HidVar:
     ``lookup`` turns the (integer) value into a word, else ``convert`` computes the
     text, else ``fmt`` formats the number (NUT's printf notation, ``"%.0f"``). A
     writable row (``flags`` with ``VarFlag.RW``) takes a client's value back through the
-    lookup, or as a number. ``path=None``: no value to read, ``default`` is published.
+    lookup, or as a number. ``setting``: ``default`` is published (and a SET only
+    changes it) when the unit has ``path``; with ``path=None`` whatever the unit.
     """
 
     name: str
@@ -46,6 +48,7 @@ class HidVar:
     flags: VarFlag = VarFlag.NONE
     aux: int = 0
     default: str | None = None
+    setting: bool = False
 
     @property
     def writable(self) -> bool:

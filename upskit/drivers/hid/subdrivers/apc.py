@@ -8,7 +8,7 @@ sensitivity and the front-panel test.
 
 from __future__ import annotations
 
-from upskit.drivers.hid.subdriver import HidCommand, HidVar, Subdriver
+from upskit.drivers.hid.subdriver import HidCommand, HidVar, Poll, Subdriver
 from upskit.drivers.hid.subdrivers import generic
 from upskit.drivers.hid.usages import make_table
 from upskit.model.mapping import Lookup
@@ -21,10 +21,13 @@ USAGES = make_table(0xFF86, """
 72 APCPanelTest 7c APCForceShutdown 7d APCDelayBeforeShutdown 7e APCDelayBeforeStartup
 """)
 
-SENSITIVITY = Lookup({0: "high", 1: "medium", 2: "low"}, name="APC sensitivity")
+SENSITIVITY = Lookup({0: "low", 1: "medium", 2: "high"}, name="APC sensitivity")
 VARIABLES: tuple[HidVar, ...] = (
     HidVar("input.sensitivity", "UPS.Input.APCSensitivity", lookup=SENSITIVITY,
            flags=generic.RW_STRING),
+    HidVar("ups.timer.reboot", "UPS.APCGeneralCollection.APCForceShutdown", Poll.QUICK),
+    HidVar("ups.mfr.date", "UPS.PowerSummary.ManufacturerDate", Poll.STATIC,
+           convert=generic.hid_date),
     *generic.VARIABLES,
 )
 

@@ -29,12 +29,15 @@ def kelvin_to_celsius(value: float) -> str:
     return f"{value - 273.15:.1f}"
 
 
-def delay_rows(offdelay: str = "20", ondelay: str = "30") -> tuple[HidVar, ...]:
+def delay_rows(prefix: str, offdelay: str = "20", ondelay: str = "30") -> tuple[HidVar, ...]:
     """``ups.delay.shutdown``/``ups.delay.start``: settings of the driver that the
-    two-step shutdown writes to the unit, as usbhid-ups publishes them."""
+    two-step shutdown writes to the unit's ``<prefix>DelayBeforeShutdown`` and
+    ``DelayBeforeStartup``, published when the unit has them (as usbhid-ups does)."""
     return (
-        HidVar("ups.delay.shutdown", None, flags=RW_STRING, aux=10, default=offdelay),
-        HidVar("ups.delay.start", None, flags=RW_STRING, aux=10, default=ondelay),
+        HidVar("ups.delay.shutdown", prefix + "DelayBeforeShutdown", flags=RW_STRING,
+               aux=10, default=offdelay, setting=True),
+        HidVar("ups.delay.start", prefix + "DelayBeforeStartup", flags=RW_STRING, aux=10,
+               default=ondelay, setting=True),
     )
 
 
@@ -76,7 +79,7 @@ VARIABLES: tuple[HidVar, ...] = (
     HidVar("ups.timer.start", _SUMMARY + "DelayBeforeStartup", Poll.QUICK),
     HidVar("ups.timer.reboot", _SUMMARY + "DelayBeforeReboot", Poll.QUICK),
     HidVar("ups.mfr.date", "UPS.ManufacturerDate", Poll.STATIC, convert=hid_date),
-    *delay_rows(),
+    *delay_rows(_SUMMARY),
 )
 
 COMMANDS: tuple[HidCommand, ...] = (
