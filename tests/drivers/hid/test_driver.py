@@ -152,7 +152,7 @@ async def test_status_follows_input_reports_through_listen() -> None:
 
     async def status_after(report: bytes) -> str:
         await port.inputs.put(report)
-        for _ in range(200):
+        for _ in range(1000):
             await asyncio.sleep(0.01)
             if driver.device.get("ups.status") != (seen[-1] if seen else "OL CHRG"):
                 break
@@ -222,14 +222,14 @@ async def test_garbage_feature_reports_go_stale_then_recover() -> None:
     task = asyncio.create_task(driver._poll_loop())
     try:
         port.garbage = True
-        for _ in range(500):
+        for _ in range(1500):
             await asyncio.sleep(0.01)
             if driver.device.stale:
                 break
         assert driver.device.stale
         port.garbage = False
         port.features[2] = bytes([0b0010])
-        for _ in range(500):
+        for _ in range(1500):
             await asyncio.sleep(0.01)
             if not driver.device.stale:
                 break
