@@ -15,7 +15,7 @@ from typing import Any
 
 from upskit.options import NoOptions, OptionSet
 from upskit.sim import ports
-from upskit.transport.base import Transport
+from upskit.transport.base import Port
 from upskit.transport.url import PortScheme
 from upskit.transport.usb.options import UsbOptions
 
@@ -25,12 +25,12 @@ def _is_usb(url: str) -> bool:
     return name == "usb" or name.startswith("usb/")
 
 
-def make_transport(url: str, options: Mapping[str, Any]) -> Transport:
+def make_transport(url: str, options: Mapping[str, Any]) -> Port:
     """Port factory for ``sim://`` URLs."""
     if _is_usb(url):
         from upskit.sim.usb import ports as usb_ports
 
-        return usb_ports.make_transport(url, options)
+        return usb_ports.make_port(url, options)
     return ports.make_transport(url, options)
 
 

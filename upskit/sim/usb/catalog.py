@@ -1,7 +1,8 @@
 """Every simulated USB chip by name, with the ids and strings real units show.
 
 ``build(name, responder)`` makes a fresh device; names are the bridge names plus
-named models from the field (``ippon-backpro``, ``vultech-v2000`` ...), kept in the
+named models from the field (``ippon-backpro``, ``vultech-v2000`` ...) and the HID
+Power Device UPSes (``apc-back-ups``, ``cyberpower``, ``eaton-ellipse``), kept in the
 ``usb-simulators`` plugin registry (a package can add its own chips).  Each
 default identity is one the device table really picks the right bridge for
 (except ``gtec`` and ``snr``, which NUT never auto-selects either: see
@@ -27,6 +28,8 @@ from upskit.sim.usb.descriptors import (
 )
 from upskit.sim.usb.device import SimUsbDevice
 from upskit.sim.usb.energizer import EnergizerDevice
+from upskit.sim.usb.hidups import HidUpsDevice, HidUpsModel
+from upskit.sim.usb.hidups_models import MODELS as HID_MODELS
 from upskit.sim.usb.string_chips import FABULA, HUNNOX, KRAULER, SNR, StringDevice
 
 Builder = Callable[[CommandResponder | None], SimUsbDevice]
@@ -85,6 +88,14 @@ def _armac(product: str, **kind: object) -> Builder:
     return build
 
 
+def _hid_ups(model: HidUpsModel) -> Builder:
+    """A HID Power Device UPS: its own physics model stands behind it, no responder."""
+    def build(responder: CommandResponder | None) -> SimUsbDevice:
+        return HidUpsDevice(model)
+
+    return build
+
+
 def _plain(cls: type[SimUsbDevice], spec: DeviceSpec) -> Builder:
     def build(responder: CommandResponder | None) -> SimUsbDevice:
         return cls(spec, responder)
@@ -127,6 +138,8 @@ BUILDERS: dict[str, Builder] = {
     "armac-r2000i": _armac("Armac R/2000I/PSW", data_per_packet=5),
     "armac-r3000i": _armac("Armac R/3000I/PF1", interrupt_mode=True),
     "armac-interrupt": _armac("PowerManagerII", interrupt_mode=True),
+    # HID Power Device UPSes (usbhid-ups), driven by the physics model
+    **{name: _hid_ups(model) for name, model in HID_MODELS.items()},
 }
 
 #: Simulated USB devices by name (entry-point group ``upskit.usb_simulators``).
@@ -136,6 +149,11 @@ USB_SIMULATORS: PluginRegistry[Builder] = PluginRegistry(
 
 #: Names that need ``subdriver`` forced (the table never picks them).
 FORCED = {"gtec": "gtec", "snr": "snr"}
+
+
+def is_hid_ups(name: str) -> bool:
+    """Whether catalog name ``name`` is a HID Power Device UPS (not a Q* bridge)."""
+    return name in HID_MODELS
 
 
 def bridge_of(name: str) -> str:

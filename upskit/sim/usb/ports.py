@@ -10,6 +10,9 @@ Query options:
   backend and device, and the shared simulator's controls (mains ...) work;
 * ``dialect``, ``mains``, ``load``, ``charge``, ``speed``: passed to the UPS simulator;
 * ``capture=<file>``: answer from a capture file instead (see ``capture.py``);
+* a HID Power Device UPS (``sim://usb/apc-back-ups``, ``cyberpower``,
+  ``eaton-ellipse``) is reached through the real pyusb HID port (:func:`make_port`);
+  ``mains``, ``load``, ``charge``, ``speed`` set its physics;
 * ``chunking=1``, ``late=N``, ``garbage=N``, ``timeouts=N``: chip faults;
 * ``realtime=1``: keep the chips' settle pauses (off by default, tests stay fast);
 * any USB option (``subdriver``, ``langid_fix`` ...) goes to the transport.
@@ -26,9 +29,9 @@ from urllib.parse import parse_qsl, urlsplit
 from upskit.config.values import is_yes
 from upskit.sim.base import CommandResponder
 from upskit.sim.usb.backend import SimBackend
-from upskit.sim.usb.catalog import FORCED, build
+from upskit.sim.usb.catalog import FORCED, build, is_hid_ups
 from upskit.sim.usb.device import SimUsbDevice
-from upskit.transport.base import Transport
+from upskit.transport.base import Port, Transport
 
 _BUSES: dict[str, SimBus] = {}
 _LOCK = threading.Lock()
@@ -103,6 +106,8 @@ def _bus_for(url: str, name: str, query: dict[str, str]) -> SimBus:
         bus = _BUSES.get(key)
         if bus is not None:
             return bus
+    if is_hid_ups(name):
+        return _hid_bus(key, name, query)
     ups = {k: v for k, v in query.items() if k in UPS_KEYS}
     responder = megatec_responder(ups, key=key)
     bus = simulated_bus(name, responder=None if name.startswith("energizer") and not ups
@@ -115,6 +120,28 @@ def _bus_for(url: str, name: str, query: dict[str, str]) -> SimBus:
     faults.timeouts = int(query.get("timeouts", "0"))
     if "capture" in query:
         device.load_capture(load_capture(query["capture"]).groups)
+    with _LOCK:
+        return _BUSES.setdefault(key, bus)
+
+
+def _hid_bus(key: str, name: str, query: dict[str, str]) -> SimBus:
+    """A HID Power Device UPS whose physics takes ``mains``, ``load``, ``charge`` and
+    ``speed`` from the URL, read as the plain simulators read them (a bad value raises
+    ValueError naming the option)."""
+    from upskit.sim import ports as sim_ports
+    from upskit.sim.usb.hidups import HidUpsDevice
+
+    given = sim_ports.build_device("megatec", {k: v for k, v in query.items()
+                                              if k in ("mains", "load", "charge", "speed")})
+    bus = simulated_bus(name)
+    device = bus.device
+    assert isinstance(device, HidUpsDevice)
+    physics = device.physics
+    physics.speed = given.physics.speed
+    physics.mains = given.physics.mains
+    if "load" in query:
+        physics.load = given.physics.load
+    physics.charge = min(1.0, given.physics.charge)
     with _LOCK:
         return _BUSES.setdefault(key, bus)
 
@@ -139,3 +166,25 @@ def make_transport(url: str, options: Mapping[str, Any]) -> Transport:
     transport = UsbTransport("auto", merged, backend=bus.backend)
     transport.url = url
     return transport
+
+
+def make_port(url: str, options: Mapping[str, Any]) -> Port:
+    """Port factory for ``sim://usb/<device>``: the real pyusb HID port for a HID Power
+    Device UPS (``sim://usb/apc-back-ups``), else the Q* bridge transport."""
+    from upskit.transport.usb.hid import UsbHidPort
+
+    parts = urlsplit(url)
+    path = (parts.netloc + parts.path).strip("/")
+    name = path.split("/", 1)[1].lower() if "/" in path else ""
+    if not is_hid_ups(name):
+        return make_transport(url, options)
+    query = dict(parse_qsl(parts.query))
+    bus = _bus_for(url, name, query)
+    merged: dict[str, Any] = {k: v for k, v in query.items()
+                              if k not in UPS_KEYS and k not in CHIP_KEYS}
+    merged.update(options)
+    spec = bus.device.spec
+    port = UsbHidPort(f"usb://{spec.vendorid:04x}:{spec.productid:04x}", merged,
+                      backend=bus.backend)
+    port.url = url
+    return port
