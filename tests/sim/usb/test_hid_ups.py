@@ -263,7 +263,6 @@ async def test_other_vendors_through_a_sim_url(name: str, charge: str, battery: 
     port = open_port(url, {}, HidPort)  # type: ignore[type-abstract]
     device = usb_bus(f"hid-{name}").device
     assert isinstance(device, HidUpsDevice)
-    device.physics.clock = lambda: 0.0
     await port.open()
     try:
         ups = Reader(port, parse_descriptor(await port.report_descriptor()))

@@ -154,12 +154,15 @@ class HidUpsDevice(SimUsbDevice):
         if self.test_result == TEST_RUNNING and not p.testing:
             self.test_result = TEST_ERROR if p.failed else TEST_PASSED
 
-    def report(self, kind: str, report_id: int) -> bytes | None:
-        """Report ``report_id`` of ``kind`` as the device sends it (ID byte first)."""
+    def report(self, kind: str, report_id: int,
+               values: Mapping[str, float] | None = None) -> bytes | None:
+        """Report ``report_id`` of ``kind`` as the device sends it (ID byte first), from
+        ``values`` (default: :meth:`readings` now)."""
         length = self.layout.lengths.get((kind, report_id))
         if length is None:
             return None
-        values = self.readings()
+        if values is None:
+            values = self.readings()
         data = bytearray(length)
         for placement in self.layout.fields(kind, report_id):
             quantity = placement.spec.quantity
@@ -268,8 +271,9 @@ class HidUpsDevice(SimUsbDevice):
     def push_changes(self) -> list[bytes]:
         """Queue every input report whose bytes changed since it was last sent."""
         pushed = []
+        values = self.readings()
         for report_id in self.layout.report_ids("input"):
-            data = self.report("input", report_id)
+            data = self.report("input", report_id, values)
             if data is not None and self._sent.get(report_id) != data:
                 self._sent[report_id] = data
                 self.queue_packets(INTERRUPT_IN, self.chunked(data, self.model.max_packet))
