@@ -119,7 +119,7 @@ async def started(options: dict[str, str | bool] | None = None) -> tuple[HidDriv
 def test_apc_claims_its_units() -> None:
     assert pick(0x051D, 0x0002)[0] is APC
     assert pick(0x051D, 0x9999)[0] is APC
-    assert pick(0x0764, 0x0501)[0].name == "generic"
+    assert pick(0x1234, 0x5678)[0].name == "generic"
 
 
 async def test_publishes_static_and_polled_variables() -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from upskit.drivers.hid.subdriver import Claim, Subdriver
 from upskit.drivers.hid.subdrivers.apc import APC
+from upskit.drivers.hid.subdrivers.cps import CPS
 from upskit.drivers.hid.subdrivers.generic import GENERIC
 
 #: Vendor subdrivers, asked in order; the generic one is the fallback.
-SUBDRIVERS: tuple[Subdriver, ...] = (APC,)
+SUBDRIVERS: tuple[Subdriver, ...] = (APC, CPS)
 
 
 def by_name(name: str) -> Subdriver:
