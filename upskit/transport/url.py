@@ -1,7 +1,9 @@
 """Port URL -> port, like pyserial's ``serial_for_url``.
 
 A plain path (``/dev/ttyUSB0``) is a serial port; ``auto`` and ``usb://...`` pick a
-USB bridge; ``sim://<name>`` a simulated device; ``replay://<file>`` a capture.
+USB bridge; ``hid://``, ``hidraw://`` and ``usbhid://`` a HID device
+(:mod:`upskit.transport.hidports`); ``sim://<name>`` a simulated device;
+``replay://<file>`` a capture.
 Schemes live in the ``ports`` plugin registry (entry-point group ``upskit.ports``), so
 a third-party package can add its own; factories are imported on first use, so a
 daemon loads only what its ports need.
@@ -64,6 +66,9 @@ PORT_SCHEMES: PluginRegistry[PortScheme] = PluginRegistry(
         "replay": "upskit.sim.replay:make_transport",
         "usb": "upskit.transport.usb.port:SCHEME",
         "auto": "upskit.transport.usb.port:SCHEME",
+        "hid": "upskit.transport.hidports:HID_SCHEME",
+        "hidraw": "upskit.transport.hidports:HIDRAW_SCHEME",
+        "usbhid": "upskit.transport.hidports:USBHID_SCHEME",
     },
     check=_as_scheme, extras={"usb": "usb", "serial": "serial"},
 )

@@ -50,16 +50,11 @@ def yes_no(value: str) -> bool:
     return parse_bool(_YES_NO(value)) is True
 
 
-class UsbOptions(OptionSet):
-    """A USB bridge port (``auto``, ``usb://VID:PID``): device matching, bridge quirks.
+class UsbMatchOptions(OptionSet):
+    """Which USB unit a port takes (NUT's ``nut_usb_addvars``): case-insensitive
+    regular expressions that must match the whole value; shared by the bridge port and
+    the HID ports."""
 
-    The match options are case-insensitive regular expressions that must match the
-    whole value (NUT's ``nut_usb_addvars``); ``usb_*`` and ``allow_duplicates`` are
-    NUT's and accepted for its configurations.
-    """
-
-    subdriver = Option(subdriver, None, help="the bridge chip, when it cannot be told "
-                                              "by its ids (needs vendorid and productid)")
     vendor = Option(pattern, None, help="regex for the vendor string")
     product = Option(pattern, None, help="regex for the product string")
     serial = Option(pattern, None, help="regex for the serial number")
@@ -68,6 +63,16 @@ class UsbOptions(OptionSet):
     bus = Option(pattern, None, help="regex for the bus number")
     device = Option(pattern, None, help="regex for the device number on the bus")
     busport = Option(pattern, None, help="regex for the port on the bus")
+
+
+class UsbOptions(UsbMatchOptions):
+    """A USB bridge port (``auto``, ``usb://VID:PID``): device matching, bridge quirks.
+
+    ``usb_*`` and ``allow_duplicates`` are NUT's and accepted for its configurations.
+    """
+
+    subdriver = Option(subdriver, None, help="the bridge chip, when it cannot be told "
+                                              "by its ids (needs vendorid and productid)")
     langid_fix = Option(langid, None, help="language id to read strings with (hex)")
     noscanlangid = flag(help="read strings without asking for the languages first")
     novendor = flag(help="do not ask the device for its vendor string")
