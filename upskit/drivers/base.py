@@ -136,7 +136,7 @@ class Driver(abc.ABC):
         if cls.uses_port_url and isinstance(url, str):
             # an unknown scheme: opening the port says what is wrong, as it always did
             with contextlib.suppress(ValueError, LookupError):
-                port_set = port_options(url)
+                port_set = port_options(cls.port_url(url))
         return split_options(ups.driver, given, ups, driver_set=cls.option_set,
                              port_set=port_set, tolerated=cls.port_option_sets)
 
@@ -152,6 +152,12 @@ class Driver(abc.ABC):
         """Whether the driver flag ``key`` is set."""
         return self.options.flag(key)
 
+    @classmethod
+    def port_url(cls, url: str) -> str:
+        """The URL the ups.conf ``port`` value stands for: itself, unless a driver gives
+        NUT's ``auto`` its own meaning (a HID Power Device for usbhid-ups)."""
+        return url
+
     def open_port(self) -> Transport:
         """Build (not open) the command/reply port ``port`` names, handing it only its
         own options."""
@@ -161,7 +167,7 @@ class Driver(abc.ABC):
         """Build (not open) the port ``port`` names, which must offer the capability
         ``kind`` (a :class:`~upskit.transport.HidPort` for a HID driver ...)."""
         given = self.port_options if self.port_options is not None else self.parameters
-        return open_port(self.options.port or "", given, kind)
+        return open_port(self.port_url(self.options.port or ""), given, kind)
 
     @property
     def poll_interval(self) -> float:

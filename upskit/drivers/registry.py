@@ -21,12 +21,13 @@ DRIVERS: PluginRegistry[type[Driver]] = PluginRegistry(
         "blazer_ser": "upskit.drivers.qx.driver:QxDriver",
         "blazer_usb": "upskit.drivers.qx.driver:QxDriver",
         "qx": "upskit.drivers.qx.driver:QxDriver",
+        "usbhid-ups": "upskit.drivers.hid.driver:HidDriver",
     },
     check=subclass_of(Driver), casefold=False,  # type: ignore[type-abstract]
 )
 
 #: NUT drivers whose upskit counterpart is planned but not written yet.
-NOT_IMPLEMENTED = frozenset({"usbhid-ups", "snmp-ups", "genericups"})
+NOT_IMPLEMENTED = frozenset({"snmp-ups", "genericups"})
 
 
 class UnknownDriver(LookupError):

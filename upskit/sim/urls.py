@@ -3,9 +3,11 @@ USB chip (``sim://usb/<device>``).
 
 This module only dispatches: :mod:`upskit.sim.ports` serves plain simulated lines and
 :mod:`upskit.sim.usb.ports` (loaded only for ``usb/`` URLs) the simulated USB bus,
-which in turn puts the plain simulator behind its chips.  A simulated line takes its
-settings from the URL's query and no ups.conf option; a simulated USB port takes the
-USB options (``subdriver``, ``langid_fix`` ...) like a real one.
+which in turn puts the plain simulator behind its chips, or serves a simulated HID
+Power Device (a model, or a NUT debug log: ``sim://usb/hid?capture=PATH``).  A
+simulated line takes its settings from the URL's query and no ups.conf option; a
+simulated USB port takes the USB options (``subdriver``, ``langid_fix`` ...) like a
+real one, a simulated HID device the HID port's.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from upskit.options import NoOptions, OptionSet
 from upskit.sim import ports
 from upskit.transport.base import Port
+from upskit.transport.hidports import HidPortOptions
 from upskit.transport.url import PortScheme
 from upskit.transport.usb.options import UsbOptions
 
@@ -34,9 +37,20 @@ def make_transport(url: str, options: Mapping[str, Any]) -> Port:
     return ports.make_transport(url, options)
 
 
+def _is_hid(url: str) -> bool:
+    from upskit.sim.usb.catalog import is_hid_ups
+
+    name = ports.parse_sim_url(url)[0].partition("/")[2].lower()
+    return name == "hid" or is_hid_ups(name)
+
+
 def option_set(url: str) -> type[OptionSet]:
-    """The ups.conf options a ``sim://`` port takes: USB ones behind a simulated chip."""
-    return UsbOptions if _is_usb(url) else NoOptions
+    """The ups.conf options a ``sim://`` port takes: USB ones behind a simulated chip,
+    the HID port's for a simulated HID Power Device (``sim://usb/apc-back-ups``,
+    ``sim://usb/hid?capture=...``)."""
+    if not _is_usb(url):
+        return NoOptions
+    return HidPortOptions if _is_hid(url) else UsbOptions
 
 
 #: The ``sim://`` port scheme.

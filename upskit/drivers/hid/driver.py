@@ -36,7 +36,7 @@ from upskit.drivers.hid.values import read_value, write_value
 from upskit.model import CmdResult, Device
 from upskit.transport.base import TransportError
 from upskit.transport.hid import HidPort
-from upskit.transport.usb.options import UsbOptions
+from upskit.transport.hidports import HidPortOptions
 
 #: The USB strings of the unit, as the variables that name it.
 _IDENTITY = {"driver.parameter.vendor": ("device.mfr", "ups.mfr"),
@@ -91,7 +91,7 @@ class HidDriver(Driver):
     name = "usbhid-ups"
     version = "0.1"
     option_set = HidOptions
-    port_option_sets = (UsbOptions,)
+    port_option_sets = (HidPortOptions,)
     options: HidOptions
     #: Failed polls before the data is stale (NUT: about 8 s at 2 s polls).
     stale_after: ClassVar[int] = 1
@@ -117,20 +117,24 @@ class HidDriver(Driver):
             if not self.options.port:
                 raise CommunicationError("no port configured")
             try:
-                transport = self.open_port()
+                self.port = self.open_port_as(HidPort)  # type: ignore[type-abstract]
             except (ValueError, ImportError) as exc:
                 raise CommunicationError(f"cannot use port {self.options.port!r}: "
                                          f"{exc}") from exc
-            if not isinstance(transport, HidPort):
-                raise CommunicationError(f"port {self.options.port!r} does not speak HID "
-                                         "reports")
-            self.port = transport
         if not self.port.is_open:
             await self.port.open()
 
     async def close(self) -> None:
         if self.port is not None and self.port.is_open:
             await self.port.close()
+
+    @classmethod
+    def port_url(cls, url: str) -> str:
+        """NUT's ``port = auto`` is a HID Power Device (``hid://``: hidraw on Linux, else
+        libusb, as ``hid_access`` says); ``auto:VID:PID`` pins the ids."""
+        if url == "auto" or url.startswith("auto:"):
+            return "hid://" + url[5:]
+        return url
 
     def _identity(self) -> tuple[int, int]:
         assert self.port is not None

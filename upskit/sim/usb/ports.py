@@ -168,14 +168,29 @@ def make_transport(url: str, options: Mapping[str, Any]) -> Transport:
     return transport
 
 
+def _captured_port(url: str, query: dict[str, str]) -> Port:
+    """``sim://usb/hid?capture=PATH``: the HID device a NUT usbhid-ups debug log shows
+    (a report the log never read answers zeros of the length the ``Path`` lines imply,
+    else of the length the driver asks, which it takes from the descriptor)."""
+    from upskit.sim.usb.hidcapture import CapturedHidPort, CaptureError, load_nut_log
+
+    path = query.get("capture")
+    if not path:
+        raise CaptureError(f"{url}: needs capture=PATH, a NUT usbhid-ups debug log (-DDD)")
+    return CapturedHidPort(load_nut_log(path), url)
+
+
 def make_port(url: str, options: Mapping[str, Any]) -> Port:
     """Port factory for ``sim://usb/<device>``: the real pyusb HID port for a HID Power
-    Device UPS (``sim://usb/apc-back-ups``), else the Q* bridge transport."""
+    Device UPS (``sim://usb/apc-back-ups``), a NUT debug log as a HID device
+    (``sim://usb/hid?capture=PATH``), else the Q* bridge transport."""
     from upskit.transport.usb.hid import UsbHidPort
 
     parts = urlsplit(url)
     path = (parts.netloc + parts.path).strip("/")
     name = path.split("/", 1)[1].lower() if "/" in path else ""
+    if name == "hid":
+        return _captured_port(url, dict(parse_qsl(parts.query)))
     if not is_hid_ups(name):
         return make_transport(url, options)
     query = dict(parse_qsl(parts.query))
