@@ -6,9 +6,10 @@ from upskit.drivers.hid.subdriver import Claim, Subdriver
 from upskit.drivers.hid.subdrivers.apc import APC
 from upskit.drivers.hid.subdrivers.cps import CPS
 from upskit.drivers.hid.subdrivers.generic import GENERIC
+from upskit.drivers.hid.subdrivers.mge import MGE
 
 #: Vendor subdrivers, asked in order; the generic one is the fallback.
-SUBDRIVERS: tuple[Subdriver, ...] = (APC, CPS)
+SUBDRIVERS: tuple[Subdriver, ...] = (APC, CPS, MGE)
 
 
 def by_name(name: str) -> Subdriver:
