@@ -80,6 +80,14 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("raw-bad-timeout", ["raw", "-t", "soon", "sim://megatec", "Q1"], 2, "--timeout"),
     ("raw-missing-serial", ["raw", "{tmp}/ttyNONE", "Q1"], 1, "ttyNONE"),
     ("raw-bad-option", ["raw", "-o", "baudrate=fast", "{tmp}/ttyNONE", "Q1"], 2, "baudrate"),
+    # hid
+    ("hid-no-action", ["hid"], 2, "required"),
+    ("hid-unknown-scheme", ["hid", "explore", "bogus://x"], 2, "unknown port scheme"),
+    ("hid-unknown-usb-sim", ["hid", "descriptor", "sim://usb/bogus"], 2, "apc-back-ups"),
+    ("hid-not-hid-port", ["hid", "explore", "sim://megatec"], 2, "HidPort"),
+    ("hid-garbage-log", ["hid", "generate", "{tmp}/deep.toml"], 2, "no explore lines"),
+    ("hid-missing-log", ["hid", "generate", "{tmp}/missing.log"], 2, "missing.log"),
+    ("hid-bad-vendorid", ["hid", "generate", "--vendorid", "xyz"], 2, "bad USB id"),
     # scan
     ("scan-unknown-sim", ["scan", "--simulate", "bogus", "--no-serial"], 2, "cypress"),
     ("scan-bad-time", ["scan", "--time", "abc"], 2, "--time"),

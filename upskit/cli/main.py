@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "raw": "send one command through any port and print the raw reply",
     "scan": "find USB and serial UPSes and print a configuration for them",
     "udev-rules": "print udev rules (and hwdb) for every supported USB device",
+    "hid": "explore a HID UPS, dump its report descriptor, generate a subdriver",
 }
 
 

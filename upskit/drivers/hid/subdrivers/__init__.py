@@ -6,6 +6,7 @@ from upskit.drivers.hid.subdriver import Claim, Subdriver
 from upskit.drivers.hid.subdrivers.apc import APC
 from upskit.drivers.hid.subdrivers.cps import CPS
 from upskit.drivers.hid.subdrivers.generic import GENERIC
+from upskit.drivers.hid.subdrivers.installed import installed
 from upskit.drivers.hid.subdrivers.mge import MGE
 
 #: Vendor subdrivers, asked in order; the generic one is the fallback.
@@ -14,10 +15,11 @@ SUBDRIVERS: tuple[Subdriver, ...] = (APC, CPS, MGE)
 
 def by_name(name: str) -> Subdriver:
     """The subdriver called ``name`` (any case); KeyError naming the known ones."""
-    for sub in (*SUBDRIVERS, GENERIC):
+    every = (*installed(), *SUBDRIVERS, GENERIC)  # installed ones first: see installed.py
+    for sub in every:
         if sub.name.lower() == name.lower():
             return sub
-    known = ", ".join(s.name for s in (*SUBDRIVERS, GENERIC))
+    known = ", ".join(s.name for s in every)
     raise KeyError(f"no HID subdriver {name!r} (known: {known})")
 
 
@@ -25,7 +27,7 @@ def pick(vendor: int, product: int) -> tuple[Subdriver, Claim | None]:
     """The subdriver for ``vendor:product``: the first that supports it, else the first
     that possibly does, else the generic one (with no claim)."""
     possible: Subdriver | None = None
-    for sub in SUBDRIVERS:
+    for sub in (*installed(), *SUBDRIVERS):
         how = sub.claim(vendor, product)
         if how is Claim.SUPPORTED:
             return sub, how
