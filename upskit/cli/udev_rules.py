@@ -24,7 +24,8 @@ Rows = Iterable[tuple[int, int, str]]
 #: Source name -> a function giving (vendor id, product id, comment) rows.
 SOURCES: PluginRegistry[Callable[[], Rows]] = PluginRegistry(
     "udev source", "udev_sources",
-    {"qx-bridges": "upskit.transport.usb.bridges.table:usb_ids"},
+    {"qx-bridges": "upskit.transport.usb.bridges.table:usb_ids",
+     "hid-subdrivers": "upskit.drivers.hid.claims:usb_ids"},
     check=lambda obj: cast(Callable[[], Rows], callable_check(obj)),
 )
 #: Where the rules are installed (the README and docs/usb.md name the same files).
