@@ -168,3 +168,36 @@ def test_an_installed_subdriver_that_cannot_load_is_left_out(
     assert "broken" in caplog.text and "wrong" in caplog.text
     with pytest.raises(KeyError, match="apc"):
         by_name("broken")
+
+
+@pytest.mark.usefixtures("registry")
+async def test_a_subdriver_generated_from_a_simulated_unit_serves_it(tmp_path: Path) -> None:
+    from upskit.drivers.hid.descriptor import parse_descriptor
+    from upskit.drivers.hid.driver import HidDriver
+    from upskit.drivers.hid.explore import explore, identity_lines
+    from upskit.model import Device
+    from upskit.transport.hid import HidPort
+    from upskit.transport.url import open_port
+
+    port = open_port("sim://usb/apc-back-ups", {}, HidPort)  # type: ignore[type-abstract]
+    async with port:
+        lines, _ = await explore(port, parse_descriptor(await port.report_descriptor()))
+        text = "\n".join([*identity_lines(port.device_info()), *map(str, lines)])
+    made = generate(text, name="mine")
+    (tmp_path / "mine.py").write_text(made.module)
+    sub = _load(tmp_path / "mine.py").SUBDRIVER
+    HID_SUBDRIVERS.register("mine", sub)
+    driver = HidDriver(Device("ups"), {}, port=open_port(
+        "sim://usb/apc-back-ups", {}, HidPort))  # type: ignore[type-abstract]
+    await driver.open()
+    try:
+        await driver.initialise()
+        assert driver.subdriver is sub
+        dev = driver.device
+        assert dev.get("driver.version.data") == "mine HID 0.1"
+        assert dev.get("battery.charge") == "100"
+        assert dev.get("input.voltage.nominal") == "230"
+        assert "OL" in (dev.get("ups.status") or "").split()
+        assert "load.off" in dev.commands()
+    finally:
+        await driver.close()
