@@ -86,7 +86,7 @@ def test_claims(vid: int, pid: int) -> None:
 
 
 def test_hp_and_dell_other_products_are_not_claimed() -> None:
-    assert pick(0x03F0, 0x0001)[0].name == "generic"
+    assert pick(0x03F0, 0x0002)[0].name == "generic"
     assert pick(0x047C, 0x0001)[0].name == "generic"
 
 

@@ -8,9 +8,10 @@ from upskit.drivers.hid.subdrivers.cps import CPS
 from upskit.drivers.hid.subdrivers.generic import GENERIC
 from upskit.drivers.hid.subdrivers.installed import installed
 from upskit.drivers.hid.subdrivers.mge import MGE
+from upskit.drivers.hid.subdrivers.tripplite import FAMILIES as TRIPPLITE
 
 #: Vendor subdrivers, asked in order; the generic one is the fallback.
-SUBDRIVERS: tuple[Subdriver, ...] = (APC, CPS, MGE)
+SUBDRIVERS: tuple[Subdriver, ...] = (APC, CPS, MGE, *TRIPPLITE)
 
 
 def by_name(name: str) -> Subdriver:
