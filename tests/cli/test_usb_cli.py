@@ -8,17 +8,19 @@ import time
 import pytest
 
 from upskit.cli.main import main
+from upskit.drivers.hid.claims import usb_ids as hid_usb_ids
 from upskit.sim.usb import simulated_bus
 from upskit.transport.usb import set_default_backend
 from upskit.transport.usb.bridges.table import QX_USB_TABLE
 
 
-def test_udev_rules_cover_exactly_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+def test_udev_rules_cover_exactly_the_tables(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["udev-rules", "--group", "ups"]) == 0
     text = capsys.readouterr().out
     ids = set(re.findall(r'ATTR\{idVendor\}=="([0-9a-f]{4})", ATTR\{idProduct\}=="([0-9a-f]{4})", '
                          r'MODE="0664", GROUP="ups"', text))
     expected = {(f"{e.vendorid:04x}", f"{e.productid:04x}") for e in QX_USB_TABLE if e.bridge}
+    expected |= {(f"{vid:04x}", f"{pid:04x}") for vid, pid, _ in hid_usb_ids()}
     assert ids == expected
     assert ("1a86", "7523") not in ids  # plain serial chip: the kernel's tty driver owns it
     assert text.count("ATTR{idVendor}") == len(expected)  # no duplicates

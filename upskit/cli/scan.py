@@ -2,7 +2,9 @@
 
 USB devices come from pyusb (or ``--simulate NAME`` devices on a simulated
 bus); the device table names the bridge, and each candidate is probed through
-the real transport with the Q* driver's protocol detection.  Serial ports
+the real transport with the Q* driver's protocol detection.  A unit a HID
+subdriver claims (and no bridge entry supports) is a ``usbhid-ups`` unit: the scan
+names the subdriver, without probing it.  Serial ports
 (``/dev/ttyUSB*``, ``/dev/ttyACM*`` and any ``--serial PATH``) are probed in
 parallel.  The whole scan stays under ``--time`` seconds (default 4.5).
 """
@@ -45,11 +47,18 @@ class Found:
     model: str = ""
     options: dict[str, str] = field(default_factory=dict)
     note: str = ""
+    #: the HID subdriver claiming the unit (``"apc"``): a usbhid-ups unit
+    hid: str | None = None
+
+    @property
+    def driver(self) -> str:
+        return "usbhid-ups" if self.hid else "nutdrv_qx"
 
 
 def _usb_candidates(backend: Any) -> list[tuple[Any, Found]]:
     import usb.core
 
+    from upskit.drivers.hid.claims import claim_of
     from upskit.transport.usb import UsbTransport
     from upskit.transport.usb.bridges.table import Support, support_of
 
@@ -66,14 +75,18 @@ def _usb_candidates(backend: Any) -> list[tuple[Any, Found]]:
         text = " ".join(x for x in (ident.vendor, ident.product) if x)
         if text:
             label += f" \"{text}\""
-        if level is Support.NOT_SUPPORTED:
+        bridged = level is Support.SUPPORTED and entry is not None and entry.bridge
+        hid = None if bridged else claim_of(ident.vendorid, ident.productid)
+        if level is Support.NOT_SUPPORTED and hid is None:
             continue
-        item = Found("auto", label)
+        item = Found("auto", label, hid=hid)
         item.options = {"vendorid": f"{ident.vendorid:04x}", "productid": f"{ident.productid:04x}",
                         "bus": ident.bus}
         if ident.serial:  # a regular expression, as NUT's USB matching reads it
             item.options["serial"] = re.escape(ident.serial)
-        if level is Support.SUPPORTED and entry is not None and entry.bridge is not None:
+        if hid is not None:
+            item.note = "HID Power Device"
+        elif level is Support.SUPPORTED and entry is not None and entry.bridge is not None:
             item.bridge = entry.bridge
             item.note = entry.example
         elif entry is not None and entry.bridge is None:
@@ -113,13 +126,13 @@ async def _probe(transport: Any, item: Found) -> None:
 
 
 def settings(items: list[Found]) -> UpsConf:
-    """One ``nutdrv_qx`` section per item: ``ups1``, ``ups2``..."""
+    """One ``nutdrv_qx`` or ``usbhid-ups`` section per item: ``ups1``, ``ups2``..."""
     from upskit.config.settings import UpsConf, UpsSettings
 
     conf = UpsConf()
     for n, item in enumerate(items, 1):
         options: dict[str, str | bool] = dict(_options(item))
-        conf.ups[f"ups{n}"] = UpsSettings(f"ups{n}", "nutdrv_qx", item.port, options=options)
+        conf.ups[f"ups{n}"] = UpsSettings(f"ups{n}", item.driver, item.port, options=options)
     return conf
 
 
@@ -226,6 +239,8 @@ def run(args: argparse.Namespace) -> int:
     print("Found:")
     for item in results:
         what = []
+        if item.hid:
+            what.append(f"usbhid-ups, subdriver {item.hid}")
         if item.bridge:
             what.append(f"bridge {item.bridge}")
         if item.dialect:
@@ -234,7 +249,7 @@ def run(args: argparse.Namespace) -> int:
             what.append(item.model)
         extra = f" [{item.note.strip()}]" if item.note.strip() else ""
         print(f"  {item.label}: {', '.join(what) or 'no Q* UPS detected'}{extra}")
-    usable = [i for i in results if i.port and (i.dialect or i.bridge)]
+    usable = [i for i in results if i.port and (i.dialect or i.bridge or i.hid)]
     if usable:
         print("\n# ups.conf\n" + ups_conf(usable))
         print("# upskit.toml\n" + toml(usable))
