@@ -121,3 +121,26 @@ async def test_a_missing_log_is_a_clear_error_and_the_driver_keeps_trying(
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_auto_over_libusb_takes_only_a_unit_a_subdriver_claims() -> None:
+    from upskit.sim.usb import simulated_bus
+    from upskit.transport.usb import set_default_backend
+
+    # a USB-to-serial bridge first on the bus: port = auto must never claim it
+    bus = simulated_bus("cypress", "apc-back-ups")
+    set_default_backend(bus.backend)
+    settings, section = ups({"port": "auto", "hid_access": "libusb"})
+    device = Device("hid")
+    driver = build_driver(settings, section, device)
+    task = asyncio.create_task(driver.run())
+    try:
+        async with asyncio.timeout(20):
+            while device.get("battery.charge") is None:
+                await asyncio.sleep(0.05)
+        assert device.get("ups.vendorid") == "051d"
+        assert device.get("driver.parameter.port") == "auto"
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        set_default_backend(None)

@@ -28,7 +28,14 @@ from upskit.drivers.hid.descriptor import (
 )
 from upskit.drivers.hid.options import HidOptions
 from upskit.drivers.hid.status import StatusPolicy, compose
-from upskit.drivers.hid.subdriver import HidCommand, HidVar, Poll, StatusRule, Subdriver
+from upskit.drivers.hid.subdriver import (
+    Claim,
+    HidCommand,
+    HidVar,
+    Poll,
+    StatusRule,
+    Subdriver,
+)
 from upskit.drivers.hid.subdrivers import by_name, pick
 from upskit.drivers.hid.usages import GENERIC as GENERIC_USAGES
 from upskit.drivers.hid.usages import field_path, nut_fields
@@ -61,6 +68,18 @@ class Binding:
         """Whether the unit has ``path`` as a feature or in an input report."""
         return path is not None and (path in self.feature or any(
             p == path for fields in self.inputs.values() for p, _ in fields))
+
+
+def _only_claimed_units(port: HidPort) -> None:
+    """A libusb port pinned by no id takes only a unit a subdriver supports, as NUT's
+    usbhid-ups does (it would detach the kernel driver of whatever comes first)."""
+    from upskit.transport.usb.hid import UsbHidPort
+
+    if isinstance(port, UsbHidPort):
+        matcher = port.access.matcher
+        if not (matcher.has("vendorid") or matcher.has("productid")):
+            port.access.prefilter = lambda ident: pick(
+                ident.vendorid, ident.productid)[1] is Claim.SUPPORTED
 
 
 def bind(sub: Subdriver, descriptor: ReportDescriptor) -> Binding:
@@ -121,6 +140,7 @@ class HidDriver(Driver):
             except (ValueError, ImportError) as exc:
                 raise CommunicationError(f"cannot use port {self.options.port!r}: "
                                          f"{exc}") from exc
+            _only_claimed_units(self.port)
         if not self.port.is_open:
             await self.port.open()
 
@@ -294,7 +314,7 @@ class HidDriver(Driver):
         touched = False
         for rule in self.binding.status:
             if rule.path in values:
-                self.conditions[rule.bit] = int(values[rule.path]) == rule.when
+                self.conditions[rule.bit] = rule.holds(values[rule.path])
                 touched = True
         if touched:
             self._publish_status()
