@@ -81,11 +81,20 @@ class StatusRule:
     """A status bit: the value at ``path`` sets NUT's status condition ``bit``.
 
     ``when`` is the value that means the condition holds (others mean it does not).
+    With a ``mask`` the value is a bit field: the condition holds when the masked bits
+    are set (``when`` 1) or clear (``when`` 0).
     """
 
     path: str
     bit: str
     when: int = 1
+    mask: int = 0
+
+    def holds(self, value: float) -> bool:
+        """Whether the field value means the condition holds."""
+        if self.mask:
+            return bool(int(value) & self.mask) == bool(self.when)
+        return int(value) == self.when
 
 
 class Claim(enum.Enum):

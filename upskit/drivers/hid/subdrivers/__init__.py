@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from upskit.drivers.hid.subdriver import Claim, Subdriver
 from upskit.drivers.hid.subdrivers.apc import APC
+from upskit.drivers.hid.subdrivers.belkin import BELKIN
 from upskit.drivers.hid.subdrivers.cps import CPS
 from upskit.drivers.hid.subdrivers.generic import GENERIC
 from upskit.drivers.hid.subdrivers.installed import installed
@@ -11,7 +12,7 @@ from upskit.drivers.hid.subdrivers.mge import MGE
 from upskit.drivers.hid.subdrivers.tripplite import FAMILIES as TRIPPLITE
 
 #: Vendor subdrivers, asked in order; the generic one is the fallback.
-SUBDRIVERS: tuple[Subdriver, ...] = (APC, CPS, MGE, *TRIPPLITE)
+SUBDRIVERS: tuple[Subdriver, ...] = (APC, BELKIN, CPS, MGE, *TRIPPLITE)
 
 
 def by_name(name: str) -> Subdriver:
