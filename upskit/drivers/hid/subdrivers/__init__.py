@@ -8,11 +8,12 @@ from upskit.drivers.hid.subdrivers.belkin import BELKIN
 from upskit.drivers.hid.subdrivers.cps import CPS
 from upskit.drivers.hid.subdrivers.generic import GENERIC
 from upskit.drivers.hid.subdrivers.installed import installed
+from upskit.drivers.hid.subdrivers.liebert import LIEBERT
 from upskit.drivers.hid.subdrivers.mge import MGE
 from upskit.drivers.hid.subdrivers.tripplite import FAMILIES as TRIPPLITE
 
 #: Vendor subdrivers, asked in order; the generic one is the fallback.
-SUBDRIVERS: tuple[Subdriver, ...] = (APC, BELKIN, CPS, MGE, *TRIPPLITE)
+SUBDRIVERS: tuple[Subdriver, ...] = (APC, BELKIN, CPS, LIEBERT, MGE, *TRIPPLITE)
 
 
 def by_name(name: str) -> Subdriver:
