@@ -355,7 +355,7 @@ class HidDriver(Driver):
             text = self.device.get(text) or ""
         if not _is_number(text):
             return CmdResult.INVALID
-        await self._write(cmd.path, float(text))
+        await self._write(cmd.path, cmd.encoded(float(text)))
         return CmdResult.HANDLED
 
     async def _composed(self, name: str) -> CmdResult:

@@ -69,11 +69,18 @@ class HidCommand:
     """An instant command: write ``value`` (or the client's parameter) to ``path``.
 
     A value naming a variable (``ups.delay.shutdown``) writes that variable's value.
+    ``encode`` turns the number into what the unit wants written (PowerCOM packs its
+    delays as minutes and seconds with flag bits).
     """
 
     name: str
     path: str
     value: str
+    encode: Callable[[float], float] | None = None
+
+    def encoded(self, number: float) -> float:
+        """The value written for ``number``."""
+        return number if self.encode is None else self.encode(number)
 
 
 @dataclass(frozen=True, slots=True)
