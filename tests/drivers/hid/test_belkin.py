@@ -71,9 +71,11 @@ def test_claims(vid: int, pid: int) -> None:
 
 def test_masked_status_rules() -> None:
     online = StatusRule("p", "online", when=0, mask=0x01)
-    overload = StatusRule("p", "overload", mask=0x10)
+    overload = StatusRule("p", "overload", when=0x10, mask=0x10)
+    trim = StatusRule("p", "trim", when=0x08, mask=0x18)
     assert online.holds(0x10) and not online.holds(0x11)
     assert overload.holds(0x11) and not overload.holds(0x01)
+    assert trim.holds(0x08) and not trim.holds(0x18) and not trim.holds(0x10)
     assert StatusRule("p", "off", when=0).holds(0) and not StatusRule("p", "x").holds(3)
 
 

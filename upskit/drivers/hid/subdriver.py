@@ -88,8 +88,8 @@ class StatusRule:
     """A status bit: the value at ``path`` sets NUT's status condition ``bit``.
 
     ``when`` is the value that means the condition holds (others mean it does not).
-    With a ``mask`` the value is a bit field: the condition holds when the masked bits
-    are set (``when`` 1) or clear (``when`` 0).
+    With a ``mask`` the value is a bit field: the condition holds when its masked bits
+    equal ``when`` (``mask=0x10, when=0x10``: bit 4 set; ``when=0``: clear).
     """
 
     path: str
@@ -100,7 +100,7 @@ class StatusRule:
     def holds(self, value: float) -> bool:
         """Whether the field value means the condition holds."""
         if self.mask:
-            return bool(int(value) & self.mask) == bool(self.when)
+            return int(value) & self.mask == self.when
         return int(value) == self.when
 
 

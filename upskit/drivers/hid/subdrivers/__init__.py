@@ -10,10 +10,11 @@ from upskit.drivers.hid.subdrivers.generic import GENERIC
 from upskit.drivers.hid.subdrivers.installed import installed
 from upskit.drivers.hid.subdrivers.liebert import LIEBERT
 from upskit.drivers.hid.subdrivers.mge import MGE
+from upskit.drivers.hid.subdrivers.powercom import POWERCOM
 from upskit.drivers.hid.subdrivers.tripplite import FAMILIES as TRIPPLITE
 
 #: Vendor subdrivers, asked in order; the generic one is the fallback.
-SUBDRIVERS: tuple[Subdriver, ...] = (APC, BELKIN, CPS, LIEBERT, MGE, *TRIPPLITE)
+SUBDRIVERS: tuple[Subdriver, ...] = (APC, BELKIN, CPS, LIEBERT, MGE, POWERCOM, *TRIPPLITE)
 
 
 def by_name(name: str) -> Subdriver:

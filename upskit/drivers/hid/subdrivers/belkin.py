@@ -143,14 +143,14 @@ STATUS: tuple[StatusRule, ...] = (
                         ("ShutdownImminent", "shutdownimm"), ("ACPresent", "online"))),
     StatusRule(_SUMMARY + "PresentStatus.NeedReplacement", "replacebatt"),
     StatusRule(_SUMMARY + "PresentStatus.BelowRemainingCapacityLimit", "lowbatt"),
-    StatusRule(_POWER, "overload", mask=0x0010),
-    StatusRule(_POWER, "overheat", mask=0x0040),
-    StatusRule(_POWER, "commfault", mask=0x0080),
-    StatusRule(_POWER, "awaitingpower", mask=0x2000),
+    StatusRule(_POWER, "overload", when=0x0010, mask=0x0010),
+    StatusRule(_POWER, "overheat", when=0x0040, mask=0x0040),
+    StatusRule(_POWER, "commfault", when=0x0080, mask=0x0080),
+    StatusRule(_POWER, "awaitingpower", when=0x2000, mask=0x2000),
     StatusRule(_POWER, "online", when=0, mask=0x0001),
-    StatusRule(_BATTERY, "depleted", mask=0x40),
-    StatusRule(_BATTERY, "replacebatt", mask=0x80),
-    StatusRule(_BATTERY, "lowbatt", mask=0x04),
+    StatusRule(_BATTERY, "depleted", when=0x40, mask=0x40),
+    StatusRule(_BATTERY, "replacebatt", when=0x80, mask=0x80),
+    StatusRule(_BATTERY, "lowbatt", when=0x04, mask=0x04),
 )
 
 BELKIN = Subdriver(
