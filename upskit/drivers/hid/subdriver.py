@@ -33,10 +33,11 @@ class HidVar:
     """One row: the value at ``path`` becomes ``name``.
 
     ``lookup`` turns the (integer) value into a word, else ``convert`` computes the
-    text, else ``fmt`` formats the number (NUT's printf notation, ``"%.0f"``). A
-    writable row (``flags`` with ``VarFlag.RW``) takes a client's value back through the
-    lookup, or as a number. ``setting``: ``default`` is published (and a SET only
-    changes it) when the unit has ``path``; with ``path=None`` whatever the unit.
+    text (``None``: nothing to publish for this value), else ``fmt`` formats the
+    number (NUT's printf notation, ``"%.0f"``). A writable row (``flags`` with
+    ``VarFlag.RW``) takes a client's value back through the lookup, or as a number.
+    ``setting``: ``default`` is published (and a SET only changes it) when the unit
+    has ``path``; with ``path=None`` whatever the unit.
     """
 
     name: str
@@ -44,7 +45,7 @@ class HidVar:
     poll: Poll = Poll.FULL
     fmt: str = "%.0f"
     lookup: Lookup[int] | None = None
-    convert: Callable[[float], str] | None = None
+    convert: Callable[[float], str | None] | None = None
     flags: VarFlag = VarFlag.NONE
     aux: int = 0
     default: str | None = None

@@ -6,6 +6,7 @@ from upskit.drivers.hid.subdriver import Claim, Subdriver
 from upskit.drivers.hid.subdrivers.apc import APC
 from upskit.drivers.hid.subdrivers.belkin import BELKIN
 from upskit.drivers.hid.subdrivers.cps import CPS
+from upskit.drivers.hid.subdrivers.delta_ups import DELTA_UPS
 from upskit.drivers.hid.subdrivers.generic import GENERIC
 from upskit.drivers.hid.subdrivers.installed import installed
 from upskit.drivers.hid.subdrivers.liebert import LIEBERT
@@ -14,7 +15,9 @@ from upskit.drivers.hid.subdrivers.powercom import POWERCOM
 from upskit.drivers.hid.subdrivers.tripplite import FAMILIES as TRIPPLITE
 
 #: Vendor subdrivers, asked in order; the generic one is the fallback.
-SUBDRIVERS: tuple[Subdriver, ...] = (APC, BELKIN, CPS, LIEBERT, MGE, POWERCOM, *TRIPPLITE)
+SUBDRIVERS: tuple[Subdriver, ...] = (
+    APC, BELKIN, CPS, DELTA_UPS, LIEBERT, MGE, POWERCOM, *TRIPPLITE,
+)
 
 
 def by_name(name: str) -> Subdriver:
