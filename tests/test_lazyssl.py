@@ -56,3 +56,20 @@ def test_tls_after_lazy_ssl(tmp_path: Path) -> None:
                          text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "OL"
+
+
+@pytest.mark.parametrize("command", ["run", "monitor", "demo", "simulate", "killpower", "raw",
+                                     "scan", "hid"])
+def test_building_the_command_line_loads_neither_asyncio_nor_ssl(command: str) -> None:
+    """``upskit <daemon>`` imports asyncio itself, with ssl held back; a subcommand's
+    argument set-up that pulled in asyncio first would map OpenSSL into every daemon."""
+    script = textwrap.dedent(f"""
+        import sys
+        import upskit.cli.main as main
+        main.build_parser([{command!r}])
+        assert "asyncio" not in sys.modules, "argument set-up imported asyncio"
+        assert "ssl" not in sys.modules, "argument set-up imported ssl"
+    """)
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=60)
+    assert res.returncode == 0, res.stderr

@@ -10,7 +10,7 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from upskit.monitor.control import COMMANDS
+    from upskit.monitor.control_names import COMMANDS
 
     src = parser.add_mutually_exclusive_group()
     src.add_argument("--nut-config-dir", metavar="DIR",
@@ -43,7 +43,8 @@ def _control(command: str, path: str | None) -> int:
     import os
     import sys
 
-    from upskit.monitor.control import MONITOR_SOCKET, RUN_SOCKET, ControlError, send_command
+    from upskit.monitor.control import ControlError, send_command
+    from upskit.monitor.control_names import MONITOR_SOCKET, RUN_SOCKET
 
     if path is None:
         path = next((p for p in (MONITOR_SOCKET, RUN_SOCKET) if os.path.exists(p)),
@@ -64,7 +65,7 @@ def _daemon(args: argparse.Namespace) -> int:
 
     from upskit.config.settings import ConfigError, Settings
     from upskit.config.toml import load_any
-    from upskit.monitor.control import MONITOR_SOCKET
+    from upskit.monitor.control_names import MONITOR_SOCKET
     from upskit.monitor.daemon import MonitorDaemon, shutdowncmd_warning
 
     log = logging.getLogger("upskit.monitor")

@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
 
     async def main(stop: asyncio.Event) -> int:
         from upskit import sdnotify
-        from upskit.monitor.control import RUN_SOCKET, ControlServer, ignore_user_signals
+        from upskit.monitor.control import ControlServer, ignore_user_signals
+        from upskit.monitor.control_names import RUN_SOCKET
 
         runtime = Runtime(settings, with_monitor=not args.no_monitor)
         try:

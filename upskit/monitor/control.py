@@ -22,12 +22,6 @@ from collections.abc import Awaitable, Callable
 
 log = logging.getLogger(__name__)
 
-#: Where ``upskit monitor`` listens unless told otherwise.
-MONITOR_SOCKET = "/run/upskit/monitor.sock"
-#: Where ``upskit run`` listens unless told otherwise.
-RUN_SOCKET = "/run/upskit/upskit.sock"
-#: What a client may ask.
-COMMANDS = ("fsd", "reload", "stop")
 
 #: A handler answers ``(ok, text)``.
 Handler = Callable[[], Awaitable[tuple[bool, str]]]
