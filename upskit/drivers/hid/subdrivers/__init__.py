@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from upskit.drivers.hid.subdriver import Claim, Subdriver
 from upskit.drivers.hid.subdrivers.apc import APC
+from upskit.drivers.hid.subdrivers.arduino import ARDUINO
 from upskit.drivers.hid.subdrivers.belkin import BELKIN
 from upskit.drivers.hid.subdrivers.cps import CPS
 from upskit.drivers.hid.subdrivers.delta_ups import DELTA_UPS
+from upskit.drivers.hid.subdrivers.ever import EVER
 from upskit.drivers.hid.subdrivers.generic import GENERIC
 from upskit.drivers.hid.subdrivers.installed import installed
 from upskit.drivers.hid.subdrivers.liebert import LIEBERT
@@ -16,7 +18,7 @@ from upskit.drivers.hid.subdrivers.tripplite import FAMILIES as TRIPPLITE
 
 #: Vendor subdrivers, asked in order; the generic one is the fallback.
 SUBDRIVERS: tuple[Subdriver, ...] = (
-    APC, BELKIN, CPS, DELTA_UPS, LIEBERT, MGE, POWERCOM, *TRIPPLITE,
+    APC, ARDUINO, BELKIN, CPS, DELTA_UPS, EVER, LIEBERT, MGE, POWERCOM, *TRIPPLITE,
 )
 
 
