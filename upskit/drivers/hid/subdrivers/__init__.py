@@ -13,12 +13,15 @@ from upskit.drivers.hid.subdrivers.generic import GENERIC
 from upskit.drivers.hid.subdrivers.installed import installed
 from upskit.drivers.hid.subdrivers.liebert import LIEBERT
 from upskit.drivers.hid.subdrivers.mge import MGE
+from upskit.drivers.hid.subdrivers.openups import MODELS as OPENUPS
 from upskit.drivers.hid.subdrivers.powercom import POWERCOM
+from upskit.drivers.hid.subdrivers.salicru import SALICRU
 from upskit.drivers.hid.subdrivers.tripplite import FAMILIES as TRIPPLITE
 
 #: Vendor subdrivers, asked in order; the generic one is the fallback.
 SUBDRIVERS: tuple[Subdriver, ...] = (
-    APC, ARDUINO, BELKIN, CPS, DELTA_UPS, EVER, LIEBERT, MGE, POWERCOM, *TRIPPLITE,
+    APC, ARDUINO, BELKIN, CPS, DELTA_UPS, EVER, LIEBERT, MGE, *OPENUPS, POWERCOM, SALICRU,
+    *TRIPPLITE,
 )
 
 
