@@ -8,20 +8,24 @@ from upskit.drivers.hid.subdrivers.arduino import ARDUINO
 from upskit.drivers.hid.subdrivers.belkin import BELKIN
 from upskit.drivers.hid.subdrivers.cps import CPS
 from upskit.drivers.hid.subdrivers.delta_ups import DELTA_UPS
+from upskit.drivers.hid.subdrivers.ecoflow import ECOFLOW
 from upskit.drivers.hid.subdrivers.ever import EVER
 from upskit.drivers.hid.subdrivers.generic import GENERIC
+from upskit.drivers.hid.subdrivers.idowell import IDOWELL
 from upskit.drivers.hid.subdrivers.installed import installed
+from upskit.drivers.hid.subdrivers.legrand import LEGRAND
 from upskit.drivers.hid.subdrivers.liebert import LIEBERT
 from upskit.drivers.hid.subdrivers.mge import MGE
 from upskit.drivers.hid.subdrivers.openups import MODELS as OPENUPS
 from upskit.drivers.hid.subdrivers.powercom import POWERCOM
+from upskit.drivers.hid.subdrivers.powervar import POWERVAR
 from upskit.drivers.hid.subdrivers.salicru import SALICRU
 from upskit.drivers.hid.subdrivers.tripplite import FAMILIES as TRIPPLITE
 
 #: Vendor subdrivers, asked in order; the generic one is the fallback.
 SUBDRIVERS: tuple[Subdriver, ...] = (
-    APC, ARDUINO, BELKIN, CPS, DELTA_UPS, EVER, LIEBERT, MGE, *OPENUPS, POWERCOM, SALICRU,
-    *TRIPPLITE,
+    APC, ARDUINO, BELKIN, CPS, DELTA_UPS, ECOFLOW, EVER, IDOWELL, LEGRAND, LIEBERT, MGE,
+    *OPENUPS, POWERCOM, POWERVAR, SALICRU, *TRIPPLITE,
 )
 
 
