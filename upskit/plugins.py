@@ -14,7 +14,6 @@ lists the known names and suggests the closest one.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
@@ -35,6 +34,8 @@ class UnknownPlugin(LookupError, ValueError):
         self.kind = kind
         self.name = name
         self.known = known
+        import difflib  # only when a name is wrong
+
         close = difflib.get_close_matches(name.lower(), [k.lower() for k in known], n=1)
         #: The closest known name, if any is close.
         self.suggestion = close[0] if close else None

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import tempfile
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -105,6 +104,8 @@ def demo_battery(physics: UpsPhysics) -> None:
 
 def shutdown_log() -> str:
     """Where the suggested SHUTDOWNCMD writes: a file in the temporary directory."""
+    import tempfile
+
     return os.path.join(tempfile.gettempdir(), "upskit-demo-shutdown.log")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -171,6 +170,8 @@ def missing_key(file: str, section: str, line: int, key: str,
     """The error for a section without ``key``: at the line of a misspelling of it when
     there is one (``drvier = ...``), else at the section header."""
     lowered = {name.lower(): name for name in written}
+    import difflib  # only when a name is wrong
+
     close = difflib.get_close_matches(key, list(lowered), n=1, cutoff=0.7)
     if close:
         typo = lowered[close[0]]

@@ -12,7 +12,6 @@ for the layer that declares it; ``default.*`` / ``override.*`` go to the device 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from upskit.config.settings import ConfigError, UpsSettings
@@ -130,6 +129,8 @@ def _names(*kinds: type[OptionSet]) -> set[str]:
 
 def _hint(key: str, known: Iterable[str]) -> str:
     names = sorted(known)
+    import difflib  # only when a name is wrong
+
     close = difflib.get_close_matches(key.lower(), [n.lower() for n in names], n=1, cutoff=0.7)
     if close:
         match = next(n for n in names if n.lower() == close[0])

@@ -34,7 +34,10 @@ def bind(host: str, port: int, backlog: int) -> list[socket.socket]:
 
     Raises ``OSError`` (with the reason in ``strerror``) when none can be opened.
     """
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    # an ASCII name goes as bytes: a str makes the socket module load the idna codec
+    # (and unicodedata), about 1 MB that a server listening on addresses never needs
+    name: str | bytes = host.encode("ascii") if host.isascii() else host
+    infos = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     sockets: list[socket.socket] = []
     seen: set[tuple[int, object]] = set()
     try:
