@@ -123,3 +123,26 @@ async def test_commands_and_sets() -> None:
     assert port.writes[-1] == (0x15, bytes([0x15, 60, 0, 0xFF, 0xFF]))
     assert await driver.setvar("input.sensitivity", "high") is CmdResult.HANDLED
     assert port.writes[-1] == (0x16, bytes([0x16, 2]))
+
+
+def cps_with_output_delays() -> bytes:
+    b = Builder().page(PD).usage(0x04).collection(1).usage(0x1C).collection(0)  # Output
+    b.report_id(1).unit(SECOND).field(0x57, 16, -1, 32767)  # DelayBeforeShutdown
+    b.field(0x56, 16, -1, 32767)  # DelayBeforeStartup
+    b.end().end()
+    return bytes(b)
+
+
+@pytest.mark.parametrize(("options", "off", "on"), [
+    ({}, "60", "120"),  # NUT's CyberPower defaults
+    ({"offdelay": "45", "ondelay": "90"}, "45", "90"),  # the options win when given
+])
+async def test_cyberpower_delay_defaults(options: dict[str, str | bool], off: str,
+                                         on: str) -> None:
+    port = VendorHid(0x0764, 0x0501, cps_with_output_delays(),
+                     {1: (-1).to_bytes(2, "little", signed=True) * 2})
+    driver = await start(port, options)
+    assert driver.device.get("ups.delay.shutdown") == off
+    assert driver.device.get("ups.delay.start") == on
+    assert await driver.instcmd("shutdown.return", None) is CmdResult.HANDLED
+    assert port.writes[-1] == (1, bytes([1, int(off), 0, int(on), 0]))

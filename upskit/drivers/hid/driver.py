@@ -227,10 +227,11 @@ class HidDriver(Driver):
                 dev.add_command("shutdown.stayoff")
 
     def _setting_default(self, row: HidVar) -> str:
-        if row.name == "ups.delay.shutdown":
-            return str(self.options.offdelay)
-        if row.name == "ups.delay.start":
-            return str(self.options.ondelay)
+        # the offdelay/ondelay options when given, else the subdriver's default
+        # (CyberPower's are 60 and 120 s), else the options' own defaults
+        option = {"ups.delay.shutdown": "offdelay", "ups.delay.start": "ondelay"}.get(row.name)
+        if option is not None and (option in self.options or row.default is None):
+            return str(self.options.value(option))
         return row.default or ""
 
     def _rows(self, *, full: bool, static: bool = False) -> list[HidVar]:
