@@ -8,7 +8,7 @@ from tests.drivers.hid.builder import Builder
 from tests.drivers.hid.vendor import VendorHid, start
 from upskit.drivers.hid.descriptor import parse_descriptor
 from upskit.drivers.hid.subdrivers import pick
-from upskit.drivers.hid.subdrivers.cps import CPS, fix_voltages
+from upskit.drivers.hid.subdrivers.cps import CPS, CPS_0501, fix_voltages
 from upskit.model import CmdResult
 
 PD, BS = 0x84, 0x85
@@ -70,7 +70,8 @@ def unit(pid: int = 0x0501) -> VendorHid:
                                           (0x0764, 0x0005), (0x0483, 0xA430),
                                           (0x0764, 0x1234)])
 def test_claims(vid: int, pid: int) -> None:
-    assert pick(vid, pid)[0] is CPS
+    assert pick(vid, pid)[0] is (CPS_0501 if (vid, pid) == (0x0764, 0x0501) else CPS)
+    assert pick(vid, pid)[0].name == "cps"
 
 
 async def test_publishes_cyberpower_variables() -> None:
@@ -146,3 +147,20 @@ async def test_cyberpower_delay_defaults(options: dict[str, str | bool], off: st
     assert driver.device.get("ups.delay.start") == on
     assert await driver.instcmd("shutdown.return", None) is CmdResult.HANDLED
     assert port.writes[-1] == (1, bytes([1, int(off), 0, int(on), 0]))
+
+
+@pytest.mark.parametrize(("pid", "volts", "shown"), [
+    (0x0501, 36, "24.0"),  # 1.5 times the 24 V nominal: read 1.5 times too high
+    (0x0501, 27, "27.0"),  # plausible: left alone
+    (0x0601, 36, "36.0"),  # only 0501 units have the fault
+])
+async def test_battery_voltage_scale(pid: int, volts: int, shown: str) -> None:
+    port = unit(pid)
+    port.features[1] = bytes([100, 100, volts, 24, 2])
+    driver = await start(port)
+    assert driver.device.get("battery.voltage") == shown
+    port.features[1] = bytes([100, 100, volts - 3, 24, 2])  # the scale stays decided
+    driver._last_full = float("-inf")  # the next poll is a full one
+    await driver.poll()
+    assert driver.device.get("battery.voltage") == (
+        "22.0" if shown == "24.0" else f"{volts - 3:.1f}")

@@ -188,6 +188,10 @@ class HidDriver(Driver):
         self.subdriver, self.binding = sub, bind(sub, descriptor)
         self.device.set("driver.version.data", sub.label or f"{sub.name} {sub.version}")
         await self._read(self._rows(full=True, static=True))
+        settled = sub.settle(self.device.get) if sub.settle is not None else None
+        if settled is not None:  # the first readings chose a variant of the table
+            self.subdriver, self.binding = settled, bind(settled, descriptor)
+            await self._read(self._rows(full=True, static=True))
         self._describe()
         self._last_full = time.monotonic()
 

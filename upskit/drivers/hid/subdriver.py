@@ -129,6 +129,9 @@ class Subdriver:
     supported: tuple[tuple[int, int | None], ...] = ()
     possibly: tuple[tuple[int, int | None], ...] = ()
     fix_descriptor: Callable[[ReportDescriptor], ReportDescriptor] | None = None
+    #: Called once with the first published values (a getter); a subdriver it
+    #: returns replaces this one for the unit (CyberPower's battery voltage scale).
+    settle: Callable[[Callable[[str], str | None]], Subdriver | None] | None = None
     #: What ``driver.version.data`` shows (``"APC HID 0.100"``); the name when empty.
     label: str = ""
 

@@ -6,7 +6,7 @@ from upskit.drivers.hid.subdriver import Claim, Subdriver
 from upskit.drivers.hid.subdrivers.apc import APC
 from upskit.drivers.hid.subdrivers.arduino import ARDUINO
 from upskit.drivers.hid.subdrivers.belkin import BELKIN
-from upskit.drivers.hid.subdrivers.cps import CPS
+from upskit.drivers.hid.subdrivers.cps import FAMILIES as CPS
 from upskit.drivers.hid.subdrivers.delta_ups import DELTA_UPS
 from upskit.drivers.hid.subdrivers.ecoflow import ECOFLOW
 from upskit.drivers.hid.subdrivers.ever import EVER
@@ -24,7 +24,7 @@ from upskit.drivers.hid.subdrivers.tripplite import FAMILIES as TRIPPLITE
 
 #: Vendor subdrivers, asked in order; the generic one is the fallback.
 SUBDRIVERS: tuple[Subdriver, ...] = (
-    APC, ARDUINO, BELKIN, CPS, DELTA_UPS, ECOFLOW, EVER, IDOWELL, LEGRAND, LIEBERT, MGE,
+    APC, ARDUINO, BELKIN, *CPS, DELTA_UPS, ECOFLOW, EVER, IDOWELL, LEGRAND, LIEBERT, MGE,
     *OPENUPS, POWERCOM, POWERVAR, SALICRU, *TRIPPLITE,
 )
 

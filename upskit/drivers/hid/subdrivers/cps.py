@@ -6,11 +6,14 @@ a ``battery.status`` from ``FullChargeCapacity``, and name two vendor usages on 
 0xff01. Several models (CP900EPFCLCD, CP1500PFCLCD) declare the output voltage with
 the logical range of the high transfer voltage, or an input/output voltage whose
 logical maximum was mis-encoded; the descriptor fix-up widens those ranges to 0..511.
+Some 0764:0501 units read their battery voltage 1.5 times too high, which the first
+reading against the nominal voltage reveals (NUT's battery scale).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from upskit.drivers.hid.descriptor import Field, ReportDescriptor
 from upskit.drivers.hid.subdriver import HidCommand, HidVar, Poll, StatusRule, Subdriver
@@ -149,11 +152,38 @@ def _assumed_maxima(in_v: Field, out_v: Field) -> dict[Field, tuple[int, int]]:
     return {f: (f.logical_min, top[f]) for f in top if top[f] != f.logical_max}
 
 
+#: A battery voltage this far above the nominal one is read 1.5 times too high.
+BATTERY_SANITY = 1.4
+
+
+def _scaled_battery(sub: Subdriver) -> Subdriver:
+    rows = tuple(dataclasses.replace(row, fmt="%.1f", convert=lambda v: f"{v * 2 / 3:.1f}")
+                 if row.name == "battery.voltage" else row for row in sub.variables)
+    return dataclasses.replace(sub, variables=rows, settle=None)
+
+
+def settle_battery_scale(get: Callable[[str], str | None]) -> Subdriver | None:
+    """Some CP*AVR units (0764:0501) report their battery voltage 1.5 times too high:
+    when the first reading is above 1.4 times the nominal voltage, scale it by 2/3."""
+    try:
+        volts = float(get("battery.voltage") or "")
+        nominal = float(get("battery.voltage.nominal") or "")
+    except ValueError:
+        return None
+    if nominal and volts / nominal > BATTERY_SANITY:
+        return _scaled_battery(CPS_0501)
+    return None
+
+
 CPS = Subdriver(
     name="cps", version="0.82", label="CyberPower HID 0.82", usages=USAGES,
     variables=VARIABLES, commands=COMMANDS, status=STATUS,
-    supported=((CPS_VENDOR, 0x0005), (CPS_VENDOR, 0x0501), (CPS_VENDOR, 0x0601),
-               (STMICRO_VENDOR, 0xA430)),
+    supported=((CPS_VENDOR, 0x0005), (CPS_VENDOR, 0x0601), (STMICRO_VENDOR, 0xA430)),
     possibly=((CPS_VENDOR, None),),
     fix_descriptor=fix_voltages,
 )
+#: 0764:0501 (CP1200AVR, CP1500C, CP550HG ...): the same table, with the battery check.
+CPS_0501 = dataclasses.replace(CPS, supported=((CPS_VENDOR, 0x0501),), possibly=(),
+                               settle=settle_battery_scale)
+#: Both, the general one first (the one ``subdriver = cps`` names).
+FAMILIES = (CPS, CPS_0501)
