@@ -138,9 +138,12 @@ class Session(asyncio.BufferedProtocol):
     def _split_lines(self) -> None:
         """Move complete lines from the byte buffer to the queue while it has room."""
         buffer = self._buffer
+        if not buffer:
+            return
         limit = self.host.max_line
+        lines = self._lines
         start = 0
-        while self._has_room():
+        while len(lines) < _MAX_QUEUED_LINES and self._queued < _MAX_QUEUED_BYTES:
             end = buffer.find(b"\n", start)
             if end < 0:
                 break
@@ -149,11 +152,11 @@ class Session(asyncio.BufferedProtocol):
             elif end - start > limit:
                 self._overlong()
             else:
-                self._lines.append(bytes(buffer[start:end]))
+                lines.append(bytes(buffer[start:end]))
                 self._queued += end - start
-            self.last_active = time.monotonic()
             start = end + 1
         if start:
+            self.last_active = time.monotonic()
             del buffer[:start]
         if len(buffer) > limit and buffer.find(b"\n") < 0:
             if not self._discarding:
@@ -189,6 +192,8 @@ class Session(asyncio.BufferedProtocol):
         conn = self.conn
         while True:
             if not self._lines:
+                if not self._buffer:
+                    break
                 self._split_lines()
                 if not self._lines:
                     break
