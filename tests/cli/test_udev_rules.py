@@ -36,7 +36,10 @@ def test_valid_values_reach_every_rule(group: str, mode: str,
     assert main(["udev-rules", "--group", group, "--mode", mode]) == 0
     out = capsys.readouterr().out
     rule_lines = [line for line in out.splitlines() if line.startswith("ATTR{idVendor}")]
-    assert rule_lines
+    hidraw_lines = [line for line in out.splitlines()
+                    if line.startswith('SUBSYSTEM=="hidraw", ATTRS{idVendor}')]
+    assert rule_lines and hidraw_lines
+    rule_lines += hidraw_lines
     assert all(f'MODE="{mode}", GROUP="{group}"' in line for line in rule_lines)
 
 

@@ -26,6 +26,20 @@ def test_udev_rules_cover_exactly_the_tables(capsys: pytest.CaptureFixture[str])
     assert text.count("ATTR{idVendor}") == len(expected)  # no duplicates
 
 
+def test_hidraw_rules_cover_exactly_the_hid_claims(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["udev-rules", "--group", "ups", "--mode", "0660"]) == 0
+    text = capsys.readouterr().out
+    usb, _, hid = text.partition('LABEL="upskit_usbups_end"\n')
+    assert "hidraw" not in usb  # the USB rules come first, unchanged
+    assert 'SUBSYSTEM!="hidraw", GOTO="upskit_hidraw_end"' in hid
+    assert hid.rstrip().endswith('LABEL="upskit_hidraw_end"')
+    ids = re.findall(r'SUBSYSTEM=="hidraw", ATTRS\{idVendor\}=="([0-9a-f]{4})", '
+                     r'ATTRS\{idProduct\}=="([0-9a-f]{4})", MODE="0660", GROUP="ups"\n', hid)
+    expected = {(f"{vid:04x}", f"{pid:04x}") for vid, pid, _ in hid_usb_ids()}
+    assert set(ids) == expected and len(ids) == len(expected)
+    assert ("0665", "5161") not in set(ids)  # a Q* USB-to-serial bridge has no hidraw node
+
+
 def test_hwdb_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["udev-rules", "--hwdb"]) == 0
     text = capsys.readouterr().out

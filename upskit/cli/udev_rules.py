@@ -28,6 +28,8 @@ SOURCES: PluginRegistry[Callable[[], Rows]] = PluginRegistry(
      "hid-subdrivers": "upskit.drivers.hid.claims:usb_ids"},
     check=lambda obj: cast(Callable[[], Rows], callable_check(obj)),
 )
+#: Sources whose devices are HID Power Devices, opened through their hidraw nodes too.
+HIDRAW_SOURCES = ("hid-subdrivers",)
 #: Where the rules are installed (the README and docs/usb.md name the same files).
 RULES_FILE = "/etc/udev/rules.d/62-upskit-usbups.rules"
 HWDB_FILE = "/etc/udev/hwdb.d/62-upskit-usbups.hwdb"
@@ -63,13 +65,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also let the logged-in desktop user open the devices")
 
 
-def usb_ids() -> list[tuple[int, int, str]]:
-    """Every distinct (vid, pid, comment) of every source (by name), in table order.
+def usb_ids(sources: Iterable[str] | None = None) -> list[tuple[int, int, str]]:
+    """Every distinct (vid, pid, comment) of every source (by name), in table order;
+    only those of ``sources`` when given.
 
     A source that cannot be loaded or gives a malformed row is skipped with a warning.
     """
     seen: dict[tuple[int, int], str] = {}
-    for name in SOURCES.names():
+    names = SOURCES.names()
+    for name in names if sources is None else [n for n in names if n in set(sources)]:
         try:
             rows = list(SOURCES.load(name)())
         except PluginUnavailable as exc:
@@ -113,6 +117,26 @@ def rules(group: str, mode: str, uaccess: bool = False) -> str:
         lines.append(f'ATTR{{idVendor}}=="{vid:04x}", ATTR{{idProduct}}=="{pid:04x}", '
                      f'MODE="{mode}", GROUP="{group}"{extra}')
     lines += ["", 'LABEL="upskit_usbups_end"']
+    return "\n".join(lines) + "\n" + hidraw_rules(group, mode, uaccess)
+
+
+def hidraw_rules(group: str, mode: str, uaccess: bool = False) -> str:
+    """Rules for the hidraw nodes of the HID Power Devices (``hidraw://``, and
+    ``hid://`` on Linux): the node's USB parent carries the ids."""
+    lines = [
+        "",
+        "# hidraw nodes of the HID Power Devices (usbhid-ups through hidraw); after",
+        "# installing: udevadm trigger --subsystem-match=hidraw",
+        'ACTION!="add|change", GOTO="upskit_hidraw_end"',
+        'SUBSYSTEM!="hidraw", GOTO="upskit_hidraw_end"',
+        "",
+    ]
+    extra = ', TAG+="uaccess"' if uaccess else ""
+    for vid, pid, comment in usb_ids(HIDRAW_SOURCES):
+        lines.append(f"# {comment}")
+        lines.append(f'SUBSYSTEM=="hidraw", ATTRS{{idVendor}}=="{vid:04x}", '
+                     f'ATTRS{{idProduct}}=="{pid:04x}", MODE="{mode}", GROUP="{group}"{extra}')
+    lines += ["", 'LABEL="upskit_hidraw_end"']
     return "\n".join(lines) + "\n"
 
 
