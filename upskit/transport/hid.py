@@ -44,6 +44,12 @@ class HidPort(Port):
     async def set_output(self, report_id: int, data: bytes) -> None:
         """Write output report ``report_id``."""
 
+    async def string(self, index: int) -> str | None:
+        """USB string descriptor ``index`` as text (HID fields such as
+        ``iDeviceChemistry`` hold such indexes); ``None`` when this port cannot read
+        strings or the device has none at ``index``."""
+        return None
+
     @abc.abstractmethod
     def input_reports(self) -> AsyncIterator[bytes]:
         """Input reports as the device sends them, until the port closes or is gone

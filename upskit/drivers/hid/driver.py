@@ -63,6 +63,8 @@ class Binding:
     variables: list[HidVar] = field(default_factory=list)
     commands: dict[str, HidCommand] = field(default_factory=dict)
     status: list[StatusRule] = field(default_factory=list)
+    #: string-index rows whose path the unit has, in table order
+    strings: list[HidVar] = field(default_factory=list)
 
     def has(self, path: str | None) -> bool:
         """Whether the unit has ``path`` as a feature or in an input report."""
@@ -94,6 +96,10 @@ def bind(sub: Subdriver, descriptor: ReportDescriptor) -> Binding:
             binding.inputs.setdefault(f.report_id, []).append((path, f))
     chosen: set[str] = set()
     for row in sub.variables:
+        if row.string:
+            if row.path in binding.feature:
+                binding.strings.append(row)
+            continue
         if row.name not in chosen and (row.path is None or binding.has(row.path)):
             chosen.add(row.name)
             binding.variables.append(row)
@@ -192,8 +198,49 @@ class HidDriver(Driver):
         if settled is not None:  # the first readings chose a variant of the table
             self.subdriver, self.binding = settled, bind(settled, descriptor)
             await self._read(self._rows(full=True, static=True))
+        await self._publish_strings()
         self._describe()
         self._last_full = time.monotonic()
+
+    async def _publish_strings(self) -> None:
+        """Publish the string-index rows: read each index, look the string up on the
+        port; the first row of a name with a non-empty text wins.  A port without
+        strings, an index 0 or a string the unit lacks publishes nothing."""
+        assert self.port is not None and self.binding is not None
+        feature = self.binding.feature
+        reports: dict[int, bytes | None] = {}
+        looked_up: dict[int, str | None] = {}
+        done: set[str] = set()
+        for row in self.binding.strings:
+            if row.name in done or row.path is None:
+                continue
+            f = feature[row.path]
+            if f.report_id not in reports:
+                try:
+                    reports[f.report_id] = await self._feature(f.report_id)
+                except (TransportError, CommunicationError) as exc:
+                    self.log.debug("%s: %s: %s", self.device.name, row.path, exc)
+                    reports[f.report_id] = None
+            data = reports[f.report_id]
+            if data is None or f.offset + f.size > 8 * len(data):
+                continue
+            index = int(read_value(f, data))
+            if index not in looked_up:
+                looked_up[index] = await self._string(index)
+            text = row.from_string(looked_up[index])
+            if text is not None:
+                self.device.set(row.name, text)
+                done.add(row.name)
+
+    async def _string(self, index: int) -> str | None:
+        assert self.port is not None
+        if index <= 0:
+            return None
+        try:
+            return await self.port.string(index)
+        except TransportError as exc:
+            self.log.debug("%s: string %d: %s", self.device.name, index, exc)
+            return None
 
     def _choose(self, vendor: int, product: int) -> Subdriver:
         wanted = "generic" if self.options.explore else self.options.subdriver

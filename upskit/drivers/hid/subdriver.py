@@ -5,7 +5,9 @@ The shape follows what NUT's usbhid-ups subdrivers declare (``subdriver_t`` and 
 ``hid2nut`` table): several rows may name one variable, and the first row whose path
 the unit has wins; a ``setting`` row publishes its default instead of the unit's value
 when the unit has its path (NUT's ``HU_FLAG_ABSENT``, used for ``ups.delay.shutdown``
-and ``ups.delay.start``, which the shutdown commands write).
+and ``ups.delay.start``, which the shutdown commands write).  A ``string`` row's field
+holds a USB string-descriptor index (``iDeviceChemistry``): the driver publishes the
+string, once at initialisation (NUT's ``stringid_conversion``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ class HidVar:
     ``VarFlag.RW``) takes a client's value back through the lookup, or as a number.
     ``setting``: ``default`` is published (and a SET only changes it) when the unit
     has ``path``; with ``path=None`` whatever the unit.
+    ``string``: the value is a string-descriptor index; the string (through ``text``
+    when given, which may return ``None``: nothing to publish) is published once, and
+    the first row of the name that yields a non-empty text wins.
     """
 
     name: str
@@ -50,6 +55,15 @@ class HidVar:
     aux: int = 0
     default: str | None = None
     setting: bool = False
+    string: bool = False
+    text: Callable[[str], str | None] | None = None
+
+    def from_string(self, text: str | None) -> str | None:
+        """The published text for a looked-up string (``None``: nothing to publish)."""
+        text = (text or "").strip()
+        if text and self.text is not None:
+            text = (self.text(text) or "").strip()
+        return text or None
 
     @property
     def writable(self) -> bool:

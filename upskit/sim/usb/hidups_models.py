@@ -41,7 +41,8 @@ def _status(prefix: str, report_id: int, names: list[tuple[str, str]]) -> list[F
 
 APC_BACK_UPS = HidUpsModel(
     "apc-back-ups", 0x051D, 0x0002, "American Power Conversion", "Back-UPS BK650M2-CH",
-    "9B0000SIM001", string_indexes=(3, 1, 2), extra_strings={4: "PbAc", 5: "APC"},
+    "9B0000SIM001", string_indexes=(3, 1, 2),
+    extra_strings={4: "PbAc", 5: "APC", 7: "UPS 09.4"},
     bcd_device=0x0106, battery_nominal=12.0, nominal_voltage=230.0, real_power=390.0,
     fields=(
         f("UPS.PowerSummary.iProduct", 0x01, 8, 0, 255, "str_product"),
@@ -90,6 +91,8 @@ APC_BACK_UPS = HidUpsModel(
         f("UPS.PowerConverter.PercentLoad", 0x50, 8, 0, 100, "load"),
         f("UPS.PowerConverter.ConfigActivePower", 0x52, 16, 0, 65535, "real_power",
           unit=WATT, exponent=7),
+        # APC_UPS_FirmwareRevision: the string index of the firmware (real BK650M2: 7)
+        f("UPS.ff860042", 0x7E, 8, 0, 255, "=7"),
     ))
 
 CYBERPOWER = HidUpsModel(

@@ -138,6 +138,18 @@ class UsbHidPort(HidPort):
         await self._call(f"output report {report_id}", _set, value, bytes(data),
                          self.interface)
 
+    async def string(self, index: int) -> str | None:
+        """String descriptor ``index`` in the device's first LANGID (GET_DESCRIPTOR on
+        ep0); ``None`` for index 0 or a string the device does not have."""
+        if not 0 < index <= 0xFF:
+            return None
+        try:
+            text: str | None = await self._call(f"string descriptor {index}", _string,
+                                                index)
+        except PortSilent:  # a stall: no such string
+            return None
+        return text
+
     async def input_reports(self) -> AsyncIterator[bytes]:
         endpoint, size = await self._call("endpoints", _interrupt_in, self.interface)
         while self._opened:
@@ -166,6 +178,14 @@ def _get(io: UsbIo, value: int, length: int, interface: int) -> bytes:
 
 def _set(io: UsbIo, value: int, data: bytes, interface: int) -> None:
     io.set_report(value, data, 5000, index=interface)
+
+
+def _string(io: UsbIo, index: int) -> str | None:
+    try:
+        text = io.string(index)
+    except (ValueError, UnicodeDecodeError, NotImplementedError):
+        return None  # no LANGID table, or not a string descriptor
+    return text.strip("\x00").strip() or None
 
 
 def _read(io: UsbIo, endpoint: int, size: int) -> bytes:

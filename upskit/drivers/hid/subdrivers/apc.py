@@ -21,6 +21,22 @@ USAGES = make_table(0xFF86, """
 72 APCPanelTest 7c APCForceShutdown 7d APCDelayBeforeShutdown 7e APCDelayBeforeStartup
 """)
 
+def product_firmware(product: str) -> str | None:
+    """The UPS firmware an APC product string names after ``FW:`` (``"Back-UPS 500
+    FW: 6.5.I USB FW: c1"`` -> ``"6.5.I"``, ``"Smart-UPS X 750  FW:COM 03.8 / UPS
+    03.8"`` -> ``"COM 03.8 / UPS 03.8"``)."""
+    head, sep, tail = product.partition("FW:")
+    if not sep or head.endswith("USB "):
+        return None
+    return tail.partition("USB FW:")[0].strip() or None
+
+
+def product_usb_firmware(product: str) -> str | None:
+    """The USB firmware an APC product string names after ``USB FW:`` (``"c1"``)."""
+    _head, sep, tail = product.partition("USB FW:")
+    return (tail.strip() or None) if sep else None
+
+
 SENSITIVITY = Lookup({0: "low", 1: "medium", 2: "high"}, name="APC sensitivity")
 VARIABLES: tuple[HidVar, ...] = (
     HidVar("input.sensitivity", "UPS.Input.APCSensitivity", lookup=SENSITIVITY,
@@ -28,6 +44,13 @@ VARIABLES: tuple[HidVar, ...] = (
     HidVar("ups.timer.reboot", "UPS.APCGeneralCollection.APCForceShutdown", Poll.QUICK),
     HidVar("ups.mfr.date", "UPS.PowerSummary.ManufacturerDate", Poll.STATIC,
            convert=generic.hid_date),
+    # the product string names the firmware (Back-UPS CS, Smart-UPS); BK units
+    # point at it from their own field instead
+    HidVar("ups.firmware", "UPS.PowerSummary.iProduct", Poll.STATIC, string=True,
+           text=product_firmware),
+    HidVar("ups.firmware", "UPS.APC_UPS_FirmwareRevision", Poll.STATIC, string=True),
+    HidVar("ups.firmware.aux", "UPS.PowerSummary.iProduct", Poll.STATIC, string=True,
+           text=product_usb_firmware),
     *generic.VARIABLES,
 )
 

@@ -61,6 +61,8 @@ VARIABLES: tuple[HidVar, ...] = (
            convert=hid_date),
     HidVar("battery.mfr.date", _SUMMARY + "ManufacturerDate", Poll.STATIC,
            convert=hid_date),
+    HidVar("battery.type", _SUMMARY + "iDeviceChemistry", Poll.STATIC, string=True),
+    HidVar("battery.type", "UPS.Battery.iDeviceChemistry", Poll.STATIC, string=True),
     HidVar("input.voltage", "UPS.Input.Voltage", fmt="%.1f"),
     HidVar("input.voltage.nominal", "UPS.Input.ConfigVoltage", Poll.STATIC),
     HidVar("input.frequency", "UPS.Input.Frequency", fmt="%.1f"),
