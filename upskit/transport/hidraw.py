@@ -15,6 +15,11 @@ USB options (``vendorid``, ``product``, ``serial``, ``bus`` ...: regexes).  Afte
 unplug (``ENODEV``/``EIO`` -> :class:`~upskit.transport.base.PortGone`) the next call
 looks for the same unit again, by ids and strings, wherever it was plugged back.
 
+USB strings: hidraw has no GET_DESCRIPTOR, so :meth:`HidrawPort.string` answers only
+the indexes sysfs can map (manufacturer, product, serial, placed by the device
+descriptor in ``descriptors``); fields pointing at other strings (the battery
+chemistry, APC's firmware revision) publish nothing on hidraw.
+
 URLs: ``hidraw://`` (the first HID UPS the options match), ``hidraw://051d:0002``
 (ids pinned), ``hidraw:///dev/hidraw3`` (that node).
 """
@@ -144,6 +149,9 @@ class HidrawNode:
     bustype: int = BUS_USB
     name: str = ""
     phys: str = ""
+    #: string index -> text, for the strings sysfs shows (manufacturer, product,
+    #: serial at the indexes the device descriptor gives them)
+    strings: tuple[tuple[int, str], ...] = ()
 
 
 def _read_text(path: Path) -> str:
@@ -207,7 +215,24 @@ def node_of(entry: Path, dev_dir: str = "/dev") -> HidrawNode | None:
         device=_number(_read_text(usb_dir / "devnum")), busport=_number(port),
         bcd=int(bcd, 16) if bcd and all(c in "0123456789abcdefABCDEF" for c in bcd) else 0)
     return HidrawNode(str(Path(dev_dir) / entry.name), identity, BUS_USB, name,
-                      event.get("HID_PHYS", ""))
+                      event.get("HID_PHYS", ""), _sysfs_strings(usb_dir))
+
+
+def _sysfs_strings(usb_dir: Path) -> tuple[tuple[int, str], ...]:
+    """The strings sysfs holds, by their index in the device descriptor (its
+    ``iManufacturer``, ``iProduct``, ``iSerialNumber`` bytes, from ``descriptors``)."""
+    try:
+        raw = (usb_dir / "descriptors").read_bytes()[:18]
+    except OSError:
+        return ()
+    if len(raw) < 17:
+        return ()
+    found: dict[int, str] = {}
+    for index, name in zip(raw[14:17], ("manufacturer", "product", "serial"), strict=True):
+        text = _read_text(usb_dir / name)
+        if index and text:
+            found.setdefault(index, text)
+    return tuple(sorted(found.items()))
 
 
 def _node_order(entry: Path) -> tuple[int, str]:
@@ -417,6 +442,14 @@ class HidrawPort(HidPort):
             return buf[:n].decode("utf-8", errors="replace").strip()
 
         return await self._call(what, get)
+
+    async def string(self, index: int) -> str | None:
+        """A USB string, only for the indexes sysfs can map (the manufacturer, product
+        and serial strings of the device descriptor): hidraw cannot send GET_DESCRIPTOR,
+        so a field pointing at any other string (``iDeviceChemistry``) reads ``None``."""
+        if self.node is None or index <= 0:
+            return None
+        return dict(self.node.strings).get(index)
 
     async def get_feature(self, report_id: int, length: int) -> bytes:
         _check(report_id, length)
