@@ -47,6 +47,43 @@ def test_demo_goes_through_a_power_failure_and_stops_on_ctrl_c() -> None:
     assert out.rstrip().endswith("upskit demo: stopped")
 
 
+
+def test_the_hid_demo_serves_a_usb_hid_ups_through_a_power_failure() -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [*UPSKIT, "demo", "--hid", "--listen", f"127.0.0.1:{port}", "--online", "1",
+         "--speed", "8"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    statuses: list[list[str]] = []
+    driver = ""
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with Client("127.0.0.1", port, timeout=2) as client:
+                    tokens = client.get_var("demo", "ups.status").split()
+                    driver = client.get_var("demo", "driver.name")
+            except (NutError, OSError):
+                time.sleep(0.2)
+                continue
+            statuses.append(tokens)
+            online = next((i for i, t in enumerate(statuses) if "OL" in t), None)
+            if online is not None and any("OB" in t for t in statuses[online:]):
+                break
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=15)
+    online = next(i for i, t in enumerate(statuses) if "OL" in t)
+    assert any("OB" in t for t in statuses[online:]), statuses
+    assert driver == "usbhid-ups"
+    assert proc.returncode == 0, out
+    assert f"serving UPS 'demo' on 127.0.0.1:{port}" in out
+    assert "mains power lost" in out
+    assert out.rstrip().endswith("upskit demo: stopped")
+
+
+
 class DemoOutput:
     """The demo's standard output, read line by line in the background."""
 

@@ -14,6 +14,8 @@ FINALDELAY 5: at most about 27 s from low battery to SHUTDOWNCMD):
    cleared, as when upsd starts again with the machines it feeds.
 
 ``--speed`` scales battery time only (drain and recharge), never the outage or a monitor.
+``--hid`` serves a simulated USB HID Power Device (an APC Back-UPS on the simulated USB
+bus, read by ``usbhid-ups``) instead, through the same cycle.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import argparse
 import os
 import shlex
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from upskit.config.addresses import DEFAULT_PORT, join_system
 
@@ -31,11 +33,11 @@ if TYPE_CHECKING:
 
     from upskit.config.settings import Settings
     from upskit.model import Device
-    from upskit.sim.device import SimDevice
     from upskit.sim.physics import UpsPhysics
 
 DEMO_UPS = "demo"
 DEMO_ID = "upskit-demo"
+DEMO_HID_ID = "upskit-demo-hid"
 #: Load on the UPS, percent.
 DEMO_LOAD = 40.0
 #: Battery seconds from mains loss (with a full battery) to low battery.
@@ -64,27 +66,61 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="simulated seconds per real second for the battery (default 1; "
                              f"above {RESERVE / UPSMON_DEFAULT_NEEDS:.0f} the low-battery "
                              "reserve is shorter than upsmon needs with its default timings)")
+    parser.add_argument("--hid", action="store_true",
+                        help="serve a simulated USB HID UPS (APC Back-UPS, usbhid-ups) "
+                             "instead of the Megatec one")
     parser.add_argument("--cycles", type=non_negative_int, default=0,
                         help="stop after this many failure/recovery cycles (default: run forever)")
+
+
+class PowerSim(Protocol):
+    """The simulated hardware the power script drives: its physics and its mains."""
+
+    @property
+    def physics(self) -> UpsPhysics: ...
+
+    def mains(self, present: bool) -> None: ...
+
+
+class HidPowerSim:
+    """The simulated USB HID UPS as the power script drives it."""
+
+    def __init__(self, physics: UpsPhysics) -> None:
+        self._physics = physics
+
+    @property
+    def physics(self) -> UpsPhysics:
+        return self._physics
+
+    def mains(self, present: bool) -> None:
+        self._physics.set_mains(present)
 
 
 def sim_url(speed: float) -> str:
     return f"sim://megatec?id={DEMO_ID}&speed={speed:g}"
 
 
-def build_settings(listen_host: str, listen_port: int, speed: float = 1.0) -> Settings:
+def hid_sim_url(speed: float) -> str:
+    return f"sim://usb/apc-back-ups?id={DEMO_HID_ID}&speed={speed:g}"
+
+
+def build_settings(listen_host: str, listen_port: int, speed: float = 1.0,
+                   hid: bool = False) -> Settings:
     from upskit.config.settings import Listen, Settings, UpsSettings, UserSettings
 
     settings = Settings(source="")
     settings.upsd.listen = [Listen(listen_host, listen_port)]
-    settings.ups.ups[DEMO_UPS] = UpsSettings(
-        name=DEMO_UPS,
-        driver="nutdrv_qx",
-        port=sim_url(speed),
-        desc="Simulated Megatec UPS",
-        options={"port": sim_url(speed), "protocol": "megatec",
-                 "pollfreq": "1"},
-    )
+    if hid:
+        url = hid_sim_url(speed)
+        section = UpsSettings(name=DEMO_UPS, driver="usbhid-ups", port=url,
+                              desc="Simulated APC Back-UPS (USB HID)",
+                              options={"port": url, "pollinterval": "1", "pollfreq": "5"})
+    else:
+        section = UpsSettings(name=DEMO_UPS, driver="nutdrv_qx", port=sim_url(speed),
+                              desc="Simulated Megatec UPS",
+                              options={"port": sim_url(speed), "protocol": "megatec",
+                                       "pollfreq": "1"})
+    settings.ups.ups[DEMO_UPS] = section
     settings.users["admin"] = UserSettings("admin", password="demo", actions={"SET", "FSD"},
                                            instcmds={"ALL"}, upsmon="primary")
     settings.users["monuser"] = UserSettings("monuser", password="secret", upsmon="secondary")
@@ -100,6 +136,20 @@ def demo_battery(physics: UpsPhysics) -> None:
         physics.full_load_runtime = runtime * DEMO_LOAD / 100
         physics.low_battery = RESERVE / runtime
         physics.recharge_time = RECHARGE
+
+
+def hid_power_sim(speed: float) -> HidPowerSim:
+    """The demo's simulated HID UPS (created here, before its driver opens it), its
+    low-runtime limit at the demo's reserve so that it says low battery when the
+    Megatec one would."""
+    from upskit.sim.usb.hidups import HidUpsDevice
+    from upskit.sim.usb.ports import make_port, usb_bus
+
+    make_port(hid_sim_url(speed), {})  # registers the unit on the simulated bus
+    unit = usb_bus(DEMO_HID_ID).device
+    assert isinstance(unit, HidUpsDevice)
+    unit.runtime_low = RESERVE
+    return HidPowerSim(unit.physics)
 
 
 def shutdown_log() -> str:
@@ -133,7 +183,7 @@ def banner(host: str, port: int, online: float, speed: float) -> str:
             f"{OUTAGE:g} s later,\nthe UPS restarts and FSD is cleared. Ctrl-C stops.")
 
 
-async def power_script(sim: SimDevice, device: Device, logins: Callable[[], int],
+async def power_script(sim: PowerSim, device: Device, logins: Callable[[], int],
                        online: float, cycles: int, stop: asyncio.Event) -> None:
     """Drive the simulated hardware through identical power failures."""
     import asyncio
@@ -200,7 +250,9 @@ def run(args: argparse.Namespace) -> int:
 
     listen = args.listen
     host, port = (listen.host, listen.port) if listen else ("127.0.0.1", DEFAULT_PORT)
-    settings = build_settings(host, port, args.speed)
+    settings = build_settings(host, port, args.speed, args.hid)
+    sim: PowerSim = hid_power_sim(args.speed) if args.hid else get_or_create(
+        sim_url(args.speed))
 
     async def main(stop: asyncio.Event) -> int:
         runtime = Runtime(settings, with_monitor=False)
@@ -230,7 +282,7 @@ def run(args: argparse.Namespace) -> int:
         if device.get("ups.status"):
             print(f"demo: ups.status = {device.get('ups.status')}", flush=True)
         script = asyncio.create_task(power_script(
-            get_or_create(sim_url(args.speed)), device,
+            sim, device,
             lambda: len(server.clients(DEMO_UPS)), args.online, args.cycles, stop))
         stopped = asyncio.create_task(stop.wait())
         try:
