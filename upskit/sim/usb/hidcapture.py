@@ -96,6 +96,23 @@ class HidCapture:
                 found[0] = data
         return found
 
+    def strings(self) -> dict[int, str]:
+        """The USB strings the log can place: the ``- Manufacturer:``, ``- Product:``
+        and ``- Serial Number:`` texts at the index its ``iManufacturer``,
+        ``iProduct``, ``iSerialNumber`` fields read (NUT logs no other string)."""
+        texts = {"iManufacturer": self.vendor, "iProduct": self.product,
+                 "iSerialNumber": self.serial}
+        found: dict[int, str] = {}
+        for f in self.fields:
+            text = texts.get(f.path.rsplit(".", 1)[-1], "")
+            try:
+                index = int(float(f.value))
+            except ValueError:
+                continue
+            if text and index > 0:
+                found.setdefault(index, text)
+        return found
+
     def report_lengths(self) -> dict[int, int]:
         """Report lengths (id byte included) the ``Path`` lines imply: the last bit
         of a report's Feature fields (of any field when it has none)."""
@@ -321,6 +338,12 @@ class CapturedHidPort(HidPort):
         else:
             known = None
         return known if known is not None else self._guessed.get(report_id)
+
+    async def string(self, index: int) -> str | None:
+        """The string at ``index`` when the log places it (see
+        :meth:`HidCapture.strings`), else ``None``."""
+        self._check()
+        return self.capture.strings().get(index)
 
     async def report_descriptor(self) -> bytes:
         self._check()
