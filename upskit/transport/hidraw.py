@@ -38,7 +38,7 @@ from typing import Any, Protocol, TypeVar
 
 from upskit.transport.base import PortBusy, PortGarbled, PortGone, PortSilent, TransportError
 from upskit.transport.hid import HidPort
-from upskit.transport.usb.access import WORKERS
+from upskit.transport.usb.access import WORKERS, PoolSeat
 from upskit.transport.usb.match import ExactMatcher, RegexMatcher, UsbIdentity, parse_usb_url
 
 T = TypeVar("T")
@@ -276,7 +276,7 @@ class HidrawPort(HidPort):
         self._unit: ExactMatcher | None = None
         self._fd: int | None = None
         self._opened = False
-        self._joined = False
+        self._seat = PoolSeat()
         self._lock = asyncio.Lock()
         self._waiters: set[asyncio.Future[None]] = set()
 
@@ -307,25 +307,18 @@ class HidrawPort(HidPort):
 
     # ------------------------------------------------------------ open/close
     async def open(self) -> None:
-        if not self._joined:
-            WORKERS.join()
-            self._joined = True
+        self._seat.take()
         try:
             self._connect()
         except BaseException:
-            self._leave()
+            self._seat.give_back()
             raise
         self._opened = True
 
     async def close(self) -> None:
         self._opened = False
         self._drop()
-        self._leave()
-
-    def _leave(self) -> None:
-        if self._joined:
-            self._joined = False
-            WORKERS.leave()
+        self._seat.give_back()
 
     def _candidates(self) -> list[HidrawNode]:
         nodes = find_nodes(self.sysfs, self.dev_dir)

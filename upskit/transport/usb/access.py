@@ -153,6 +153,41 @@ class UsbWorkers:
 WORKERS = UsbWorkers()
 
 
+class PoolSeat:
+    """One port's place in :data:`WORKERS`: taken when the port opens (the pool grows to
+    serve it), given back when it closes or fails to open."""
+
+    def __init__(self) -> None:
+        self.taken = False
+
+    def take(self) -> None:
+        if not self.taken:
+            WORKERS.join()
+            self.taken = True
+
+    def give_back(self) -> None:
+        if self.taken:
+            self.taken = False
+            WORKERS.leave()
+
+    async def open_with(self, connect: Callable[[], object]) -> None:
+        """Take the seat and run ``connect`` in the pool; give the seat back if it fails."""
+        self.take()
+        try:
+            await WORKERS.run(connect)
+        except BaseException:
+            self.give_back()
+            raise
+
+    async def close_with(self, release: Callable[[], object]) -> None:
+        """Run ``release`` in the pool (if the port was open) and give the seat back."""
+        if self.taken:
+            try:
+                await WORKERS.run(release)
+            finally:
+                self.give_back()
+
+
 # ---------------------------------------------------------------------- transfers
 @dataclass(frozen=True)
 class EndpointInfo:

@@ -16,7 +16,7 @@ from typing import Any
 
 from upskit.transport.base import PortBusy, PortGone, PortSilent, TransportError
 from upskit.transport.hid import HidPort, ReportType
-from upskit.transport.usb.access import WORKERS, UsbAccess, UsbIo, classify
+from upskit.transport.usb.access import WORKERS, PoolSeat, UsbAccess, UsbIo, classify
 from upskit.transport.usb.match import RegexMatcher, UsbIdentity, parse_usb_url
 from upskit.transport.usbsupport import require_pyusb
 
@@ -40,7 +40,7 @@ class UsbHidPort(HidPort):
             backend=backend if backend is not None else opts.get("backend"),
             interface=self.interface)
         self._opened = False
-        self._joined = False
+        self._seat = PoolSeat()
         self._lock = threading.RLock()
 
     @property
@@ -56,28 +56,12 @@ class UsbHidPort(HidPort):
     # ------------------------------------------------------------ open/close
     async def open(self) -> None:
         require_pyusb()
-        if not self._joined:
-            WORKERS.join()
-            self._joined = True
-        try:
-            await WORKERS.run(self._connect)
-        except BaseException:
-            self._leave()
-            raise
+        await self._seat.open_with(self._connect)
         self._opened = True
 
     async def close(self) -> None:
         self._opened = False
-        if self._joined:
-            try:
-                await WORKERS.run(self._release)
-            finally:
-                self._leave()
-
-    def _leave(self) -> None:
-        if self._joined:
-            self._joined = False
-            WORKERS.leave()
+        await self._seat.close_with(self._release)
 
     def _connect(self) -> None:
         with self._lock:

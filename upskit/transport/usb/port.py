@@ -31,7 +31,7 @@ from upskit.transport.base import (
     TransportError,
 )
 from upskit.transport.url import PortScheme
-from upskit.transport.usb.access import WORKERS, UsbAccess, UsbIo, classify
+from upskit.transport.usb.access import WORKERS, PoolSeat, UsbAccess, UsbIo, classify
 from upskit.transport.usb.bridges import bridge_class
 from upskit.transport.usb.bridges.base import Bridge, BridgeOptions
 from upskit.transport.usb.bridges.table import NOT_FOUND_MESSAGE, QX_USB_TABLE, bridge_for
@@ -80,7 +80,7 @@ class UsbTransport(Transport):
             prefilter=None if self.subdriver is not None else _in_table)
         self.bridge: Bridge | None = None
         self._opened = False
-        self._joined = False
+        self._seat = PoolSeat()
         self._overflows = 0
         self._timeouts = 0
         self._lock = threading.RLock()
@@ -121,26 +121,10 @@ class UsbTransport(Transport):
 
     async def open(self) -> None:
         require_pyusb()
-        if not self._joined:
-            WORKERS.join()
-            self._joined = True
-        try:
-            await WORKERS.run(self._open_sync)
-        except BaseException:
-            self._leave()
-            raise
+        await self._seat.open_with(self._open_sync)
 
     async def close(self) -> None:
-        if self._joined:
-            try:
-                await WORKERS.run(self._close_sync)
-            finally:
-                self._leave()
-
-    def _leave(self) -> None:
-        if self._joined:
-            self._joined = False
-            WORKERS.leave()
+        await self._seat.close_with(self._close_sync)
 
     async def exchange(self, command: bytes, timeout: float | None = None) -> bytes:
         seconds = self.timeout if timeout is None else timeout
