@@ -110,3 +110,17 @@ def test_chip_flags_take_every_yes_word(word: str) -> None:
     bus = usb_bus(key)
     assert bus.device.faults.chunking
     assert bus.backend.pause_scale == 1.0
+
+
+def test_the_request_log_is_bounded() -> None:
+    """A simulated unit polled for days (``upskit demo --hid``) must not grow without end."""
+    from upskit.sim.usb.device import REQUEST_LOG_SIZE
+
+    bus = simulated_bus("energizer")
+    dev = usb.core.find(backend=bus.backend, idVendor=0x0F03, idProduct=0x0001)
+    assert dev is not None
+    for _ in range(REQUEST_LOG_SIZE // 2 + 10):
+        dev.ctrl_transfer(0x80, 0x06, 0x0100, 0, 18)  # GET_DESCRIPTOR (device)
+        dev.ctrl_transfer(0x80, 0x06, 0x0100, 0, 18)
+    assert len(bus.device.log) == REQUEST_LOG_SIZE
+    assert bus.device.requests("control")

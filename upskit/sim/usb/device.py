@@ -24,6 +24,9 @@ from upskit.sim.usb.descriptors import (
     string_descriptor,
 )
 
+#: Requests a simulated device remembers for tests and debugging.
+REQUEST_LOG_SIZE = 4096
+
 
 @dataclass(frozen=True)
 class UsbRequest:
@@ -76,7 +79,8 @@ class SimUsbDevice:
         self.spec = spec
         self.responder = responder
         self.faults = UsbFaults()
-        self.log: list[UsbRequest] = []
+        #: The latest requests, oldest first (bounded: a simulator may run for days).
+        self.log: deque[UsbRequest] = deque(maxlen=REQUEST_LOG_SIZE)
         self.device_bytes = device_descriptor(spec)
         self.config_bytes = config_descriptor(spec)
         self.parsed = parse_config(self.config_bytes)
