@@ -193,6 +193,10 @@ class HidDriver(Driver):
             descriptor = sub.fix_descriptor(descriptor)
         self.subdriver, self.binding = sub, bind(sub, descriptor)
         self.device.set("driver.version.data", sub.label or f"{sub.name} {sub.version}")
+        named = (self.device.get("driver.parameter.product") or "").strip()
+        if sub.format_model is not None and named:
+            for name in _IDENTITY["driver.parameter.product"]:
+                self.device.set(name, sub.format_model(named))
         await self._read(self._rows(full=True, static=True))
         settled = sub.settle(self.device.get) if sub.settle is not None else None
         if settled is not None:  # the first readings chose a variant of the table

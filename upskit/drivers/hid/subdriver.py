@@ -148,6 +148,9 @@ class Subdriver:
     settle: Callable[[Callable[[str], str | None]], Subdriver | None] | None = None
     #: What ``driver.version.data`` shows (``"APC HID 0.100"``); the name when empty.
     label: str = ""
+    #: The model (``device.model``/``ups.model``) the USB product string names, when
+    #: that is not the whole string (APC's ``"Back-UPS 500 FW: 6.5.I USB FW: c1"``).
+    format_model: Callable[[str], str] | None = None
 
     def claim(self, vendor: int, product: int) -> Claim | None:
         """Whether this subdriver claims the unit ``vendor:product``."""

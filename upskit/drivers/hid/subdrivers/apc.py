@@ -31,6 +31,13 @@ def product_firmware(product: str) -> str | None:
     return tail.partition("USB FW:")[0].strip() or None
 
 
+def product_model(product: str) -> str:
+    """The model an APC product string names before ``FW:`` (``"Back-UPS 500 FW: 6.5.I
+    USB FW: c1"`` -> ``"Back-UPS 500"``); the whole string when it names no firmware."""
+    head, sep, _tail = product.partition("FW:")
+    return head.strip() if sep and head.strip() else product
+
+
 def product_usb_firmware(product: str) -> str | None:
     """The USB firmware an APC product string names after ``USB FW:`` (``"c1"``)."""
     _head, sep, tail = product.partition("USB FW:")
@@ -65,4 +72,5 @@ APC = Subdriver(
     variables=VARIABLES, commands=COMMANDS, status=generic.STATUS,
     supported=tuple((APC_VENDOR, pid) for pid in (0x0002, 0x0003, 0x0004, 0x0005)),
     possibly=((APC_VENDOR, None),),
+    format_model=product_model,
 )
