@@ -201,3 +201,22 @@ async def test_debian_upsmon_secondary_follows_our_fsd(lab: Lab, tmp_path: Path,
     # the primary waited for Debian's upsmon to log out before its own shutdown
     assert lines(tmp_path) == ["primary"]
     assert done.stat().st_mtime <= (tmp_path / "order.txt").stat().st_mtime
+
+
+async def test_a_server_dropping_an_idle_connection_is_not_a_communication_loss(
+        lab: Lab, tmp_path: Path) -> None:
+    """upsd (and upskit, IDLETIMEOUT 60 s by default) close a connection that stays silent;
+    a monitor polling less often than that reconnects at its next poll instead of
+    announcing COMMBAD."""
+    await lab.stop_server()
+    lab.server = NutServer(lab.registry, UpsdSettings(listen=[Listen("127.0.0.1", lab.port)],
+                                                      idle_timeout=0.3), USERS)
+    await lab.server.start()
+    primary = lab.monitor(tmp_path, "primary", "primary", pollfreq=1.0)
+    task = asyncio.create_task(primary.run())
+    await wait_logins(lab, 1)
+    await asyncio.sleep(3.5)  # three polls, each after the server dropped the connection
+    primary.stop()
+    await asyncio.wait_for(task, 10)
+    kinds = [k for k, _, _ in primary.history]
+    assert N.COMMBAD not in kinds, primary.history

@@ -131,16 +131,25 @@ class NetworkSource(Source):
         return client
 
     async def _run(self, call: Callable[[AsyncClient], Awaitable[T]]) -> T:
-        client = await self._connected()
-        try:
-            return await call(client)
-        except NutConnectionError as exc:
-            self._client = None
-            self.logged_in = False
-            await client.close()
-            raise SourceError(exc.message) from exc
-        except NutError as exc:
-            raise SourceError(exc.message) from exc
+        # A server closes a connection that stays silent (upsd after about a minute):
+        # a request that fails on a connection kept from an earlier poll is tried once
+        # more on a fresh one before the UPS counts as unreachable.
+        kept = self._client is not None and self._client.connected
+        while True:
+            client = await self._connected()
+            try:
+                return await call(client)
+            except NutConnectionError as exc:
+                self._client = None
+                self.logged_in = False
+                await client.close()
+                if not kept:
+                    raise SourceError(exc.message) from exc
+                log.debug("UPS %s: the server closed the connection (%s); reconnecting",
+                          self.system, exc.message)
+                kept = False
+            except NutError as exc:
+                raise SourceError(exc.message) from exc
 
     async def poll(self) -> Reading:
         ups = self.ups
