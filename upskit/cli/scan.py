@@ -49,6 +49,12 @@ class Found:
     note: str = ""
     #: the HID subdriver claiming the unit (``"apc"``): a usbhid-ups unit
     hid: str | None = None
+    #: the ``subdriver`` option the section needs (a possibly supported or unknown unit)
+    hid_option: str | None = None
+    #: a HID device nothing claims: listed only if its descriptor says power device
+    hid_probe: bool = False
+    #: nothing but its HID interface makes it a candidate (no table knows its vendor)
+    hid_only: bool = False
 
     @property
     def driver(self) -> str:
@@ -77,9 +83,13 @@ def _usb_candidates(backend: Any) -> list[tuple[Any, Found]]:
             label += f" \"{text}\""
         bridged = level is Support.SUPPORTED and entry is not None and entry.bridge
         hid = None if bridged else claim_of(ident.vendorid, ident.productid)
-        if level is Support.NOT_SUPPORTED and hid is None:
+        probe = hid is None and not bridged and _has_hid_interface(dev)
+        if level is Support.NOT_SUPPORTED and hid is None and not probe:
             continue
-        item = Found("auto", label, hid=hid)
+        item = Found("auto", label, hid=hid, hid_probe=probe,
+                     hid_only=level is Support.NOT_SUPPORTED and hid is None)
+        if hid is not None and hid.endswith(")"):  # possibly supported: NUT wants both
+            item.hid_option = hid.split()[0]
         item.options = {"vendorid": f"{ident.vendorid:04x}", "productid": f"{ident.productid:04x}",
                         "bus": ident.bus}
         if ident.serial:  # a regular expression, as NUT's USB matching reads it
@@ -100,6 +110,44 @@ def _usb_candidates(backend: Any) -> list[tuple[Any, Found]]:
             item.note += " (serial number unprintable: left out)"
         found.append((dev, item))
     return found
+
+
+def _has_hid_interface(dev: Any) -> bool:
+    try:
+        return any(intf.bInterfaceClass == 0x03 for cfg in dev for intf in cfg)
+    except Exception:  # a device that cannot list its interfaces is not probed
+        return False
+
+
+async def _probe_hid(port: Any, item: Found) -> None:
+    """Open ``port`` (a HID port) and read its report descriptor: a Power Device or
+    Battery System page makes ``item`` a generic usbhid-ups unit."""
+    from upskit.drivers.hid.descriptor import DescriptorError, parse_descriptor
+    from upskit.transport.base import TransportError
+    from upskit.transport.hidports import POWER_PAGES
+
+    try:
+        await port.open()
+    except (TransportError, OSError) as exc:
+        item.note = f"HID device, cannot open: {exc}"
+        return
+    try:
+        raw = await port.report_descriptor()
+        try:
+            parsed = parse_descriptor(raw)
+        except DescriptorError as exc:
+            item.note = f"HID device, report descriptor unreadable: {exc}"
+            return
+        pages = {usage >> 16 for f in parsed.fields for usage in f.usage_path}
+        if pages & POWER_PAGES:
+            item.hid, item.hid_option, item.port = "generic", "generic", "auto"
+            item.note = "HID Power Device; no subdriver claims it: try `upskit hid explore`"
+        elif item.hid_only:
+            item.note = "not a HID Power Device"
+    except (TransportError, OSError) as exc:
+        item.note = f"HID device, report descriptor unreadable: {exc}"
+    finally:
+        await port.close()
 
 
 async def _probe(transport: Any, item: Found) -> None:
@@ -156,6 +204,8 @@ def _options(item: Found) -> dict[str, str]:
     opts = {k: v for k, v in item.options.items() if k != "bus"} if item.port == "auto" else {}
     if item.bridge:
         opts["subdriver"] = item.bridge
+    elif item.hid_option:
+        opts["subdriver"] = item.hid_option
     if item.dialect:
         opts["protocol"] = item.dialect
     return opts
@@ -178,9 +228,17 @@ async def scan(args: argparse.Namespace, simulated: Any = None) -> list[Found]:
             backend = get_default_backend()
         candidates = _usb_candidates(backend)
         from upskit.transport.usb import UsbTransport
+        from upskit.transport.usb.hid import UsbHidPort
 
         for _dev, item in candidates:
             results.append(item)
+            if item.hid_probe:
+                vid_pid = f"{item.options['vendorid']}:{item.options['productid']}"
+                opts = {k: v for k, v in item.options.items() if k != "vendorid"
+                        and k != "productid"}
+                port = UsbHidPort(f"usbhid://{vid_pid}", opts, backend=backend)
+                jobs.append((item, port))
+                continue
             if item.bridge is None:
                 continue
             opts = dict(item.options) | {"subdriver": item.bridge}
@@ -196,7 +254,8 @@ async def scan(args: argparse.Namespace, simulated: Any = None) -> list[Found]:
             except (ValueError, OSError) as exc:
                 item.note = str(exc)
     remaining = max(0.1, deadline - time.monotonic())
-    tasks = [asyncio.create_task(_probe(t, item)) for item, t in jobs]
+    tasks = [asyncio.create_task(_probe_hid(t, item) if item.hid_probe else _probe(t, item))
+             for item, t in jobs]
     if tasks:
         _done, pending = await asyncio.wait(tasks, timeout=remaining)
         for task in pending:
@@ -204,7 +263,8 @@ async def scan(args: argparse.Namespace, simulated: Any = None) -> list[Found]:
         for (item, _t), task in zip(jobs, tasks, strict=True):
             if task in pending:
                 item.note += " (no answer in time)"
-    return results
+    # a HID device whose descriptor said no power page (a keyboard) is not a UPS
+    return [r for r in results if not (r.hid_only and r.note == "not a HID Power Device")]
 
 
 def _pyusb_present() -> bool:
@@ -239,7 +299,10 @@ def run(args: argparse.Namespace) -> int:
     print("Found:")
     for item in results:
         what = []
-        if item.hid:
+        if item.hid == "generic":
+            what.append("usbhid-ups, subdriver generic (no subdriver claims it; try "
+                        "`upskit hid explore`)")
+        elif item.hid:
             what.append(f"usbhid-ups, subdriver {item.hid}")
         if item.bridge:
             what.append(f"bridge {item.bridge}")
@@ -248,7 +311,8 @@ def run(args: argparse.Namespace) -> int:
         if item.model:
             what.append(item.model)
         extra = f" [{item.note.strip()}]" if item.note.strip() else ""
-        print(f"  {item.label}: {', '.join(what) or 'no Q* UPS detected'}{extra}")
+        none = "HID device" if item.hid_only else "no Q* UPS detected"
+        print(f"  {item.label}: {', '.join(what) or none}{extra}")
     usable = [i for i in results if i.port and (i.dialect or i.bridge or i.hid)]
     if usable:
         print("\n# ups.conf\n" + ups_conf(usable))
