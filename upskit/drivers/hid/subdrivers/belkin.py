@@ -121,9 +121,7 @@ VARIABLES: tuple[HidVar, ...] = (
 
 _ALARM, _TEST = _CTRL + "BELKINAudibleAlarmControl", _CTRL + "BELKINTest"
 COMMANDS: tuple[HidCommand, ...] = (
-    HidCommand("test.battery.start.quick", _TEST, "1"),
-    HidCommand("test.battery.start.deep", _TEST, "2"),
-    HidCommand("test.battery.stop", _TEST, "3"),
+    *generic.battery_test_commands(_TEST),
     HidCommand("beeper.on", _ALARM, "2"),
     HidCommand("beeper.off", _ALARM, "3"),
     HidCommand("beeper.disable", _ALARM, "1"),

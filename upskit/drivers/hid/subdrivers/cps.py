@@ -77,9 +77,7 @@ VARIABLES: tuple[HidVar, ...] = (
 
 _ALARM = _SUMMARY + "AudibleAlarmControl"
 COMMANDS: tuple[HidCommand, ...] = (
-    HidCommand("test.battery.start.quick", _OUT + "Test", "1"),
-    HidCommand("test.battery.start.deep", _OUT + "Test", "2"),
-    HidCommand("test.battery.stop", _OUT + "Test", "3"),
+    *generic.battery_test_commands(_OUT + "Test"),
     HidCommand("load.off.delay", _OUT + "DelayBeforeShutdown", "ups.delay.shutdown"),
     HidCommand("load.on.delay", _OUT + "DelayBeforeStartup", "ups.delay.start"),
     HidCommand("shutdown.stop", _OUT + "DelayBeforeShutdown", "-1"),

@@ -93,9 +93,8 @@ COMMANDS: tuple[HidCommand, ...] = (
     HidCommand("beeper.enable", _ALARM, "2"),
     HidCommand("beeper.disable", _ALARM, "1"),
     HidCommand("beeper.mute", _ALARM, "3"),
-    HidCommand("test.battery.start.quick", _BATT + "Test", "1"),  # ten seconds
-    HidCommand("test.battery.start.deep", _BATT + "Test", "2"),  # until battery low
-    HidCommand("test.battery.stop", _BATT + "Test", "3"),
+    # quick: ten seconds; deep: until the battery is low
+    *generic.battery_test_commands(_BATT + "Test"),
     # NUT writes its default delays here, not ups.delay.* (which this unit has not)
     HidCommand("load.on.delay", _OUTLET + "DelayBeforeStartup", "30"),
     HidCommand("load.off.delay", _OUTLET + "DelayBeforeShutdown", "20"),

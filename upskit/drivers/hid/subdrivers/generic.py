@@ -41,6 +41,16 @@ def delay_rows(prefix: str, offdelay: str = "20", ondelay: str = "30") -> tuple[
     )
 
 
+def battery_test_commands(path: str) -> tuple[HidCommand, ...]:
+    """The quick and deep battery tests and their stop, written to the Test field at
+    ``path`` (1, 2 and 3, as the Power Device class defines them)."""
+    return (
+        HidCommand("test.battery.start.quick", path, "1"),
+        HidCommand("test.battery.start.deep", path, "2"),
+        HidCommand("test.battery.stop", path, "3"),
+    )
+
+
 _SUMMARY = "UPS.PowerSummary."
 
 VARIABLES: tuple[HidVar, ...] = (
@@ -89,9 +99,7 @@ COMMANDS: tuple[HidCommand, ...] = (
     HidCommand("load.on.delay", _SUMMARY + "DelayBeforeStartup", "ups.delay.start"),
     HidCommand("shutdown.stop", _SUMMARY + "DelayBeforeShutdown", "-1"),
     HidCommand("shutdown.reboot", _SUMMARY + "DelayBeforeReboot", "10"),
-    HidCommand("test.battery.start.quick", "UPS.Battery.Test", "1"),
-    HidCommand("test.battery.start.deep", "UPS.Battery.Test", "2"),
-    HidCommand("test.battery.stop", "UPS.Battery.Test", "3"),
+    *battery_test_commands("UPS.Battery.Test"),
     HidCommand("beeper.disable", "UPS.AudibleAlarmControl", "1"),
     HidCommand("beeper.enable", "UPS.AudibleAlarmControl", "2"),
     HidCommand("beeper.mute", "UPS.AudibleAlarmControl", "3"),

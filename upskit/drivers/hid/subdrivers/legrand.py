@@ -63,10 +63,8 @@ COMMANDS: tuple[HidCommand, ...] = (
       for prefix in (_OUTLET, "UPS.Output.")
       for name, field, value in (("load.off.delay", "DelayBeforeShutdown", "ups.delay.shutdown"),
                                  ("load.on.delay", "DelayBeforeStartup", "ups.delay.start"))),
-    *(HidCommand(name, path, value)
-      for path in ("UPS.BatterySystem.Battery.Test", "UPS.Output.Test")
-      for name, value in (("test.battery.start.quick", "1"),
-                          ("test.battery.start.deep", "2"), ("test.battery.stop", "3"))),
+    *generic.battery_test_commands("UPS.BatterySystem.Battery.Test"),
+    *generic.battery_test_commands("UPS.Output.Test"),
     HidCommand("beeper.disable", _ALARM, "1"),
     HidCommand("beeper.enable", _ALARM, "2"),
     HidCommand("beeper.mute", _ALARM, "3"),

@@ -179,9 +179,7 @@ VARIABLES: tuple[HidVar, ...] = (
 
 _BEEPER_PATHS = (_BATT + "Battery.AudibleAlarmControl", _SUMMARY + "AudibleAlarmControl")
 COMMANDS: tuple[HidCommand, ...] = (
-    HidCommand("test.battery.start.quick", _BATT + "Battery.Test", "1"),
-    HidCommand("test.battery.start.deep", _BATT + "Battery.Test", "2"),
-    HidCommand("test.battery.stop", _BATT + "Battery.Test", "3"),
+    *generic.battery_test_commands(_BATT + "Battery.Test"),
     HidCommand("load.off.delay", _SUMMARY + "DelayBeforeShutdown", "ups.delay.shutdown"),
     HidCommand("load.on.delay", _SUMMARY + "DelayBeforeStartup", "ups.delay.start"),
     HidCommand("shutdown.stop", _SUMMARY + "DelayBeforeShutdown", "-1"),

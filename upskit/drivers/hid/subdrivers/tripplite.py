@@ -114,9 +114,7 @@ def variables(scales: Scales) -> tuple[HidVar, ...]:
 
 _ALARM = _SUMMARY + "AudibleAlarmControl"
 COMMANDS: tuple[HidCommand, ...] = (
-    HidCommand("test.battery.start.quick", "UPS.BatterySystem.Test", "1"),
-    HidCommand("test.battery.start.deep", "UPS.BatterySystem.Test", "2"),
-    HidCommand("test.battery.stop", "UPS.BatterySystem.Test", "3"),
+    *generic.battery_test_commands("UPS.BatterySystem.Test"),
     HidCommand("load.off.delay", _OUTLET + "DelayBeforeShutdown", "ups.delay.shutdown"),
     HidCommand("load.on.delay", _OUTLET + "DelayBeforeStartup", "ups.delay.start"),
     HidCommand("load.on.delay", _OUTLET + "TLDelayBeforeStartup", "ups.delay.start"),
