@@ -90,21 +90,42 @@ def find_line(text: str, path: Sequence[PathPart]) -> int | None:
     """The line defining ``path``, or the closest enclosing one; ``None`` if nothing fits.
 
     Paths compare as dotted names, so ``("a", "b.c")`` and ``("a", "b", "c")`` (a quoted
-    dotted key and nested tables) are the same key.
+    dotted key and nested tables) are the same key.  Scans the whole text: to look up
+    many keys, build one :class:`LineIndex`.
     """
-    target = _joined(path)
-    entries = [(_joined(entry), number) for entry, number in key_lines(text)]
-    for entry, number in entries:
-        if entry == target:
-            return number
-    for entry, number in entries:
-        if entry.startswith(target + "."):
-            return number
-    best: tuple[int, int] | None = None
-    for entry, number in entries:
-        if target.startswith(entry + ".") and (best is None or len(entry) > best[0]):
-            best = (len(entry), number)
-    return best[1] if best else None
+    return LineIndex(text).find(path)
+
+
+class LineIndex:
+    """Every key's line in one TOML text, scanned once, so a lookup costs no rescan.
+
+    A reader that asks for the line of each of N tables would otherwise scan the text
+    N times (quadratic in the size of the file).
+    """
+
+    def __init__(self, text: str) -> None:
+        self._exact: dict[str, int] = {}
+        self._under: dict[str, int] = {}
+        for entry, number in key_lines(text):
+            joined = _joined(entry)
+            self._exact.setdefault(joined, number)
+            dot = joined.find(".")
+            while dot >= 0:
+                self._under.setdefault(joined[:dot], number)
+                dot = joined.find(".", dot + 1)
+
+    def find(self, path: Sequence[PathPart]) -> int | None:
+        """The first line defining ``path``, else the first line inside it, else the
+        line of the closest enclosing key; ``None`` if nothing fits."""
+        target = _joined(path)
+        number = self._exact.get(target)
+        if number is None:
+            number = self._under.get(target)
+        dot = target.rfind(".")
+        while number is None and dot >= 0:
+            number = self._exact.get(target[:dot])
+            dot = target.rfind(".", 0, dot)
+        return number
 
 
 def _joined(path: Sequence[PathPart]) -> str:

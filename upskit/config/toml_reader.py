@@ -47,7 +47,7 @@ from upskit.config.settings import (
     UpsSettings,
     UserSettings,
 )
-from upskit.config.toml_lines import PathPart, find_line
+from upskit.config.toml_lines import LineIndex, PathPart
 from upskit.config.ups_conf import (
     GLOBAL_OPTIONS,
     SECTION_CHECKS,
@@ -113,11 +113,14 @@ class _Reader:
         self.file = file
         self.text = text
         self.strict = strict
+        self._lines: LineIndex | None = None
 
     # -- helpers -------------------------------------------------------------------
 
     def line(self, path: Iterable[PathPart]) -> int | None:
-        return find_line(self.text, tuple(path))
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines.find(tuple(path))
 
     def fail(self, path: Iterable[PathPart], message: str) -> NoReturn:
         raise ConfigError(self.file, self.line(path), message)
