@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from upskit.sim.base import CommandResponder
 from upskit.sim.faults import Faults
+from upskit.sim.history import History
 from upskit.sim.physics import UpsPhysics
 from upskit.sim.responders import make_responder
 
@@ -14,7 +15,8 @@ from upskit.sim.responders import make_responder
 class SimDevice:
     """One simulated UPS reachable through any number of simulated ports.
 
-    ``respond`` applies the active fault and records every command received.
+    ``respond`` applies the active fault and records the commands received (the last
+    :data:`~upskit.sim.history.HISTORY_SIZE` of them, see :class:`History`).
     """
 
     def __init__(self, dialect: str, physics: UpsPhysics | None = None,
@@ -25,7 +27,7 @@ class SimDevice:
         self.options = dict(options or {})
         self.responder = responder or make_responder(dialect, self.physics, self.options)
         self.faults = Faults()
-        self.received: list[bytes] = []
+        self.received: History[bytes] = History()
         self._lock = threading.Lock()
 
     def respond(self, command: bytes) -> tuple[bytes | None, float]:

@@ -2,8 +2,9 @@
 
 The simulator owns the master side; other programs (NUT's drivers, upskit's serial
 transport) open :attr:`PtyServer.path`.  Replies are paced from the baud rate
-(10 bits per byte) so timing resembles a real line.  Every command received is
-recorded in :attr:`PtyServer.received`.
+(10 bits per byte) so timing resembles a real line.  The last commands received are
+recorded in :attr:`PtyServer.received` (a bounded :class:`History`); bytes that never
+end a command are dropped beyond :data:`MAX_COMMAND`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ import time
 import tty
 
 from upskit.sim.device import SimDevice
+from upskit.sim.history import History
+
+#: Longest command kept while waiting for its terminator (the oldest bytes go first).
+MAX_COMMAND = 4096
 
 _SPEEDS = {getattr(termios, f"B{b}"): b for b in (
     300, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200) if hasattr(termios, f"B{b}")}
@@ -30,7 +35,7 @@ class PtyServer:
         self.device = device
         self.baud = baud
         self.terminator = terminator
-        self.received: list[bytes] = []
+        self.received: History[bytes] = History()
         self.master, self.slave = os.openpty()
         tty.setraw(self.slave)
         self.path = os.ttyname(self.slave)
@@ -70,7 +75,7 @@ class PtyServer:
                 ready, _, _ = select.select([self.master], [], [], 0.1)
                 if not ready:
                     continue
-                pending += os.read(self.master, 1024)
+                pending = (pending + os.read(self.master, 1024))[-MAX_COMMAND:]
             except OSError:
                 time.sleep(0.05)
                 continue
