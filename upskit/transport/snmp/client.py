@@ -1,0 +1,389 @@
+"""SNMP requests on one shared pysnmp engine: GET of many OIDs, GETNEXT walks, GETBULK
+and typed SETs, with errors a driver can act on.
+
+One :class:`SnmpEngineService` serves every agent of a process (drivers get it from
+``DriverContext.service``); each :class:`SnmpPort` holds one agent's address and
+credentials.  Requests never block the loop: a silent agent costs its own coroutine
+``timeout * (retries + 1)`` seconds and nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import ipaddress
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from pysnmp.hlapi.v3arch.asyncio import (
+    CommunityData,
+    ContextData,
+    ObjectIdentity,
+    ObjectType,
+    SnmpEngine,
+    Udp6TransportTarget,
+    UdpTransportTarget,
+    UsmUserData,
+    bulk_cmd,
+    get_cmd,
+    next_cmd,
+    set_cmd,
+)
+from pysnmp.hlapi.v3arch.asyncio import auth as _auth
+from pysnmp.proto import errind, rfc1902, rfc1905
+
+from upskit.transport.base import Port, PortGarbled, PortGone, PortSilent, TransportError
+from upskit.transport.snmp.target import SecLevel, SnmpTarget, Version
+
+#: A value read from an agent: a number, text (strings, OIDs, addresses) or raw octets.
+Value = int | str | bytes
+#: The SNMP types of a SET, by net-snmp's letters.
+SET_TYPES = ("i", "u", "t", "s", "x", "o", "a", "g")
+
+
+class SnmpError(TransportError):
+    """An SNMP request failed for a reason other than silence or credentials."""
+
+
+class SnmpTimeout(PortSilent, SnmpError):
+    """The agent did not answer (down, unreachable, or a wrong community)."""
+
+
+class SnmpAuthError(SnmpError):
+    """SNMPv3 credentials the agent refuses (the message names the problem)."""
+
+
+class SnmpRefused(SnmpError):
+    """The agent answered with an error status (a SET of a read-only OID, a wrong type
+    ...); ``status`` is the SNMP error-status name, ``oid`` the OID it points at."""
+
+    def __init__(self, message: str, status: str = "", oid: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.oid = oid
+
+
+_AUTH = {
+    "MD5": _auth.USM_AUTH_HMAC96_MD5,
+    "SHA": _auth.USM_AUTH_HMAC96_SHA,
+    "SHA224": _auth.USM_AUTH_HMAC128_SHA224,
+    "SHA256": _auth.USM_AUTH_HMAC192_SHA256,
+    "SHA384": _auth.USM_AUTH_HMAC256_SHA384,
+    "SHA512": _auth.USM_AUTH_HMAC384_SHA512,
+}
+_PRIV = {
+    "DES": _auth.USM_PRIV_CBC56_DES,
+    "AES": _auth.USM_PRIV_CFB128_AES,
+    "AES128": _auth.USM_PRIV_CFB128_AES,
+    "AES192": _auth.USM_PRIV_CFB192_AES_BLUMENTHAL,
+    "AES256": _auth.USM_PRIV_CFB256_AES_BLUMENTHAL,
+    "AES192C": _auth.USM_PRIV_CFB192_AES,
+    "AES256C": _auth.USM_PRIV_CFB256_AES,
+}
+
+#: errorIndication classes that mean the v3 credentials are wrong, and what to say.
+_AUTH_PROBLEMS: tuple[tuple[type[errind.ErrorIndication], str], ...] = (
+    (errind.UnknownUserName, "unknown secName (user) at the agent"),
+    (errind.UnknownSecurityName, "unknown secName (user) at the agent"),
+    (errind.WrongDigest, "wrong authPassword or authProtocol"),
+    (errind.AuthenticationFailure, "wrong authPassword or authProtocol"),
+    (errind.AuthenticationError, "wrong authPassword or authProtocol"),
+    (errind.DecryptionError, "wrong privPassword or privProtocol"),
+    (errind.UnsupportedSecurityLevel, "secLevel not allowed for this user at the agent"),
+    (errind.NotInTimeWindow, "agent clock out of the SNMPv3 time window"),
+)
+
+
+class SnmpEngineService:
+    """The one pysnmp engine of a process, shared by every SNMP port.
+
+    pysnmp binds its dispatcher to an event loop; the engine is made for the running
+    loop on first use and remade if a later caller runs in another loop.
+    """
+
+    def __init__(self) -> None:
+        self._engine: SnmpEngine | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.requests = 0
+
+    def engine(self) -> SnmpEngine:
+        loop = asyncio.get_running_loop()
+        if self._engine is None or self._loop is not loop or loop.is_closed():
+            self.close()
+            self._engine = SnmpEngine()
+            self._loop = loop
+        return self._engine
+
+    def close(self) -> None:
+        """Close the engine's sockets (the runtime calls this when it stops)."""
+        engine, self._engine, self._loop = self._engine, None, None
+        if engine is not None:
+            # a dispatcher of a closed loop: nothing left to close
+            with contextlib.suppress(Exception):
+                engine.close_dispatcher()
+
+
+_fallback: SnmpEngineService | None = None
+
+
+def default_engine() -> SnmpEngineService:
+    """An engine service for ports built without one (tools, tests)."""
+    global _fallback
+    if _fallback is None:
+        _fallback = SnmpEngineService()
+    return _fallback
+
+
+class SnmpPort(Port):
+    """One SNMP agent, reached through the shared engine.
+
+    ``open`` resolves the address (a name that does not resolve is :class:`PortGone`);
+    requests raise :class:`SnmpTimeout`, :class:`SnmpAuthError`, :class:`SnmpRefused`
+    or :class:`SnmpError`.  OIDs are dotted strings without a leading dot.
+    """
+
+    def __init__(self, url: str, target: SnmpTarget,
+                 engine: SnmpEngineService | None = None) -> None:
+        super().__init__(url)
+        self.target = target
+        self.timeout = target.timeout
+        self.service = engine if engine is not None else default_engine()
+        self._transport: UdpTransportTarget | Udp6TransportTarget | None = None
+        self._auth = _auth_data(target)
+        #: The most OIDs one GET carries; halved when the agent says tooBig.
+        self.max_oids = target.max_oids
+
+    @property
+    def is_open(self) -> bool:
+        return self._transport is not None
+
+    def describe(self) -> str:
+        return f"snmp {self.target.version.value} {self.target.address}"
+
+    async def open(self) -> None:
+        target = self.target
+        kind = Udp6TransportTarget if _is_v6(target.host) else UdpTransportTarget
+        try:
+            self._transport = await kind.create((target.host, target.port),
+                                                timeout=target.timeout, retries=target.retries)
+        except Exception as exc:  # pysnmp wraps resolver errors in PySnmpError
+            raise PortGone(f"cannot resolve {target.address}: {exc}") from None
+
+    async def close(self) -> None:
+        self._transport = None
+
+    # ------------------------------------------------------------ requests
+    async def get(self, oids: Sequence[str]) -> dict[str, Value | None]:
+        """Read ``oids`` in as few GETs as the agent accepts: oid -> value, ``None``
+        for an OID the agent does not have."""
+        result: dict[str, Value | None] = {}
+        pending = list(dict.fromkeys(o.strip(".") for o in oids if o))
+        while pending:
+            chunk, pending = pending[:self.max_oids], pending[self.max_oids:]
+            result.update(await self._get_chunk(chunk))
+        return result
+
+    async def _get_chunk(self, oids: list[str]) -> dict[str, Value | None]:
+        found: dict[str, Value | None] = {}
+        todo = list(oids)
+        while todo:
+            status, index, binds = await self._request(
+                get_cmd, *(ObjectType(ObjectIdentity(o)) for o in todo))
+            if status == "tooBig" and len(todo) > 1:
+                self.max_oids = max(1, len(todo) // 2)
+                half = len(todo) // 2
+                found.update(await self._get_chunk(todo[:half]))
+                found.update(await self._get_chunk(todo[half:]))
+                return found
+            if status:
+                # v1 (and some v2c agents): one bad OID fails the whole PDU; drop it
+                if 0 < index <= len(todo):
+                    found[todo.pop(index - 1)] = None
+                    continue
+                raise SnmpRefused(f"{self.target.address}: GET failed: {status}", status)
+            for oid, (_, value) in zip(todo, binds, strict=False):
+                found[oid] = _python(value)
+            return found
+        return found
+
+    async def get_next(self, oids: Sequence[str]) -> list[tuple[str, Value | None]]:
+        """One GETNEXT: for each OID, the next OID and its value (``None`` at the end)."""
+        status, _, binds = await self._request(
+            next_cmd, *(ObjectType(ObjectIdentity(o.strip("."))) for o in oids))
+        if status == "noSuchName":  # v1: the end of the MIB
+            return [(o, None) for o in oids]
+        if status:
+            raise SnmpRefused(f"{self.target.address}: GETNEXT failed: {status}", status)
+        return [(str(name), _python(value)) for name, value in binds]
+
+    async def get_bulk(self, oids: Sequence[str], repetitions: int = 10,
+                       non_repeaters: int = 0) -> list[tuple[str, Value | None]]:
+        """One GETBULK (v2c and v3): up to ``repetitions`` successors of each OID."""
+        if self.target.version is Version.V1:
+            raise SnmpError("GETBULK needs SNMP v2c or v3")
+        status, _, binds = await self._request(
+            bulk_cmd, non_repeaters, repetitions,
+            *(ObjectType(ObjectIdentity(o.strip("."))) for o in oids))
+        if status:
+            raise SnmpRefused(f"{self.target.address}: GETBULK failed: {status}", status)
+        return [(str(name), _python(value)) for name, value in binds]
+
+    async def walk(self, oid: str, *, limit: int = 10_000) -> list[tuple[str, Value]]:
+        """Every OID under ``oid`` with its value, by GETBULK (v2c, v3) or GETNEXT (v1)."""
+        root = oid.strip(".")
+        prefix = root + "."
+        found: list[tuple[str, Value]] = []
+        current = root
+        while len(found) < limit:
+            if self.target.version is Version.V1:
+                batch = await self.get_next([current])
+            else:
+                batch = await self.get_bulk([current], repetitions=25)
+            if not batch:
+                return found
+            for name, value in batch:
+                if not name.startswith(prefix) or value is None or _oid_key(name) <= _oid_key(
+                        current):
+                    return found
+                found.append((name, value))
+                current = name
+        return found
+
+    async def set(self, oid: str, value: Value, kind: str = "i") -> None:
+        """SET ``oid`` to ``value`` of the SNMP type ``kind`` (net-snmp's letters:
+        ``i`` INTEGER, ``u`` Unsigned32, ``g`` Gauge32, ``t`` TimeTicks, ``s`` string,
+        ``x`` hex octets, ``o`` OID, ``a`` IpAddress)."""
+        typed = _typed(value, kind)
+        status, _, _ = await self._request(
+            set_cmd, ObjectType(ObjectIdentity(oid.strip(".")), typed))
+        if status:
+            raise SnmpRefused(f"{self.target.address}: SET {oid} = {value!r} refused: {status}",
+                              status, oid)
+
+    async def _request(self, command: Any, *args: Any) -> tuple[str, int, list[Any]]:
+        """Run one pysnmp command: ``(error-status name or "", error index, varbinds)``."""
+        if self._transport is None:
+            raise PortGone(f"{self.target.address}: the port is not open")
+        engine = self.service.engine()
+        self.service.requests += 1
+        try:
+            indication, status, index, binds = await command(
+                engine, self._auth, self._transport, ContextData(), *args, lookupMib=False)
+        except TransportError:
+            raise
+        except Exception as exc:  # pyasn1 decoding, a value of the wrong type ...
+            raise PortGarbled(f"{self.target.address}: {type(exc).__name__}: {exc}") from None
+        if indication:
+            raise _indication_error(indication, self.target)
+        name = status.prettyPrint() if status else ""
+        return (name if name not in ("", "0", "noError") else "",
+                int(index or 0), list(binds))
+
+
+def _indication_error(indication: object, target: SnmpTarget) -> SnmpError:
+    where = target.address
+    if isinstance(indication, errind.RequestTimedOut):
+        tries = target.retries + 1
+        hint = ("agent down, unreachable or wrong credentials"
+                if target.version is Version.V3 else "agent down, unreachable or wrong community")
+        return SnmpTimeout(f"{where}: no answer after {tries} tr{'y' if tries == 1 else 'ies'} "
+                           f"of {target.timeout:g} s ({hint})")
+    for kind, problem in _AUTH_PROBLEMS:
+        if isinstance(indication, kind):
+            return SnmpAuthError(f"{where}: SNMPv3 {problem} ({indication})")
+    text = str(indication)
+    lower = text.lower()
+    if "digest" in lower or "authentic" in lower:
+        return SnmpAuthError(f"{where}: SNMPv3 wrong authPassword or authProtocol ({text})")
+    if "decrypt" in lower or "privacy" in lower:
+        return SnmpAuthError(f"{where}: SNMPv3 wrong privPassword or privProtocol ({text})")
+    if "user" in lower or "security name" in lower:
+        return SnmpAuthError(f"{where}: SNMPv3 unknown secName ({text})")
+    return SnmpError(f"{where}: {text}")
+
+
+def _auth_data(target: SnmpTarget) -> CommunityData | UsmUserData:
+    if target.version is not Version.V3:
+        model = 0 if target.version is Version.V1 else 1
+        # an index of our own: the same community in v1 and v2c must not share a row
+        digest = hashlib.sha1(f"{model}:{target.community}".encode()).hexdigest()[:16]
+        return CommunityData(f"c{model}{digest}", target.community, mpModel=model)
+    level = target.sec_level
+    if level is SecLevel.NO_AUTH_NO_PRIV:
+        return UsmUserData(target.sec_name)
+    auth = _AUTH[target.auth_protocol]
+    if level is SecLevel.AUTH_NO_PRIV:
+        return UsmUserData(target.sec_name, authKey=target.auth_password, authProtocol=auth)
+    return UsmUserData(target.sec_name, authKey=target.auth_password, authProtocol=auth,
+                       privKey=target.priv_password, privProtocol=_PRIV[target.priv_protocol])
+
+
+def _is_v6(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).version == 6
+    except ValueError:
+        return False
+
+
+def _oid_key(oid: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(p) for p in oid.strip(".").split("."))
+    except ValueError:
+        return ()
+
+
+_INTEGERS = (rfc1902.Integer32, rfc1902.Integer, rfc1902.Unsigned32, rfc1902.Gauge32,
+             rfc1902.Counter32, rfc1902.Counter64, rfc1902.TimeTicks)
+_MISSING = (rfc1905.NoSuchObject, rfc1905.NoSuchInstance, rfc1905.EndOfMibView)
+
+
+def _python(value: object) -> Value | None:
+    """A pysnmp value as a plain Python one (``None``: no such object, end of MIB)."""
+    if isinstance(value, (*_MISSING, rfc1902.Null)):
+        return None
+    if isinstance(value, _INTEGERS):
+        return int(value)
+    if isinstance(value, rfc1902.ObjectIdentifier):
+        return ".".join(str(p) for p in value.asTuple())
+    if isinstance(value, rfc1902.IpAddress):
+        return ".".join(str(b) for b in value.asOctets())
+    if isinstance(value, (rfc1902.OctetString, rfc1902.Opaque, rfc1902.Bits)):
+        raw = bytes(value.asOctets())
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw
+        printable = all(c.isprintable() or c in "\r\n\t" for c in text.rstrip("\x00"))
+        return text.rstrip("\x00") if printable else raw
+    return str(value)
+
+
+def _typed(value: Value, kind: str) -> Any:
+    try:
+        if kind == "i":
+            return rfc1902.Integer32(int(value))
+        if kind == "u":
+            return rfc1902.Unsigned32(int(value))
+        if kind == "g":
+            return rfc1902.Gauge32(int(value))
+        if kind == "t":
+            return rfc1902.TimeTicks(int(value))
+        if kind == "s":
+            return rfc1902.OctetString(value if isinstance(value, bytes) else str(value))
+        if kind == "x":
+            raw = value if isinstance(value, bytes) else bytes.fromhex(str(value))
+            return rfc1902.OctetString(raw)
+        if kind == "o":
+            return rfc1902.ObjectIdentifier(str(value).strip("."))
+        if kind == "a":
+            return rfc1902.IpAddress(str(value))
+    except Exception as exc:
+        raise SnmpError(f"cannot send {value!r} as SNMP type {kind!r}: {exc}") from None
+    raise SnmpError(f"unknown SNMP type {kind!r} (one of {', '.join(SET_TYPES)})")
+
+
+def values_text(values: Mapping[str, Value | None] | Iterable[tuple[str, Value | None]]) -> str:
+    """``oid = value`` lines, for logs and ``upskit`` tools."""
+    pairs = values.items() if isinstance(values, Mapping) else values
+    return "\n".join(f"{oid} = {value!r}" for oid, value in pairs)
