@@ -142,7 +142,7 @@ class Dialect:
     def find(self, name: str, flag: QxFlag | None = None) -> Item | None:
         """The first item called ``name`` (optionally carrying ``flag``)."""
         for item in self.items:
-            if item.name == name and (flag is None or item.flags & flag):
+            if item.name == name and (flag is None or item.has(flag)):
                 return item
         return None
 

@@ -35,6 +35,7 @@ STATUS_BUILDER = StatusBuilder(order=STATUS_ORDER, alarms=(
     ("RB", "Replace battery!"), ("FSD", "Shutdown imminent!")))
 
 _NUMERIC = frozenset("0123456789. ")
+_SEMI_STATIC = int(QxFlag.SEMI_STATIC)
 
 
 class ItemFailed(Exception):
@@ -192,6 +193,9 @@ class QxEngine:
         self._status: dict[int, str] = {}
         self._alarms: dict[int, str] = {}
         self._skipped_queries = self._queries_skipped_by_options()
+        self._quick_items = self._candidates(WalkMode.QUICK)
+        self._full_items = self._candidates(WalkMode.FULL)
+        self._init_items = self._candidates(WalkMode.INIT)
         self.log = logging.LoggerAdapter(log, {"ups": device.name})
 
     def _queries_skipped_by_options(self) -> set[str]:
@@ -202,20 +206,21 @@ class QxEngine:
         return skipped
 
     # ------------------------------------------------------------- walking
+    def _candidates(self, mode: WalkMode) -> tuple[tuple[int, Item], ...]:
+        """The items a walk of ``mode`` may process, before the per-walk conditions
+        (skipped after INIT, SEMI_STATIC only when due)."""
+        never = QxFlag.SKIP | QxFlag.CMD | QxFlag.ABSENT | QxFlag.SETVAR
+        return tuple(
+            (index, item) for index, item in enumerate(self.dialect.items)
+            if not item.has(never) and item.query not in self._skipped_queries
+            and (mode is not WalkMode.QUICK or item.has(QxFlag.QUICK_POLL))
+            and (mode is not WalkMode.FULL or not item.has(QxFlag.STATIC)))
+
     def _wanted(self, index: int, item: Item, mode: WalkMode) -> bool:
-        if index in self.skipped or item.has(QxFlag.SKIP):
+        if index in self.skipped:
             return False
-        if item.has(QxFlag.CMD) or item.has(QxFlag.ABSENT) or item.has(QxFlag.SETVAR):
-            return False
-        if item.query in self._skipped_queries:
-            return False
-        if mode is WalkMode.QUICK:
-            return item.has(QxFlag.QUICK_POLL)
-        if mode is WalkMode.FULL:
-            if item.has(QxFlag.STATIC):
-                return False
-            if item.has(QxFlag.SEMI_STATIC):
-                return self.semi_static_due
+        if mode is WalkMode.FULL and item.bits & _SEMI_STATIC:
+            return self.semi_static_due
         return True
 
     async def walk(self, mode: WalkMode) -> None:
@@ -224,7 +229,11 @@ class QxEngine:
             self._init_static_rows()
         last_frame: bytes | None = None
         last_reply: str | ItemFailed = ItemFailed("nothing sent")
-        for index, item in enumerate(self.dialect.items):
+        if mode is WalkMode.QUICK:
+            candidates = self._quick_items
+        else:
+            candidates = self._full_items if mode is WalkMode.FULL else self._init_items
+        for index, item in candidates:
             if not self._wanted(index, item, mode):
                 continue
             self.ctx.reply = ""

@@ -109,9 +109,15 @@ class Item:
     build: Build | None = field(default=None, compare=False)
     decode: Decode | None = field(default=None, compare=False)
     encode: Encode | None = field(default=None, compare=False)
+    #: ``flags`` as a plain int: ``IntFlag`` arithmetic builds a new member per test,
+    #: which was most of the CPU of a quick update.
+    bits: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bits", int(self.flags))
 
     def has(self, flag: QxFlag) -> bool:
-        return bool(self.flags & flag)
+        return self.bits & flag._value_ != 0
 
     @property
     def is_status(self) -> bool:
