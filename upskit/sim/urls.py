@@ -30,6 +30,10 @@ def _is_usb(url: str) -> bool:
 
 def make_transport(url: str, options: Mapping[str, Any]) -> Port:
     """Port factory for ``sim://`` URLs."""
+    if ports.parse_sim_url(url)[0].startswith("contact/"):
+        from upskit.sim import contact
+
+        return contact.make_port(url, options)
     if _is_usb(url):
         from upskit.sim.usb import ports as usb_ports
 

@@ -54,3 +54,14 @@ class ModemLines(Port):
     @abc.abstractmethod
     async def send_break(self, seconds: float = 0.25) -> None:
         """Hold the data line in BREAK for ``seconds``, then release it."""
+
+    async def set_outputs(self, dtr: bool, rts: bool) -> None:
+        """Set DTR and RTS together (one TIOCMSET where the port can), so no mixture of
+        the old and new levels shows on the wire in between."""
+        await self.set_dtr(dtr)
+        await self.set_rts(rts)
+
+    def keep_outputs(self, dtr: bool, rts: bool) -> None:
+        """Before :meth:`open`: drive DTR/RTS to these levels as the port opens (instead
+        of the port's own cable power) and leave them so when it closes (no hang-up on
+        close), as a contact-closure cable needs.  Ports without such control ignore it."""

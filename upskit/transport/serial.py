@@ -21,7 +21,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import fcntl
 import os
+import struct
 import termios
 from collections.abc import Mapping
 
@@ -51,6 +53,8 @@ class SerialTransport(Transport, ModemLines):
         self.terminator = terminator
         self._port: serial.Serial | None = None
         self._turn = asyncio.Lock()
+        #: DTR/RTS to open with and keep on close (:meth:`keep_outputs`), if asked.
+        self._keep: tuple[bool, bool] | None = None
 
     @property
     def is_open(self) -> bool:
@@ -62,8 +66,17 @@ class SerialTransport(Transport, ModemLines):
     # ------------------------------------------------------------ open/close
     def make_serial(self) -> serial.Serial:
         """The opened pyserial port (runs in a worker thread)."""
-        return serial.Serial(self.path, self.baudrate, bytesize=8, parity="N", stopbits=1,
+        port = serial.Serial(None, self.baudrate, bytesize=8, parity="N", stopbits=1,
                              timeout=self.timeout, write_timeout=self.timeout, exclusive=True)
+        port.port = self.path
+        if self._keep is not None:
+            # pyserial applies these right after opening, instead of raising both
+            port.dtr, port.rts = self._keep
+        port.open()
+        return port
+
+    def keep_outputs(self, dtr: bool, rts: bool) -> None:
+        self._keep = (dtr, rts)
 
     async def open(self) -> None:
         self._port = await asyncio.to_thread(self._open)
@@ -78,10 +91,12 @@ class SerialTransport(Transport, ModemLines):
             raise PortGone(f"cannot open {self.path}: {text}") from exc
         except (OSError, ValueError) as exc:
             raise PortGone(f"cannot open {self.path}: {exc}") from exc
-        lines = _CABLEPOWER.get(self.cablepower.lower())
+        lines = self._keep or _CABLEPOWER.get(self.cablepower.lower())
         if lines is not None:
             with contextlib.suppress(OSError, serial.SerialException):
                 port.dtr, port.rts = lines
+        if self._keep is not None:
+            _no_hangup_on_close(port)
         return port
 
     async def close(self) -> None:
@@ -139,6 +154,23 @@ class SerialTransport(Transport, ModemLines):
         except (OSError, serial.SerialException) as exc:
             raise await self._line_error(exc, f"set {name.upper()}") from exc
 
+    async def set_outputs(self, dtr: bool, rts: bool) -> None:
+        port = self._require()
+        try:
+            fd = port.fileno()
+        except (AttributeError, OSError, serial.SerialException):
+            fd = None  # a port without a descriptor (pyserial's loop://)
+        if fd is None:
+            await super().set_outputs(dtr, rts)
+            return
+        try:
+            state = struct.unpack("I", fcntl.ioctl(fd, termios.TIOCMGET, struct.pack("I", 0)))[0]
+            state &= ~(termios.TIOCM_DTR | termios.TIOCM_RTS)
+            state |= (termios.TIOCM_DTR if dtr else 0) | (termios.TIOCM_RTS if rts else 0)
+            fcntl.ioctl(fd, termios.TIOCMSET, struct.pack("I", state))
+        except (OSError, serial.SerialException) as exc:
+            raise await self._line_error(exc, "set DTR and RTS") from exc
+
     async def send_break(self, seconds: float = 0.25) -> None:
         port = self._require()
         try:
@@ -154,6 +186,17 @@ class SerialTransport(Transport, ModemLines):
         if isinstance(exc, OSError) and exc.errno in _NO_LINES:
             return LinesUnsupported(f"{self.path} cannot {what}: {exc.strerror}")
         return await self._gone(exc)
+
+
+def _no_hangup_on_close(port: serial.Serial) -> None:
+    """Clear HUPCL, so closing the port leaves DTR/RTS where they are (a contact-closure
+    UPS reads a dropped line as a command).  Best-effort: a port without termios keeps
+    its default."""
+    with contextlib.suppress(AttributeError, OSError, termios.error, serial.SerialException):
+        fd = port.fileno()
+        attrs = termios.tcgetattr(fd)
+        attrs[2] &= ~termios.HUPCL
+        termios.tcsetattr(fd, termios.TCSANOW, attrs)
 
 
 async def _write_all(fd: int, data: bytes, limit: float) -> None:
