@@ -56,6 +56,7 @@ UPSMON_DEFAULT_NEEDS = 27.0
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from upskit.cli.argtypes import non_negative_int, non_negative_number, positive_number
     from upskit.cli.common import parse_listen
+    from upskit.cli.httpopt import add_http_argument
 
     parser.add_argument("--listen", type=parse_listen, default=None, metavar="HOST:PORT",
                         help=f"address to serve on (default 127.0.0.1:{DEFAULT_PORT})")
@@ -71,6 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "instead of the Megatec one")
     parser.add_argument("--cycles", type=non_negative_int, default=0,
                         help="stop after this many failure/recovery cycles (default: run forever)")
+    add_http_argument(parser)
 
 
 class PowerSim(Protocol):
@@ -244,6 +246,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from upskit.cli.common import run_until_signal
+    from upskit.cli.httpopt import apply_http, web_extra_missing
     from upskit.model import DeviceEvent, EventKind
     from upskit.runtime import Runtime
     from upskit.sim.ports import get_or_create
@@ -251,11 +254,22 @@ def run(args: argparse.Namespace) -> int:
     listen = args.listen
     host, port = (listen.host, listen.port) if listen else ("127.0.0.1", DEFAULT_PORT)
     settings = build_settings(host, port, args.speed, args.hid)
+    apply_http(settings, args.http)
+    missing = web_extra_missing(settings)
+    if missing:
+        print(f"upskit demo: {missing}", file=sys.stderr)
+        return 1
+    # the demo's history lives as long as the demo, sampled often enough for its charts
+    settings.web.history.path = ":memory:"
+    settings.web.history.interval = 2.0
     sim: PowerSim = hid_power_sim(args.speed) if args.hid else get_or_create(
         sim_url(args.speed))
 
     async def main(stop: asyncio.Event) -> int:
+        from upskit.runtime.exporters import add_exporters
+
         runtime = Runtime(settings, with_monitor=False)
+        _, http = add_exporters(runtime)
         try:
             await runtime.start()
         except OSError as exc:
@@ -268,6 +282,9 @@ def run(args: argparse.Namespace) -> int:
         assert server is not None
         bound_host, bound_port = server.ports[0]
         print(banner(bound_host, bound_port, args.online, args.speed), flush=True)
+        if http is not None and http.ports:
+            print(f"  dashboard:   {http.url}  (log in as admin / demo to run commands)",
+                  flush=True)
         device = runtime.registry.get(DEMO_UPS)
         assert device is not None
 

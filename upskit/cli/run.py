@@ -11,8 +11,10 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from upskit.cli.common import add_config_arguments, parse_listen
+    from upskit.cli.httpopt import add_http_argument
 
     add_config_arguments(parser)
+    add_http_argument(parser)
     parser.add_argument(
         "--listen", action="append", type=parse_listen, metavar="HOST:PORT",
         help="listen here instead of upsd.conf's LISTEN lines (repeatable)",
@@ -35,12 +37,18 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from upskit.cli.common import load_settings, reload_settings, run_until_signal
+    from upskit.cli.httpopt import apply_http, web_extra_missing
     from upskit.runtime import Runtime
     from upskit.server.server import NoDeviceError
 
     settings = load_settings(args)
     if args.listen:
         settings.upsd.listen = list(args.listen)
+    apply_http(settings, args.http)
+    missing = web_extra_missing(settings)
+    if missing:
+        print(f"upskit: {missing}", file=sys.stderr)
+        return 1
     log = logging.getLogger("upskit")
     if args.verbose == 0:
         # a daemon's normal log: start-up, lost and regained devices, commands
@@ -52,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
         from upskit.monitor.control_names import RUN_SOCKET
 
         runtime = Runtime(settings, with_monitor=not args.no_monitor)
+        from upskit.runtime.exporters import add_exporters
+
+        add_exporters(runtime)
         try:
             await runtime.start()
         except NoDeviceError as exc:  # as upsd: no UPS, no server (unless ALLOW_NO_DEVICE)
@@ -82,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
                 return False, "configuration not reloaded: the running configuration stays"
             if args.listen:
                 fresh.upsd.listen = list(args.listen)
+            apply_http(fresh, args.http)
             try:
                 await runtime.reload(fresh)
             except Exception:

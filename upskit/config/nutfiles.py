@@ -17,6 +17,7 @@ from upskit.config.upsd_conf import load_upsd_conf
 from upskit.config.upsd_users import load_upsd_users
 from upskit.config.upsmon_conf import load_upsmon_conf
 from upskit.config.upssched_conf import load_upssched_conf
+from upskit.config.web_conf import WEB_CONF, load_web_conf
 
 __all__ = [
     "NUT_FILES",
@@ -57,6 +58,8 @@ def load_nut_dir(directory: str | Path, *, strict: bool = False) -> Settings:
         settings.upsmon = load_upsmon_conf(base / "upsmon.conf", strict=strict)
     if _present(base / "upssched.conf"):
         settings.upssched = load_upssched_conf(base / "upssched.conf", strict=strict)
+    if _present(base / WEB_CONF):
+        settings.web = load_web_conf(base / WEB_CONF, strict=strict)
     return settings
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from upskit.config.addresses import DEFAULT_PORT
+from upskit.config.web import WebSettings
 
 Role = Literal["primary", "secondary"]
 OptionValue = str | bool
@@ -233,5 +234,7 @@ class Settings:
     upsmon: UpsmonSettings | None = None
     upssched: UpsschedSettings | None = None
     nut: NutConf = field(default_factory=NutConf)
+    #: The HTTP service and the history store (upskit-http.conf, [http], [history]).
+    web: WebSettings = field(default_factory=WebSettings)
     #: Where these settings came from (directory or TOML file), for messages.
     source: str = ""

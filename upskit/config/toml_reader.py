@@ -59,6 +59,7 @@ from upskit.config.upsd_users import KNOWN_ACTIONS, normalize_instcmd, parse_rol
 from upskit.config.upsmon_conf import UPSMON_DIRECTIVES, certpath_problem, power_value
 from upskit.config.upssched_conf import UPSSCHED_FIELDS, make_rule
 from upskit.config.values import BadValue, Converter, show, to_str
+from upskit.config.web_conf import TomlWeb
 
 T = TypeVar("T")
 Table = dict[str, Any]
@@ -73,7 +74,8 @@ _MONITOR_FIELDS: dict[str, Converter] = {
     "certident": to_str,
     "certident_password": to_str,
 }
-_TOP_LEVEL = ("server", "drivers", "ups", "users", "monitor", "upssched", "nut")
+_TOP_LEVEL = ("server", "drivers", "ups", "users", "monitor", "upssched", "nut", "http",
+              "history")
 _TOO_DEEP = "values or tables are nested too deeply to be a configuration"
 _TOML_ERROR_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
@@ -175,6 +177,7 @@ class _Reader:
             settings.upssched = self.upssched(self.table(data["upssched"], ("upssched",)))
         if "nut" in data:
             settings.nut = self.nut(self.table(data["nut"], ("nut",)))
+        TomlWeb(self.fail).read(data, settings.web)
         return settings
 
     def server(self, data: Table) -> UpsdSettings:

@@ -121,6 +121,10 @@ class Driver(abc.ABC):
         self.port_turns = PortScheduler(device.name, self.command_queue_limit)
         self._wakeup = asyncio.Event()
         self.initialised = False
+        #: Health, for /metrics: port openings that reached initialisation, polls and
+        #: failed polls so far, and how long the last poll took (seconds).
+        self.connects = self.polls = self.poll_failures = 0
+        self.last_poll_seconds: float | None = None
         device.bind(self._guarded_instcmd, self._guarded_setvar)
         device.ignore_lb = bool(self.options.ignorelb)
         self.publish_driver_info()
@@ -298,6 +302,7 @@ class Driver(abc.ABC):
             await self.initialise()
         self.initialised = True
         self.device.set_connected(True)
+        self.connects += 1
 
     @property
     def listens(self) -> bool:
@@ -343,6 +348,7 @@ class Driver(abc.ABC):
                 raise
             except (TransportError, CommunicationError) as exc:
                 failures += 1
+                self.poll_failures += 1
                 self.log.debug("%s: poll failed (%d): %s", self.device.name, failures, exc)
                 if self.should_go_stale(failures) and not self.device.stale:
                     self.log.warning("%s: data stale: %s", self.device.name, exc)
@@ -354,6 +360,8 @@ class Driver(abc.ABC):
                     self.log.info("%s: communication re-established", self.device.name)
                 was_stale = False
                 self.device.data_ok()
+            self.polls += 1
+            self.last_poll_seconds = clock() - started
             delay = self.poll_interval - (clock() - started)
             self._wakeup.clear()
             if delay > 0:

@@ -1,0 +1,123 @@
+"""Live updates for the dashboard: model changes pushed as server-sent events.
+
+Device events only mark a UPS as changed; every :data:`FLUSH_EVERY` seconds each changed
+UPS is sent once as its summary (``event: ups``), so a chatty driver costs a browser no
+more than a few messages a second.  New event-log entries go out at once
+(``event: log``).  A browser that does not keep up is dropped (it reconnects).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from upskit.exporters.history.store import EventRecord
+from upskit.exporters.http.views import summary
+from upskit.model import Device, DeviceEvent, DeviceRegistry, RegistryEvent, RegistryEventKind
+
+FLUSH_EVERY = 0.3
+#: Messages waiting for one browser before it is dropped.
+QUEUE_LIMIT = 256
+#: Seconds between keep-alive comments (proxies close silent streams).
+KEEPALIVE = 15.0
+
+
+def sse(event: str, data: Any) -> bytes:
+    """One server-sent event."""
+    return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+
+class LiveHub:
+    """Follows the registry and its devices; fans changes out to connected browsers."""
+
+    def __init__(self, registry: DeviceRegistry) -> None:
+        self.registry = registry
+        self.clients: set[asyncio.Queue[bytes | None]] = set()
+        self._dirty: set[str] = set()
+        self._undo: dict[str, Callable[[], None]] = {}
+        self._undo_registry: Callable[[], None] | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._undo_registry = self.registry.subscribe(self._on_registry)
+        for device in self.registry:
+            self._watch(device)
+        self._task = asyncio.create_task(self._flusher(), name="http:live")
+
+    async def stop(self) -> None:
+        if self._undo_registry is not None:
+            self._undo_registry()
+        for undo in self._undo.values():
+            undo()
+        self._undo.clear()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for queue in list(self.clients):
+            self._close(queue)
+
+    def _watch(self, device: Device) -> None:
+        old = self._undo.pop(device.name, None)
+        if old is not None:
+            old()
+        self._undo[device.name] = device.subscribe(self._on_device)
+        self._dirty.add(device.name)
+
+    def _on_registry(self, event: RegistryEvent) -> None:
+        if event.kind is RegistryEventKind.ADDED and event.device is not None:
+            self._watch(event.device)
+        elif event.kind is RegistryEventKind.REMOVED:
+            undo = self._undo.pop(event.name, None)
+            if undo is not None:
+                undo()
+            self.publish(sse("removed", {"name": event.name}))
+
+    def _on_device(self, event: DeviceEvent) -> None:
+        self._dirty.add(event.device)
+
+    def on_log(self, entry: EventRecord) -> None:
+        """A new event-log entry (the history recorder calls this)."""
+        self.publish(sse("log", entry.as_dict()))
+
+    def hello(self) -> bytes:
+        """What a browser gets first: every UPS."""
+        return sse("hello", {"ups": [summary(d) for d in self.registry]})
+
+    def publish(self, message: bytes) -> None:
+        for queue in list(self.clients):
+            try:
+                queue.put_nowait(message)
+            except asyncio.QueueFull:
+                self._close(queue)
+
+    def _close(self, queue: asyncio.Queue[bytes | None]) -> None:
+        self.clients.discard(queue)
+        with contextlib.suppress(asyncio.QueueEmpty):
+            while True:
+                queue.get_nowait()
+        queue.put_nowait(None)
+
+    def connect(self) -> asyncio.Queue[bytes | None]:
+        queue: asyncio.Queue[bytes | None] = asyncio.Queue(QUEUE_LIMIT)
+        self.clients.add(queue)
+        return queue
+
+    def disconnect(self, queue: asyncio.Queue[bytes | None]) -> None:
+        self.clients.discard(queue)
+
+    async def _flusher(self) -> None:
+        while True:
+            await asyncio.sleep(FLUSH_EVERY)
+            if not self._dirty:
+                continue
+            names, self._dirty = self._dirty, set()
+            if not self.clients:
+                continue
+            for name in sorted(names):
+                device = self.registry.get(name)
+                if device is not None and device.name == name:
+                    self.publish(sse("ups", summary(device)))
