@@ -20,7 +20,7 @@ def test_every_advertised_driver_loads() -> None:
         assert issubclass(driver_class(name), Driver), name
 
 
-@pytest.mark.parametrize("name", ["snmp-ups", "genericups"])
+@pytest.mark.parametrize("name", ["snmp-ups"])
 def test_nut_drivers_not_written_yet_say_so(name: str) -> None:
     assert name not in known_drivers()
     with pytest.raises(UnknownDriver) as info:

@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "scan": "find USB and serial UPSes and print a configuration for them",
     "udev-rules": "print udev rules (and hwdb) for every supported USB device",
     "hid": "explore a HID UPS, dump its report descriptor, generate a subdriver",
+    "lines": "show a serial port's modem lines live and toggle DTR/RTS (contact-closure UPSes)",
 }
 
 

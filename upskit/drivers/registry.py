@@ -22,12 +22,13 @@ DRIVERS: PluginRegistry[type[Driver]] = PluginRegistry(
         "blazer_usb": "upskit.drivers.qx.driver:QxDriver",
         "qx": "upskit.drivers.qx.driver:QxDriver",
         "usbhid-ups": "upskit.drivers.hid.driver:HidDriver",
+        "genericups": "upskit.drivers.contact.driver:ContactDriver",
     },
     check=subclass_of(Driver), casefold=False,  # type: ignore[type-abstract]
 )
 
 #: NUT drivers whose upskit counterpart is planned but not written yet.
-NOT_IMPLEMENTED = frozenset({"snmp-ups", "genericups"})
+NOT_IMPLEMENTED = frozenset({"snmp-ups"})
 
 
 class UnknownDriver(LookupError):
