@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import asyncio
 
+    from upskit.config.settings import Settings
+    from upskit.monitor.control import Handler
+    from upskit.runtime import Runtime
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from upskit.cli.common import add_config_arguments, parse_listen
@@ -28,6 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="control socket for `upskit monitor -c fsd|reload|stop` "
              "(default /run/upskit/upskit.sock)",
     )
+    parser.add_argument(
+        "--check", action="store_true",
+        help="check the configuration (every UPS's driver and options) and exit",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
     from upskit.server.server import NoDeviceError
 
     settings = load_settings(args)
+    if args.check:
+        return _check(settings)
     if args.listen:
         settings.upsd.listen = list(args.listen)
     apply_http(settings, args.http)
@@ -126,8 +136,8 @@ def run(args: argparse.Namespace) -> int:
                 log.info("SIGHUP: reading the configuration again")
                 await reload()
 
-        control = ControlServer(args.control_socket or RUN_SOCKET,
-                                {"fsd": fsd, "reload": reload, "stop": stop_request})
+        control = ControlServer(args.control_socket or RUN_SOCKET, _with_driver_requests(
+            {"fsd": fsd, "reload": reload, "stop": stop_request}, runtime))
         await control.start()
         helpers = [asyncio.create_task(reload_on_hangup())]
         period = sdnotify.watchdog_period()
@@ -146,3 +156,46 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     return run_until_signal(main)
+
+
+def _check(settings: Settings) -> int:
+    """``--check``: every UPS's driver and options, without starting anything."""
+    from upskit.config.settings import ConfigError
+    from upskit.drivers.registry import checked_driver_class
+
+    problems = 0
+    for ups in settings.ups.ups.values():
+        try:
+            cls = checked_driver_class(ups)
+        except ConfigError as exc:
+            print(f"upskit: {exc}")
+            problems += 1
+        except (LookupError, ValueError) as exc:
+            where = f"{ups.origin}: " if ups.origin.line else ""
+            print(f"upskit: {where}[{ups.name}]: {exc}")
+            problems += 1
+        else:
+            print(f"{ups.name}: {ups.driver} ({cls.__module__}.{cls.__name__})")
+    if problems:
+        print(f"upskit: {problems} problem(s) in {settings.source}")
+        return 1
+    print(f"configuration OK: {len(settings.ups.ups)} UPS in {settings.source}")
+    return 0
+
+
+def _with_driver_requests(handlers: dict[str, Handler], runtime: Runtime) -> dict[str, Handler]:
+    """The control handlers, answering ``driver start|stop|restart|status [NAME]`` too
+    (``upskit drvctl --run``)."""
+    from upskit.runtime.drivers import DriverControl
+
+    control = DriverControl(runtime)
+
+    class Requests(dict[str, "Handler"]):
+        def get(self, key: str, default: Handler | None = None) -> Handler | None:  # type: ignore[override]
+            found = super().get(key)
+            words = key.split()
+            if found is not None or len(words) not in (2, 3) or words[0] != "driver":
+                return found if found is not None else default
+            return lambda: control.request(words[1], words[2] if len(words) > 2 else None)
+
+    return Requests(handlers)

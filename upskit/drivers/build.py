@@ -10,7 +10,7 @@ from __future__ import annotations
 from upskit.config.settings import Settings, UpsSettings
 from upskit.drivers.base import Driver
 from upskit.drivers.context import DriverContext
-from upskit.drivers.registry import driver_class
+from upskit.drivers.registry import driver_class_for
 from upskit.model import Device
 
 #: ups.conf global settings that every driver inherits unless its section sets them
@@ -45,6 +45,6 @@ def build_driver(settings: Settings, ups: UpsSettings, device: Device,
     line) for an option no layer takes or a value of the wrong form, and ``ValueError``
     for a driver that cannot work with its options.
     """
-    cls = driver_class(ups.driver)
+    cls = driver_class_for(ups)
     options = cls.parse_options(driver_options(settings, ups), ups)
     return cls(device, options, config_name=ups.driver, context=context)

@@ -59,12 +59,22 @@ def driver_class(name: str) -> type[Driver]:
         raise UnknownDriver(str(exc)) from exc
 
 
+def driver_class_for(ups: UpsSettings) -> type[Driver]:
+    """The class serving ``ups``: NUT's own program when the section asks for it or
+    names a NUT driver upskit lacks (:mod:`upskit.drivers.nutsock`), else ``driver``'s."""
+    from upskit.drivers.nutsock.driver import NutSocketDriver, wants_nut_program
+
+    if wants_nut_program(ups, native=ups.driver in DRIVERS.names()):
+        return NutSocketDriver
+    return driver_class(ups.driver)
+
+
 def checked_driver_class(ups: UpsSettings) -> type[Driver]:
     """The driver class of ``ups`` once its options passed the driver's check.
 
     Raises :class:`UnknownDriver`, or :class:`~upskit.drivers.options.OptionError` naming
     the file and line of an option the driver does not accept or a value of the wrong form.
     """
-    cls = driver_class(ups.driver)
+    cls = driver_class_for(ups)
     cls.parse_options(ups.options, ups)
     return cls

@@ -1,0 +1,183 @@
+"""``upskit driver -a NAME``: one upskit driver serving NUT's driver socket, so that
+NUT's own ``upsd`` serves it (an upskit drop-in for one NUT driver program)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from upskit.config.settings import UpsSettings
+    from upskit.drivers.base import Driver
+
+HELP = "run one upskit driver for NUT's upsd, like a NUT driver program"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-a", dest="ups", required=True, metavar="NAME",
+                        help="the UPS section of ups.conf to drive")
+    parser.add_argument("-u", dest="user", metavar="USER",
+                        help="run as this user once the socket is made (when started as root)")
+    parser.add_argument("-D", dest="debug", action="count", default=0,
+                        help="more log output (repeatable); stays in the foreground")
+    parser.add_argument("-F", dest="foreground", action="store_true",
+                        help="stay in the foreground")
+
+
+def run(args: argparse.Namespace) -> int:
+    import logging
+    import os
+    import sys
+
+    from upskit.cli.nutstate import confpath, pid_path, read_pid, socket_path
+
+    if args.debug:
+        logging.getLogger().setLevel(logging.DEBUG if args.debug > 1 else logging.INFO)
+    elif args.verbose == 0:
+        logging.getLogger().setLevel(logging.INFO)
+    try:
+        prepared = _prepare(args.ups)
+    except _Refused as exc:
+        print(f"upskit driver: {exc}", file=sys.stderr)
+        return 1
+    ups, driver = prepared
+    sock = socket_path(ups.driver, ups.name)
+    pidfile = pid_path(ups.driver, ups.name)
+    running = read_pid(pidfile)
+    if running is not None and running != os.getpid():
+        print(f"upskit driver: a driver for {ups.name} already runs (PID {running}, "
+              f"{pidfile})", file=sys.stderr)
+        return 1
+    ready = None if args.foreground or args.debug else _daemonize()
+    return _serve(driver, str(sock), pidfile, args.user, ready, str(confpath()))
+
+
+class _Refused(Exception):
+    """The driver cannot be run: the message says why."""
+
+
+def _prepare(name: str) -> tuple[UpsSettings, Driver]:
+    """The ups.conf section ``name`` and its upskit driver, built (not started)."""
+    from upskit.cli.nutstate import confpath
+    from upskit.config.settings import ConfigError, Settings
+    from upskit.config.ups_conf import load_ups_conf
+    from upskit.drivers.build import driver_options
+    from upskit.drivers.registry import UnknownDriver, driver_class
+    from upskit.model import Device
+
+    conf = confpath() / "ups.conf"
+    try:
+        settings = Settings(ups=load_ups_conf(conf), source=str(confpath()))
+    except (ConfigError, OSError) as exc:
+        raise _Refused(f"cannot read {conf}: {exc}") from None
+    ups = settings.ups.ups.get(name)
+    if ups is None:
+        known = ", ".join(settings.ups.ups) or "none"
+        raise _Refused(f"no UPS called {name!r} in {conf} (known: {known})")
+    try:
+        cls = driver_class(ups.driver)
+        options = cls.parse_options(driver_options(settings, ups), ups)
+        device = Device(ups.name, ups.desc)
+        driver = cls(device, options, config_name=ups.driver)
+    except ConfigError as exc:
+        raise _Refused(str(exc)) from None
+    except (UnknownDriver, LookupError, ValueError) as exc:
+        raise _Refused(f"[{name}]: {exc}") from None
+    return ups, driver
+
+
+def _daemonize() -> int:
+    """Go to the background as NUT's drivers do; the parent exits once the child
+    reports readiness (0) or failure (1).  Returns the write end of that report pipe."""
+    import os
+    import sys
+
+    read_end, write_end = os.pipe()
+    if os.fork() > 0:
+        os.close(write_end)
+        answer = os.read(read_end, 1)
+        os._exit(0 if answer == b"0" else 1)
+    os.close(read_end)
+    os.setsid()
+    if os.fork() > 0:
+        os._exit(0)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    sys.stdout.flush()
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    return write_end
+
+
+def _report(ready: int | None, ok: bool) -> None:
+    import os
+
+    if ready is not None:
+        try:
+            os.write(ready, b"0" if ok else b"1")
+            os.close(ready)
+        except OSError:
+            pass
+
+
+def _drop_privileges(user: str, paths: list[str]) -> None:
+    """Become ``user`` (when root), handing it ``paths`` first."""
+    import grp
+    import os
+    import pwd
+
+    if os.geteuid() != 0 or user == "root":
+        return
+    entry = pwd.getpwnam(user)
+    for path in paths:
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+    groups = [g.gr_gid for g in grp.getgrall() if user in g.gr_mem]
+    os.setgroups(groups)
+    os.setgid(entry.pw_gid)
+    os.setuid(entry.pw_uid)
+
+
+def _serve(driver: Driver, sock: str, pidfile: Path, user: str | None,
+           ready: int | None, confdir: str) -> int:
+    import asyncio
+    import contextlib
+    import logging
+    import os
+    import sys
+
+    from upskit.cli.common import run_until_signal
+    from upskit.drivers.supervisor import Supervisor
+    from upskit.server.drvsock import DriverSocketServer
+
+    log = logging.getLogger("upskit.driver")
+
+    async def main(stop: asyncio.Event) -> int:
+        server = DriverSocketServer(driver.device, sock)
+        try:
+            await server.start()
+            if user:
+                _drop_privileges(user, [sock])
+            pidfile.write_text(f"{os.getpid()}\n")
+        except (OSError, KeyError) as exc:
+            print(f"upskit driver: cannot serve {sock}: {exc}", file=sys.stderr)
+            await server.close()
+            _report(ready, False)
+            return 1
+        supervisor = Supervisor([driver])
+        await supervisor.start()
+        log.info("%s: driver %s serving %s (configuration in %s)", driver.device.name,
+                 driver.name, sock, confdir)
+        _report(ready, True)
+        try:
+            await stop.wait()
+        finally:
+            await server.close()
+            await supervisor.stop()
+            with contextlib.suppress(OSError):
+                if pidfile.read_text().strip() == str(os.getpid()):
+                    pidfile.unlink()
+        return 0
+
+    return run_until_signal(main)
