@@ -203,7 +203,8 @@ class SnmpAgent:
                 out.append((name, self._encode(version, obj, unit)))
             elif version == _V1:
                 raise _Refused("noSuchName", index)
-            elif table.has_prefix(name[:-1]) and not table.has_prefix(name):
+            elif table.defines(name) or (table.has_prefix(name[:-1])
+                                         and not table.has_prefix(name)):
                 out.append((name, api.v2c.NoSuchInstance("")))
             else:
                 out.append((name, api.v2c.NoSuchObject("")))
@@ -245,8 +246,7 @@ class SnmpAgent:
         for index, (name, value) in enumerate(zip(names, values, strict=True), 1):
             obj = table.get(name, unit)
             if obj is None:
-                raise _Refused("notWritable" if table.has_prefix(name) else "noCreation",
-                               index)
+                raise _Refused("notWritable" if table.defines(name) else "noCreation", index)
             if obj.write is None:
                 raise _Refused("notWritable", index)
             if value.tagSet != _TAGS[version][obj.kind]:

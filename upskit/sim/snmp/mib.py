@@ -110,6 +110,10 @@ class MibTable(Generic[S]):
         obj = self._objects.get(key)
         return obj if obj is not None and obj.exists(state) else None
 
+    def defines(self, key: Oid) -> bool:
+        """Whether ``key`` is an object of the table, present now or not."""
+        return key in self._objects
+
     def next_after(self, key: Oid, state: S) -> MibObject[S] | None:
         """The first object present in ``state`` whose OID sorts after ``key`` (None at
         the end of the MIB)."""
