@@ -132,6 +132,9 @@ class Index:
     count: str | int
     base: int = 1
     name_base: int = 1
+    #: the template expands only when there are at least this many (phases: 2, so a
+    #: single-phase unit gets no ``L1`` copies of its plain variables)
+    at_least: int = 1
 
 
 #: The usual indexes.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import importlib
 import ipaddress
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -105,7 +106,9 @@ class SnmpEngineService:
     def __init__(self) -> None:
         self._engine: SnmpEngine | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        #: requests sent, and SNMP devices using the engine (drivers count themselves)
         self.requests = 0
+        self.devices = 0
 
     def engine(self) -> SnmpEngine:
         loop = asyncio.get_running_loop()
@@ -279,6 +282,24 @@ class SnmpPort(Port):
         name = status.prettyPrint() if status else ""
         return (name if name not in ("", "0", "noError") else "",
                 int(index or 0), list(binds))
+
+
+#: URL schemes of ``port`` that name an agent started elsewhere: scheme -> async
+#: ``"module:function"`` taking the URL and returning ``(host, port, community)``.
+RESOLVERS: dict[str, str] = {"sim": "upskit.sim.snmp.serve:serve_url"}
+
+
+async def resolve_url(url: str) -> tuple[str, int, str]:
+    """The agent a ``scheme://...`` port names (``sim://snmp/ietf`` starts one)."""
+    scheme = url.split("://", 1)[0].lower()
+    target = RESOLVERS.get(scheme)
+    if target is None:
+        raise ValueError(f"an SNMP port is host[:port] or one of "
+                         f"{', '.join(s + '://' for s in RESOLVERS)}, not {url!r}")
+    module, _, attribute = target.partition(":")
+    resolver = getattr(importlib.import_module(module), attribute)
+    host, port, community = await resolver(url)
+    return str(host), int(port), str(community)
 
 
 def _indication_error(indication: object, target: SnmpTarget) -> SnmpError:

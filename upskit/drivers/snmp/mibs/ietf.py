@@ -33,9 +33,9 @@ CONF = f"{UPS}.1.9"     # upsConfig
 WELL_KNOWN_ALARM = f"{ALARM}.3"
 WELL_KNOWN_TEST = f"{TEST}.7"
 
-IN_PHASES = Index("input.phases")
-OUT_PHASES = Index("output.phases")
-BYP_PHASES = Index("input.bypass.phases")
+IN_PHASES = Index("input.phases", at_least=2)
+OUT_PHASES = Index("output.phases", at_least=2)
+BYP_PHASES = Index("input.bypass.phases", at_least=2)
 
 _ident = (
     Var("ups.mfr", f"{ID}.1.0", string=True, poll=Poll.STATIC),
@@ -56,7 +56,7 @@ _battery = (
 )
 
 _input = (
-    Var("input.phases", f"{IN}.2.0", poll=Poll.STATIC),
+    Var("input.phases", f"{IN}.2.0", poll=Poll.STATIC, default="1"),
     Var("input.frequency", f"{IN}.3.1.2.1", scale=0.1),
     Var("input.voltage", f"{IN}.3.1.3.1"),
     Var("input.current", f"{IN}.3.1.4.1", scale=0.1),
@@ -71,7 +71,7 @@ _output = (
         enum=enum_of((1, ""), (2, "OFF"), (3, "OL"), (4, "OL BYPASS"), (5, "OB"),
                      (6, "OL BOOST"), (7, "OL TRIM"))),
     Var("output.frequency", f"{OUT}.2.0", scale=0.1),
-    Var("output.phases", f"{OUT}.3.0", poll=Poll.STATIC),
+    Var("output.phases", f"{OUT}.3.0", poll=Poll.STATIC, default="1"),
     Var("output.voltage", f"{OUT}.4.1.2.1"),
     Var("output.current", f"{OUT}.4.1.3.1", scale=0.1),
     Var("output.realpower", f"{OUT}.4.1.4.1"),
@@ -84,7 +84,7 @@ _output = (
 
 _bypass = (
     Var("input.bypass.frequency", f"{BYP}.1.0", scale=0.1),
-    Var("input.bypass.phases", f"{BYP}.2.0", poll=Poll.STATIC),
+    Var("input.bypass.phases", f"{BYP}.2.0", poll=Poll.STATIC, default="1"),
     Var("input.bypass.voltage", f"{BYP}.3.1.2.1"),
     Var("input.bypass.current", f"{BYP}.3.1.3.1", scale=0.1),
     Var("input.bypass.realpower", f"{BYP}.3.1.4.1"),
