@@ -204,9 +204,13 @@ class ContactUps(SimDevice):
 
     async def send_break(self, seconds: float) -> None:
         """The PC holds BREAK for ``seconds``."""
-        with self._mutex:
-            self.events.append(LineEvent(self.clock(), "break", seconds=seconds))
         await asyncio.sleep(seconds)
+        self.broke(seconds)
+
+    def broke(self, seconds: float) -> None:
+        """A BREAK of ``seconds`` just ended: log it (at its start) and act on it."""
+        with self._mutex:
+            self.events.append(LineEvent(self.clock() - seconds, "break", seconds=seconds))
         if self.cable.sd == "break" and seconds >= self.hold:
             self._obey()
 
