@@ -23,12 +23,13 @@ DRIVERS: PluginRegistry[type[Driver]] = PluginRegistry(
         "qx": "upskit.drivers.qx.driver:QxDriver",
         "usbhid-ups": "upskit.drivers.hid.driver:HidDriver",
         "genericups": "upskit.drivers.contact.driver:ContactDriver",
+        "snmp-ups": "upskit.drivers.snmp.driver:SnmpDriver",
     },
     check=subclass_of(Driver), casefold=False,  # type: ignore[type-abstract]
 )
 
 #: NUT drivers whose upskit counterpart is planned but not written yet.
-NOT_IMPLEMENTED = frozenset({"snmp-ups"})
+NOT_IMPLEMENTED: frozenset[str] = frozenset()
 
 
 class UnknownDriver(LookupError):
