@@ -19,4 +19,5 @@ def test_upsdrvctl_settings_are_not_driver_parameters(tmp_path: Path) -> None:
     # maxretry and retrydelay are for upsdrvctl; the poll interval is the driver's own
     assert published == {"driver.parameter.pollinterval": "4",
                          "driver.parameter.port": "empty.dev",
-                         "driver.parameter.mode": "dummy-once"}
+                         "driver.parameter.mode": "dummy-once",
+                         "driver.parameter.synchronous": "auto"}

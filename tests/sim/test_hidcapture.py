@@ -198,8 +198,8 @@ async def test_close_ends_the_stream_and_a_reopen_serves_again() -> None:
     await port.close()
 
 
-def test_a_log_without_descriptor_is_no_device() -> None:
-    with pytest.raises(CaptureError, match="no 'Report Descriptor:' line"):
+def test_a_log_without_descriptor_or_fields_is_no_device() -> None:
+    with pytest.raises(CaptureError, match="neither a 'Report Descriptor:' line nor"):
         CapturedHidPort(parse_nut_log("- VendorID: 0999\n"))
 
 

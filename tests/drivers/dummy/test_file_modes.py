@@ -72,6 +72,7 @@ async def test_empty_file_publishes_what_nut_does(tmp_path: Path) -> None:
         "driver.parameter.mode": "dummy-once",
         "driver.parameter.pollinterval": "0.02",
         "driver.parameter.port": "unit.dev",
+        "driver.parameter.synchronous": "auto",  # Debian's dummy-ups 2.8.0 shows it too
         "driver.version": "2.8.0",
         "driver.version.internal": DummyDriver.version,
         "ups.mfr": "Dummy Manufacturer",

@@ -263,14 +263,25 @@ class CapturedHidPort(HidPort):
     interrupt reports, then whatever :meth:`push_input` sends.
     """
 
+    #: fields of a log without a descriptor that could not be placed (see hidpaths)
+    skipped: list[str] = []
+
     def __init__(self, capture: HidCapture, url: str = "sim://usb/hid", *,
                  report_lengths: ReportLengths | None = None) -> None:
         super().__init__(url)
+        rebuilt: dict[int, bytes] = {}
         if not capture.descriptor:
-            raise CaptureError("the log has no 'Report Descriptor:' line (run the driver "
-                               "with -DDD or more)")
+            if not capture.fields:
+                raise CaptureError("the log has neither a 'Report Descriptor:' line nor "
+                                   "'Path:' lines (run the driver with -DD or more)")
+            from upskit.sim.usb.hidpaths import PathField, rebuild
+
+            made = rebuild(PathField(f.path, f.type, f.report_id, f.offset, f.size, f.value)
+                            for f in capture.fields)
+            capture.descriptor, rebuilt = made.descriptor, made.reports
+            self.skipped = made.skipped
         self.capture = capture
-        self.features = capture.reports()
+        self.features = {**rebuilt, **capture.reports()}
         self.outputs: list[bytes] = []
         self._lengths = report_lengths
         self._guessed = capture.report_lengths()
