@@ -5,7 +5,6 @@ from __future__ import annotations
 import abc
 import asyncio
 import contextlib
-import functools
 import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
@@ -14,7 +13,7 @@ from upskit import NUT_COMPAT_VERSION
 from upskit.config.settings import UpsSettings
 from upskit.drivers.context import DriverContext, default_context
 from upskit.drivers.options import CommonOptions, UpsOptions, split_options
-from upskit.drivers.scheduler import DEFAULT_QUEUE_LIMIT, PollPhases, PortScheduler
+from upskit.drivers.scheduler import DEFAULT_QUEUE_LIMIT, PortScheduler
 from upskit.model import CmdResult, Device
 from upskit.options import BadOption, NoOptions, Option, OptionSet
 from upskit.transport import Port, Transport, open_port
@@ -179,13 +178,6 @@ class Driver(abc.ABC):
         interval = self.options.pollinterval
         return max(0.05, self.default_poll_interval if interval is None else interval)
 
-    @functools.cached_property
-    def poll_phase(self) -> float:
-        """The fraction of ``poll_interval`` waited before the first poll after each
-        initialisation: the drivers of one process take turns over the interval
-        (:class:`~upskit.drivers.scheduler.PollPhases`) instead of polling together."""
-        return self.context.service(PollPhases).next()
-
     def publish_driver_info(self) -> None:
         """Publish driver.* variables and apply ``default.*`` / ``override.*`` options."""
         dev = self.device
@@ -349,8 +341,6 @@ class Driver(abc.ABC):
         failures = 0
         was_stale = self.device.stale
         clock = self.context.clock
-        self._wakeup.clear()
-        await self._rest(self.poll_phase * self.poll_interval)  # initialise just read it
         while True:
             started = clock()
             try:
@@ -377,18 +367,12 @@ class Driver(abc.ABC):
             delay = self.poll_interval - (clock() - started)
             self._wakeup.clear()
             if delay > 0:
-                await self._rest(delay)
+                # asyncio.timeout, not wait_for: wait_for in 3.11 can swallow a cancel.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(delay):
+                        await self._wakeup.wait()
             else:
                 await asyncio.sleep(0)  # a poll as long as the interval still lets others run
-
-    async def _rest(self, delay: float) -> None:
-        """Wait ``delay`` seconds, or less if :meth:`request_update` is called."""
-        if delay <= 0:
-            return
-        # asyncio.timeout, not wait_for: wait_for in 3.11 can swallow a cancel.
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(delay):
-                await self._wakeup.wait()
 
 
 async def _cancel_and_wait(*tasks: asyncio.Task[None] | None) -> None:
