@@ -36,6 +36,8 @@ COMMANDS: dict[str, str] = {
     "scan": "find USB and serial UPSes and print a configuration for them",
     "udev-rules": "print udev rules (and hwdb) for every supported USB device",
     "hid": "explore a HID UPS, dump its report descriptor, generate a subdriver",
+    "history": "print a UPS's recorded charge, runtime, load and voltages",
+    "events": "print the event log: status changes, lost communication, FSD, commands",
     "lines": "show a serial port's modem lines live and toggle DTR/RTS (contact-closure UPSes)",
     "driver": "run one upskit driver for NUT's upsd, like a NUT driver program",
     "drvctl": "start, stop or show drivers like upsdrvctl (or one UPS inside upskit run)",

@@ -143,7 +143,8 @@ class HistoryStore:
         until = math.inf if until is None else until
         if step > 0:
             averages = ", ".join(f"avg({c})" for c in _COLUMNS)
-            query = (f"SELECT CAST(t / ? AS INTEGER) AS b, max(t), max(status), {averages} "
+            # SQLite takes a bare column from the row that max() picks: the last status
+            query = (f"SELECT CAST(t / ? AS INTEGER) AS b, max(t), status, {averages} "
                      "FROM samples WHERE ups = ? AND t >= ? AND t <= ? GROUP BY b ORDER BY b "
                      "LIMIT ?")
             params: tuple[object, ...] = (step, ups, since, until, MAX_ROWS)

@@ -77,10 +77,9 @@ class HttpService:
         if self.history is not None:
             self._undo_history = self.history.subscribe(hub.on_log)
         self.runner = web.AppRunner(make_app(self.state), access_log=None,
-                                    handle_signals=False)
+                                    handle_signals=False, shutdown_timeout=1.0)
         await self.runner.setup()
-        site = web.TCPSite(self.runner, http.host, http.port, ssl_context=context,
-                           shutdown_timeout=1.0)
+        site = web.TCPSite(self.runner, http.host, http.port, ssl_context=context)
         try:
             await site.start()
         except OSError as exc:
