@@ -61,3 +61,9 @@ def test_sim_commands_need_a_simulated_port_and_bad_ports_are_usage_errors(
     assert code == 2 and "no such upstype" in err
     code, _out, err = lines(capsys, monkeypatch, "bogus://x", "--once")
     assert code == 2 and "cannot use port" in err
+
+
+def test_raw_on_a_contact_port_points_to_lines(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["raw", "sim://contact/2", "Q1"]) == 2
+    assert "see upskit lines PORT" in capsys.readouterr().err

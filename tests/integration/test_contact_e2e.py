@@ -66,3 +66,40 @@ async def test_power_failure_to_killpower_on_a_contact_closure_ups(tmp_path: Pat
     ups.mains(True)
     ups.physics.update()
     assert ups.physics.output_on  # the load returns with the mains
+
+
+def test_real_processes_on_a_simulated_contact_ups(tmp_path: Path) -> None:
+    """``upskit run`` and ``upskit killpower`` as processes: the UPS starts on battery with
+    a low battery, the monitor shuts down at once, killpower commands the UPS (type 2)
+    and refuses the one whose type has no shutdown signal (type 8)."""
+    import signal
+    import subprocess
+
+    from tests.support import UPSKIT, run_upskit, ups_status, wait_until
+
+    port = free_port()
+    done, flag = tmp_path / "shutdown-ran", tmp_path / "killpower"
+    (tmp_path / "ups.conf").write_text(
+        "[ups]\n  driver = genericups\n  port = sim://contact/2?mains=off&charge=0.05\n"
+        "  upstype = 2\n  sdtime = 0.2\n"
+        "[nitram]\n  driver = genericups\n  port = sim://contact/8\n  upstype = 8\n")
+    (tmp_path / "upsd.conf").write_text(f"LISTEN 127.0.0.1 {port}\n")
+    (tmp_path / "upsd.users").write_text("[mon]\n  password = pw\n  upsmon primary\n")
+    (tmp_path / "upsmon.conf").write_text(
+        f"MONITOR ups@localhost:{port} 1 mon pw primary\n"
+        f'SHUTDOWNCMD "touch {done}"\nPOWERDOWNFLAG {flag}\nFINALDELAY 0\n')
+    run = subprocess.Popen([*UPSKIT, "run", "--nut-config-dir", str(tmp_path)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        wait_until(done.exists, 30, "the shutdown command")
+        assert ups_status(port).split() == ["FSD", "OB", "LB"]
+    finally:
+        run.send_signal(signal.SIGTERM)
+        out, _ = run.communicate(timeout=15)
+    assert run.returncode == 0, out.decode(errors="replace")
+    assert b"Traceback" not in out
+    killpower = run_upskit("killpower", "--nut-config-dir", str(tmp_path))
+    text = killpower.stdout + killpower.stderr
+    assert killpower.returncode == 1, text
+    assert "ups: shutdown commanded" in text
+    assert "nitram: FAILED" in text and "no shutdown signal is defined" in text

@@ -63,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         transport = open_transport(args.port, options)
     except (ValueError, LookupError, ImportError, TypeError) as exc:
-        return _usage_error(f"cannot use port {args.port!r}: {exc}")
+        hint = " (a contact-closure UPS answers no commands: see upskit lines PORT)" if (
+            "not a Transport" in str(exc)) else ""
+        return _usage_error(f"cannot use port {args.port!r}: {exc}{hint}")
 
     async def exchange() -> bytes:
         async with transport:
