@@ -136,8 +136,14 @@ class SerialTransport(Transport, ModemLines):
     async def read_lines(self) -> LineState:
         port = self._require()
         try:
-            return LineState(cts=bool(port.cts), dsr=bool(port.dsr), ri=bool(port.ri),
-                             cd=bool(port.cd))
+            fd = _fileno(port)
+            if fd is None:
+                return LineState(cts=bool(port.cts), dsr=bool(port.dsr), ri=bool(port.ri),
+                                 cd=bool(port.cd))
+            # one TIOCMGET: the four lines of one moment, not four moments
+            bits = struct.unpack("I", fcntl.ioctl(fd, termios.TIOCMGET, struct.pack("I", 0)))[0]
+            return LineState(cts=bool(bits & termios.TIOCM_CTS), dsr=bool(bits & termios.TIOCM_DSR),
+                             ri=bool(bits & termios.TIOCM_RI), cd=bool(bits & termios.TIOCM_CD))
         except (OSError, serial.SerialException) as exc:
             raise await self._line_error(exc, "read the modem lines") from exc
 
@@ -155,11 +161,7 @@ class SerialTransport(Transport, ModemLines):
             raise await self._line_error(exc, f"set {name.upper()}") from exc
 
     async def set_outputs(self, dtr: bool, rts: bool) -> None:
-        port = self._require()
-        try:
-            fd = port.fileno()
-        except (AttributeError, OSError, serial.SerialException):
-            fd = None  # a port without a descriptor (pyserial's loop://)
+        fd = _fileno(self._require())
         if fd is None:
             await super().set_outputs(dtr, rts)
             return
@@ -186,6 +188,15 @@ class SerialTransport(Transport, ModemLines):
         if isinstance(exc, OSError) and exc.errno in _NO_LINES:
             return LinesUnsupported(f"{self.path} cannot {what}: {exc.strerror}")
         return await self._gone(exc)
+
+
+def _fileno(port: serial.Serial) -> int | None:
+    """The port's descriptor, or None for one without (pyserial's ``loop://``)."""
+    try:
+        fd = port.fileno()
+    except (AttributeError, OSError, serial.SerialException):
+        return None
+    return fd if isinstance(fd, int) else None
 
 
 def _no_hangup_on_close(port: serial.Serial) -> None:

@@ -176,3 +176,18 @@ async def test_a_port_that_is_not_kept_still_hangs_up_on_close(pty: tuple[int, s
     port = open_port(path, {}, ModemLines)  # type: ignore[type-abstract]
     async with port:
         assert termios.tcgetattr(slave)[2] & termios.HUPCL  # the Q* drivers' ports: unchanged
+
+
+async def test_one_reading_is_one_tiocmget(monkeypatch: pytest.MonkeyPatch,
+                                           pty: tuple[int, str]) -> None:
+    _slave, path = pty
+    fake = modem(monkeypatch, path, 9)  # CP=none, OL=-DCD, LB=CTS
+    port = open_port(path, {"cablepower": "none"}, ModemLines)  # type: ignore[type-abstract]
+    async with port:
+        fake.calls.clear()
+        fake.ups.mains(False)
+        with fake.ups.physics.lock:
+            fake.ups.physics.charge = 0.05
+        state = await port.read_lines()
+        assert fake.calls == [termios.TIOCMGET]  # the four lines of one moment
+        assert (state.cd, state.cts, state.dsr, state.ri) == (True, True, False, False)
