@@ -101,9 +101,12 @@
     let low = Math.min.apply(null, values), high = Math.max.apply(null, values);
     if (field === "charge" || field === "load") { low = Math.min(low, 0); high = Math.max(high, 100); }
     if (high - low < 1) { high += 1; low -= 1; }
-    const span = Math.max(until - since, 1);
-    const coords = points.map(s => ((s.t - since) / span * 300).toFixed(1) + "," +
-      (95 - (s[field] - low) / (high - low) * 90).toFixed(1));
+    // a short history fills the width instead of hiding in the chart's right edge
+    const start = Math.max(since, points[0].t);
+    const span = Math.max(until - start, 1);
+    const y = v => (95 - (v - low) / (high - low) * 90).toFixed(1);
+    const coords = points.map(s => ((s.t - start) / span * 300).toFixed(1) + "," + y(s[field]));
+    if (coords.length === 1) coords.splice(0, 1, "0," + y(values[0]), "300," + y(values[0]));
     const line = document.createElementNS(SVGNS, "polyline");
     line.setAttribute("points", coords.join(" "));
     line.setAttribute("class", "line");
@@ -141,6 +144,7 @@
     const who = document.getElementById("whoami");
     form.hidden = !!name;
     who.hidden = !name;
+    document.querySelectorAll(".hint").forEach(h => { h.hidden = !!name; });
     who.textContent = "";
     if (!name) return;
     who.appendChild(document.createTextNode(name + " "));
