@@ -80,6 +80,11 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("raw-bad-timeout", ["raw", "-t", "soon", "sim://megatec", "Q1"], 2, "--timeout"),
     ("raw-missing-serial", ["raw", "{tmp}/ttyNONE", "Q1"], 1, "ttyNONE"),
     ("raw-bad-option", ["raw", "-o", "baudrate=fast", "{tmp}/ttyNONE", "Q1"], 2, "baudrate"),
+    # lines
+    ("lines-no-port", ["lines"], 2, "required"),
+    ("lines-bad-level", ["lines", "--dtr", "maybe", "sim://contact/2"], 2, "--dtr"),
+    ("lines-unknown-type", ["lines", "sim://contact/99", "--once"], 2, "no such upstype"),
+    ("lines-missing-serial", ["lines", "{tmp}/ttyNONE", "--once"], 1, "ttyNONE"),
     # hid
     ("hid-no-action", ["hid"], 2, "required"),
     ("hid-unknown-scheme", ["hid", "explore", "bogus://x"], 2, "unknown port scheme"),
