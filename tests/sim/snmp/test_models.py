@@ -228,6 +228,11 @@ def test_pw_output_off_on_and_bypass_delays() -> None:
     assert get(agent, f"{PW}.4.5.0") == 4  # bypass
     unit.device.mains(False)
     assert get(agent, f"{PW}.4.5.0") == 5  # leaves bypass for the battery
+    set_value(agent, f"{PW}.9.6.0", Int(5))  # xupsLoadShedSecsWithRestart
+    unit.physics.advance(6)
+    assert get(agent, f"{PW}.4.5.0") == 2
+    unit.device.mains(True)
+    assert get(agent, f"{PW}.4.5.0") == 3
 
 
 def test_pw_battery_test() -> None:

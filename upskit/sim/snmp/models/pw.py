@@ -1,7 +1,9 @@
 """Eaton XUPS-MIB (Powerware, ``pw``, 1.3.6.1.4.1.534.1) on a simulated card.
 
 The control countdowns (xupsControlOutputOffDelay, xupsControlOutputOnDelay,
-xupsControlToBypassDelay) take seconds; 0 aborts the pending action; reading one gives
+xupsControlToBypassDelay) take seconds; 0 aborts the pending action;
+xupsLoadShedSecsWithRestart cuts the output after its seconds and restores it when the
+utility returns; reading one gives
 the seconds left, 0 when nothing is pending.  Frequencies in 0.1 Hz, battery voltage
 in volts, runtime in seconds.  Active alarms are rows of xupsAlarmTable naming the
 well-known alarm (xupsOnBattery, xupsLowBattery ...).
@@ -18,8 +20,8 @@ from upskit.sim.snmp.ups import NEVER, SnmpUps
 BASE = "1.3.6.1.4.1.534.1"
 SYS_OBJECT_ID = BASE
 #: Well-known alarms (xupsAlarms branch 1.3.6.1.4.1.534.1.7) the simulator raises.
-ALARMS = {"onBattery": 3, "lowBattery": 4, "utilityPowerRestored": 5, "onBypass": 11,
-          "outputOff": 14, "shutdownPending": 12, "shutdownImminent": 13}
+ALARMS = {"onBattery": 3, "lowBattery": 4, "onBypass": 11, "outputOff": 13,
+          "upsShutdownPending": 27}
 _TEST_STATUS = {"none": 1, "passed": 2, "failed": 3, "running": 4, "aborted": 3}
 
 
@@ -62,8 +64,7 @@ def active_alarms(s: SnmpUps) -> list[int]:
         "lowBattery": battery_low(s),
         "onBypass": s.bypass,
         "outputOff": not ups.output_on,
-        "shutdownPending": ups.shutdown_at is not None,
-        "shutdownImminent": 0 <= s.shutdown_remaining() <= 5,
+        "upsShutdownPending": ups.shutdown_at is not None,
     }
     return [ALARMS[name] for name, on in active.items() if on]
 
@@ -94,6 +95,11 @@ def _write_on_delay(s: SnmpUps, value: int) -> None:
     else:
         s.bypass = False
         s.startup(value)
+
+
+def _write_shed_restart(s: SnmpUps, value: int) -> None:
+    # Output off after ``value`` seconds, back on when the utility returns.
+    s.shutdown(value, None)
 
 
 def _write_bypass_delay(s: SnmpUps, value: int) -> None:
@@ -204,6 +210,9 @@ def build() -> Model:
           _write_on_delay, name="xupsControlOutputOnDelay", minimum=0, maximum=2**31 - 1)
     b.add(f"{BASE}.9.5.0", Kind.INTEGER, _bypass_remaining, _write_bypass_delay,
           name="xupsControlToBypassDelay", minimum=0, maximum=2**31 - 1)
+    b.add(f"{BASE}.9.6.0", Kind.INTEGER, lambda s: max(0, s.shutdown_remaining()),
+          _write_shed_restart, name="xupsLoadShedSecsWithRestart", minimum=0,
+          maximum=2**31 - 1)
     # xupsConfig
     b.add(f"{BASE}.10.1.0", Kind.INTEGER, lambda s: round(s.physics.nominal_voltage),
           name="xupsConfigOutputVoltage")
