@@ -235,15 +235,23 @@ class Api:
         await response.prepare(request)
         hub = self.state.hub
         queue = hub.connect()
+        loop = asyncio.get_running_loop()
         try:
             await response.write(b"retry: 2000\n\n" + hub.hello())
+            quiet_since = loop.time()
             while True:
                 try:
-                    message = await asyncio.wait_for(queue.get(), KEEPALIVE)
+                    message = await asyncio.wait_for(queue.get(), 1.0)
                 except TimeoutError:
+                    # aiohttp does not cancel a handler whose client left: look every second
+                    if request.transport is None or request.transport.is_closing():
+                        break
+                    if loop.time() - quiet_since < KEEPALIVE:
+                        continue
                     message = b": keep-alive\n\n"
                 if message is None:
                     break
+                quiet_since = loop.time()
                 await response.write(message)
         except ConnectionError:
             pass
