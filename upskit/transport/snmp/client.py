@@ -315,6 +315,9 @@ def _indication_error(indication: object, target: SnmpTarget) -> SnmpError:
             return SnmpAuthError(f"{where}: SNMPv3 {problem} ({indication})")
     text = str(indication)
     lower = text.lower()
+    if "ciphering services not available" in lower:
+        return SnmpError(f"{where}: SNMPv3 privacy needs the Python package 'cryptography' "
+                         "(pip install 'upskit[snmp]')")
     if "digest" in lower or "authentic" in lower:
         return SnmpAuthError(f"{where}: SNMPv3 wrong authPassword or authProtocol ({text})")
     if "decrypt" in lower or "privacy" in lower:
