@@ -145,7 +145,7 @@ async def test_hostile_peers_never_stop_the_server(tmp_path: Path) -> None:
         writer.write(b"\x00\xff garbage \"\n" + b"A" * 1_000_000 + b"\nNOBROADCAST\nPING\n")
         assert await asyncio.wait_for(reader.readline(), 10) == b"PONG\n"
         # a peer that never reads is dropped once its backlog passes the bound
-        sleeper_r, sleeper_w = await asyncio.open_unix_connection(server.path, limit=1024)
+        _sleeper_r, sleeper_w = await asyncio.open_unix_connection(server.path, limit=1024)
         sleeper_w.transport.pause_reading()  # type: ignore[attr-defined]
         await until(lambda: len(server.clients) == 2)
         for i in range(20000):
@@ -162,13 +162,13 @@ async def test_hostile_peers_never_stop_the_server(tmp_path: Path) -> None:
 
 async def test_a_lost_peer_ends_the_link_at_once_and_never_spins(tmp_path: Path) -> None:
     src, copy = source_device(), Device("src")
-    async with served(tmp_path, src) as server:
-        async with linked(server.path, copy, ping=0.2) as (_link, task):
-            before = time.process_time()
-            await server.close()
-            with pytest.raises(LinkLost):
-                await asyncio.wait_for(task, 5)
-            assert time.process_time() - before < 0.5
+    async with served(tmp_path, src) as server, \
+            linked(server.path, copy, ping=0.2) as (_link, task):
+        before = time.process_time()
+        await server.close()
+        with pytest.raises(LinkLost):
+            await asyncio.wait_for(task, 5)
+        assert time.process_time() - before < 0.5
 
 
 async def test_a_silent_driver_counts_as_gone(tmp_path: Path) -> None:

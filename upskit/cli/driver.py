@@ -103,12 +103,30 @@ def _daemonize() -> int:
     os.setsid()
     if os.fork() > 0:
         os._exit(0)
-    devnull = os.open(os.devnull, os.O_RDWR)
-    os.dup2(devnull, 0)
     sys.stdout.flush()
-    os.dup2(devnull, 1)
+    sys.stderr.flush()
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
     os.close(devnull)
+    _log_to_syslog()
     return write_end
+
+
+def _log_to_syslog() -> None:
+    """A background driver logs to syslog, as NUT's do (its terminal is gone)."""
+    import logging
+    import logging.handlers
+    import os
+
+    if not os.path.exists("/dev/log"):
+        return
+    try:
+        handler = logging.handlers.SysLogHandler(address="/dev/log")
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("upskit-driver[%(process)d]: %(message)s"))
+    logging.getLogger().addHandler(handler)
 
 
 def _report(ready: int | None, ok: bool) -> None:

@@ -1,0 +1,144 @@
+"""Debian's NUT driver programs under upskit's server, compared with Debian's upsd
+serving the same programs: upsc, upscmd and upsrw agree; commands and sets reach the
+program and their TRACKING results come back; a program that dies is started again."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+from tests.nutreal import UPSCMD, UPSRW, run_tool
+from tests.nutsock.nutenv import (
+    DUMMY_UPS,
+    NutDir,
+    children,
+    idle_cpu,
+    needs_nut,
+    served,
+    upsc,
+    upsc_dict,
+)
+from tests.support import Processes, wait_until
+
+pytestmark = needs_nut
+
+DEV = """\
+ups.status: OL CHRG
+battery.charge: 87
+battery.runtime: 1800
+ups.delay.shutdown: 20
+input.voltage: 230.4
+ups.mfr: Acme
+ups.model: "Big One"
+"""
+
+
+def both(tmp_path: Path, procs: Processes, dev: str = DEV) -> tuple[NutDir, NutDir]:
+    """The same dummy-ups program: under Debian's upsd, and under upskit run."""
+    (tmp_path / "u1.dev").write_text(dev)
+    nut = NutDir(tmp_path / "nut",
+                 f"[u1]\n  driver = dummy-ups\n  port = {tmp_path}/u1.dev\n  user = root\n")
+    assert DUMMY_UPS is not None
+    procs.start([DUMMY_UPS, "-a", "u1", "-u", "root", "-F"], nut.env, nut.log("dummy-ups"))
+    wait_until(lambda: (nut.state / "dummy-ups-u1").exists(), 20, "dummy-ups's socket")
+    nut.start_upsd(procs)
+    ours = NutDir(tmp_path / "upskit",
+                  f"[u1]\n  driver = dummy-ups\n  port = {tmp_path}/u1.dev\n  user = root\n"
+                  f"  upskit.external = yes\n  upskit.statepath = {tmp_path}/upskit/state\n")
+    ours.start_upskit(procs)
+    for side in (nut, ours):
+        served("u1", side.port, "ups.status", "OL CHRG")
+    return nut, ours
+
+
+def tool(argv: list[str]) -> tuple[int, str]:
+    code, out, err = run_tool(argv)
+    return code, (out + err).decode().replace("Init SSL without certificate database\n", "")
+
+
+def command_names(listing: str) -> list[str]:
+    """upscmd -l's command names (the descriptions are the server's own texts)."""
+    return [line.split(" - ")[0] for line in listing.splitlines() if " - " in line]
+
+
+def without_descriptions(listing: str) -> list[str]:
+    """upsrw's listing without the description line under each [name]."""
+    lines = listing.splitlines()
+    return [line for i, line in enumerate(lines) if i == 0 or not lines[i - 1].startswith("[")]
+
+
+def test_dummy_ups_under_upskit_equals_debian_upsd(tmp_path: Path, procs: Processes) -> None:
+    nut, ours = both(tmp_path, procs)
+    try:
+        assert upsc_dict("u1", ours.port) == upsc_dict("u1", nut.port)
+        commands = [UPSCMD or "upscmd", "-l"]
+        assert command_names(tool([*commands, f"u1@127.0.0.1:{ours.port}"])[1]) == \
+            command_names(tool([*commands, f"u1@127.0.0.1:{nut.port}"])[1])
+        listing = [UPSRW or "upsrw", "-u", "admin", "-p", "pw"]
+        assert without_descriptions(tool([*listing, f"u1@127.0.0.1:{ours.port}"])[1]) == \
+            without_descriptions(tool([*listing, f"u1@127.0.0.1:{nut.port}"])[1])
+        # commands and sets, waiting for the TRACKING result (-w)
+        for cmd in ("load.off", "test.battery.start", "no.such.command"):
+            argv = [UPSCMD or "upscmd", "-u", "admin", "-p", "pw", "-w"]
+            ours_result = tool([*argv, f"u1@127.0.0.1:{ours.port}", cmd])
+            nut_result = tool([*argv, f"u1@127.0.0.1:{nut.port}", cmd])
+            assert ours_result == nut_result, cmd
+        for side, value in ((ours, "33"), (nut, "44")):
+            argv = [UPSRW or "upsrw", "-u", "admin", "-p", "pw", "-w",
+                    "-s", f"ups.delay.shutdown={value}", f"u1@127.0.0.1:{side.port}"]
+            assert tool(argv) == (0, "SUCCESS\n")
+            served("u1", side.port, "ups.delay.shutdown", value, 10)
+        assert "set ups.delay.shutdown" in ours.log(f"upskit-{ours.port}").read_text()
+    except AssertionError:
+        print(nut.logs(), ours.logs())
+        raise
+
+
+def test_a_program_that_dies_is_started_again(tmp_path: Path, procs: Processes) -> None:
+    (tmp_path / "u1.dev").write_text(DEV)
+    ours = NutDir(tmp_path / "upskit",
+                  f"[u1]\n  driver = dummy-ups\n  port = {tmp_path}/u1.dev\n  user = root\n"
+                  f"  upskit.external = yes\n  upskit.statepath = {tmp_path}/upskit/state\n")
+    run = ours.start_upskit(procs)
+    served("u1", ours.port, "ups.status", "OL CHRG")
+    first = children(run.pid)
+    assert len(first) == 1
+    os.kill(first[0], signal.SIGKILL)
+    wait_until(lambda: upsc("u1", ours.port, "ups.status").startswith("ERROR"), 20,
+               "the data to go stale")
+    served("u1", ours.port, "ups.status", "OL CHRG")
+    assert children(run.pid) != first
+    # the restarted program and upskit are both idle
+    assert idle_cpu(run.pid, 3) < 0.5
+    assert idle_cpu(children(run.pid)[0], 3) < 0.5
+
+
+def test_attached_to_a_running_program_survives_its_restart(tmp_path: Path,
+                                                             procs: Processes) -> None:
+    """A program upskit did not start (upskit.socket): restarting it leaves upskit idle
+    while it is gone, and the data flows again once it is back."""
+    (tmp_path / "u1.dev").write_text(DEV)
+    nut = NutDir(tmp_path / "nut",
+                 f"[u1]\n  driver = dummy-ups\n  port = {tmp_path}/u1.dev\n  user = root\n")
+    sock = nut.state / "dummy-ups-u1"
+    ours = NutDir(tmp_path / "upskit",
+                  f"[u1]\n  driver = dummy-ups\n  port = {tmp_path}/u1.dev\n"
+                  f"  upskit.socket = {sock}\n")
+    assert DUMMY_UPS is not None
+    argv = [DUMMY_UPS, "-a", "u1", "-u", "root", "-F"]
+    program = procs.start(argv, nut.env, nut.log("dummy-ups"))
+    wait_until(sock.exists, 20, "dummy-ups's socket")
+    run = ours.start_upskit(procs)
+    served("u1", ours.port, "ups.status", "OL CHRG")
+    procs.stop(program)
+    wait_until(lambda: upsc("u1", ours.port, "ups.status").startswith("ERROR"), 20,
+               "the data to go stale")
+    assert idle_cpu(run.pid, 8) < 0.8, "upskit busy while the driver is gone"
+    (tmp_path / "u1.dev").write_text(DEV.replace("OL CHRG", "OB DISCHRG"))
+    procs.start(argv, nut.env, nut.log("dummy-ups"))
+    served("u1", ours.port, "ups.status", "OB DISCHRG", 60)
+    start = time.monotonic()
+    assert idle_cpu(run.pid, 5) < 0.5
+    assert time.monotonic() - start < 30
