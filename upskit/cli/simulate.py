@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from upskit.cli.argtypes import non_negative_int, positive_number
 
-    parser.add_argument("dialect", help="Q* dialect to simulate (megatec, mustek, q1...)")
+    parser.add_argument("dialect", help="Q* dialect to simulate (megatec, mustek, q1...), "
+                        "or snmp")
+    parser.add_argument("mib", nargs="?",
+                        help="with snmp: the card's MIB (ietf, apcc, pw)")
     parser.add_argument("--pty", action="store_true",
                         help="serve on a new pseudo-terminal and print its path")
     parser.add_argument("--baud", type=non_negative_int, default=2400,
@@ -38,6 +41,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="simulated seconds per real second")
     parser.add_argument("--control", metavar="SOCKET",
                         help="also accept control lines on this unix socket path")
+    snmp = parser.add_argument_group("snmp")
+    snmp.add_argument("--host", default="127.0.0.1", help="address the SNMP agent binds")
+    snmp.add_argument("--port", type=non_negative_int, default=0,
+                      help="UDP port of the SNMP agent (0: any free port)")
+    snmp.add_argument("--community", default="public", help="SNMP community")
+    snmp.add_argument("--count", type=non_negative_int, default=1,
+                      help="simulated UPSes on the port, communities COMMUNITY1..N")
 
 
 def control(device: object, line: str) -> str:
@@ -143,6 +153,13 @@ def run(args: argparse.Namespace) -> int:
     from upskit.sim.device import SimDevice
     from upskit.sim.physics import UpsPhysics
 
+    if args.dialect == "snmp":
+        from upskit.cli.simulate_snmp import run as run_snmp
+
+        return run_snmp(args)
+    if args.mib is not None:
+        print(f"upskit simulate: unexpected argument {args.mib!r}", file=sys.stderr)
+        return 2
     options = {"mode": "table"} if args.table else {}
     try:
         device = SimDevice(args.dialect, UpsPhysics(speed=args.speed), options)
