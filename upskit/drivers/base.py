@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
@@ -13,7 +14,7 @@ from upskit import NUT_COMPAT_VERSION
 from upskit.config.settings import UpsSettings
 from upskit.drivers.context import DriverContext, default_context
 from upskit.drivers.options import CommonOptions, UpsOptions, split_options
-from upskit.drivers.scheduler import DEFAULT_QUEUE_LIMIT, PortScheduler
+from upskit.drivers.scheduler import DEFAULT_QUEUE_LIMIT, PollPhases, PortScheduler
 from upskit.model import CmdResult, Device
 from upskit.options import BadOption, NoOptions, Option, OptionSet
 from upskit.transport import Port, Transport, open_port
@@ -178,6 +179,14 @@ class Driver(abc.ABC):
         interval = self.options.pollinterval
         return max(0.05, self.default_poll_interval if interval is None else interval)
 
+    @functools.cached_property
+    def poll_phase(self) -> float:
+        """The fraction of ``poll_interval`` between the first and the second poll after
+        each initialisation (then a whole interval): the drivers of one process take
+        turns over the interval (:class:`~upskit.drivers.scheduler.PollPhases`) instead
+        of polling together; the first poll still comes right after initialisation."""
+        return self.context.service(PollPhases).next()
+
     def publish_driver_info(self) -> None:
         """Publish driver.* variables and apply ``default.*`` / ``override.*`` options."""
         dev = self.device
@@ -341,6 +350,8 @@ class Driver(abc.ABC):
         failures = 0
         was_stale = self.device.stale
         clock = self.context.clock
+        # The first poll goes at once; the pause after it sets this driver's phase.
+        pause = self.poll_interval * (self.poll_phase or 1.0)
         while True:
             started = clock()
             try:
@@ -364,7 +375,8 @@ class Driver(abc.ABC):
                 self.device.data_ok()
             self.polls += 1
             self.last_poll_seconds = clock() - started
-            delay = self.poll_interval - (clock() - started)
+            delay = pause - (clock() - started)
+            pause = self.poll_interval
             self._wakeup.clear()
             if delay > 0:
                 # asyncio.timeout, not wait_for: wait_for in 3.11 can swallow a cancel.

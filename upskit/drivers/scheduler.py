@@ -18,6 +18,29 @@ log = logging.getLogger(__name__)
 DEFAULT_QUEUE_LIMIT = 16
 #: Seconds between two log lines about refused commands.
 REFUSAL_LOG_INTERVAL = 10.0
+#: The fraction of the golden ratio: its multiples fall evenly over [0, 1) for any count.
+_GOLDEN_FRACTION = 0.6180339887498949
+
+
+class PollPhases:
+    """Spreads the polls of the drivers of one process over their poll interval.
+
+    After its first poll each driver waits :meth:`next` times its interval (instead of
+    a whole one) before the second, so a thousand drivers started together do not all
+    poll (and wake the server's loop) at the same moment of every interval.  The phases
+    are the multiples of the golden ratio's fraction: the first is 0 (a lone driver
+    keeps whole intervals), and however many are taken, every stretch of the interval
+    gets its share.
+    """
+
+    def __init__(self) -> None:
+        self._taken = 0
+
+    def next(self) -> float:
+        """The next phase, a fraction in [0, 1)."""
+        phase = (self._taken * _GOLDEN_FRACTION) % 1.0
+        self._taken += 1
+        return phase
 
 
 @dataclass(eq=False)

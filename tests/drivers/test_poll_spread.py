@@ -1,0 +1,71 @@
+"""The drivers of one process spread their polls over the poll interval."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.support import eventually
+from upskit.drivers.base import Driver
+from upskit.drivers.context import DriverContext
+from upskit.drivers.scheduler import PollPhases
+from upskit.drivers.supervisor import Supervisor
+from upskit.model import Device
+
+
+def test_phases_cover_the_interval_evenly() -> None:
+    phases = PollPhases()
+    taken = [phases.next() for _ in range(1000)]
+    assert taken[0] == 0.0
+    assert all(0.0 <= phase < 1.0 for phase in taken)
+    for count in (10, 100, 1000):
+        tenths = [0] * 10
+        for phase in taken[:count]:
+            tenths[int(phase * 10)] += 1
+        # every tenth of the interval holds about a tenth of the drivers
+        assert max(tenths) <= count // 10 + 2 and min(tenths) >= count // 10 - 2, tenths
+
+
+class _Recorder(Driver):
+    """Records the loop time of each poll."""
+
+    name = "recorder"
+    default_poll_interval = 1.0
+
+    def __init__(self, device: Device, context: DriverContext) -> None:
+        super().__init__(device, {"port": "sim://x"}, context=context)
+        self.polled: list[float] = []
+
+    async def initialise(self) -> None:
+        self.device.set_status(["OL"])
+
+    async def poll(self) -> None:
+        self.polled.append(asyncio.get_running_loop().time())
+
+
+async def test_drivers_started_together_do_not_poll_together() -> None:
+    context = DriverContext()
+    drivers = [_Recorder(Device(f"ups{n}"), context) for n in range(20)]
+    assert len({d.poll_phase for d in drivers}) == 20
+    async with Supervisor(drivers):
+        await eventually(lambda: all(len(d.polled) >= 2 for d in drivers), 30)
+    firsts = sorted(d.polled[0] for d in drivers)
+    seconds = sorted(d.polled[1] - firsts[0] for d in drivers)
+    # the first polls come right after initialisation, all together; without a phase
+    # every second poll would follow one interval later, again all together.  A phase
+    # only shortens a wait that is already timed, so load cannot shrink this spread.
+    assert seconds[-1] - seconds[0] >= 0.5, seconds
+    assert all(later - first <= 1.0 + 3.0 for later, first in
+               ((d.polled[1], d.polled[0]) for d in drivers))
+    lone = _Recorder(Device("lone"), DriverContext())
+    assert lone.poll_phase == 0.0  # a driver alone in its process keeps whole intervals
+
+
+async def test_the_first_poll_still_comes_right_after_initialisation() -> None:
+    context = DriverContext()
+    context.service(PollPhases).next()  # the next driver gets a phase above 0.6
+    drv = _Recorder(Device("ups"), context)
+    drv.options.pollinterval = 60.0
+    assert drv.poll_phase > 0.6
+    async with Supervisor([drv]):
+        await eventually(lambda: drv.polled, 30)  # not 37 s later
+        assert len(drv.polled) == 1
