@@ -20,6 +20,7 @@ from upskit.config.settings import (
     UpsSettings,
     UserSettings,
 )
+from upskit.config.web import HistorySettings, HttpSettings, WebSettings
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _FLAG_ORDER = ("SYSLOG", "WALL", "EXEC", "IGNORE")
@@ -75,6 +76,7 @@ def dump_toml(settings: Settings) -> str:
             out.pair("action", rule.action)
             if rule.args:
                 out.pair("args", rule.args)
+    _web(out, settings.web)
     return out.text()
 
 
@@ -123,6 +125,22 @@ def _changed(current: object, default: object, skip: tuple[str, ...]) -> list[tu
         if value != getattr(default, field.name):
             result.append((field.name, value))
     return result
+
+
+def _web(out: _Out, web: WebSettings) -> None:
+    http = web.http
+    if http != HttpSettings():
+        out.table("http")
+        out.pair("enabled", http.enabled)
+        out.pair("listen", join_host_port(http.host, http.port))
+        out.pair("tls", http.tls)
+        if http.certfile is not None:
+            out.pair("certfile", http.certfile)
+    changed = _changed(web.history, HistorySettings(), ())
+    if changed:
+        out.table("history")
+        for key, value in changed:
+            out.pair(key, value)
 
 
 def _nut(out: _Out, nut: NutConf) -> None:

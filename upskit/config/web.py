@@ -26,8 +26,8 @@ class HttpSettings:
     #: Serve HTTPS with upsd.conf's CERTFILE (or ``certfile`` when set).
     tls: bool = False
     certfile: str | None = None
-    #: Where it was configured, for messages ("file:line").
-    origin: str = ""
+    #: Where it was configured, for messages ("file:line"); not part of the value.
+    origin: str = field(default="", compare=False)
 
 
 @dataclass
