@@ -296,3 +296,48 @@ def test_a_bad_sim_url_option_names_itself() -> None:
 
     with pytest.raises(ValueError, match="charge"):
         open_port("sim://usb/apc-back-ups?id=hid-bad&charge=lots", {})
+
+
+async def test_an_idle_interrupt_read_waits_like_a_real_endpoint() -> None:
+    """Nothing to send: the read waits out its timeout (a real endpoint does), instead
+    of failing at once and making the reader spin; news arriving meanwhile ends it."""
+    bus, device = frozen_bus()
+    port, ups = await opened(bus)
+    loop = asyncio.get_running_loop()
+    try:
+        await drain(device)
+        stream = port.input_reports()
+        task = asyncio.ensure_future(anext(stream))
+        await asyncio.sleep(1.2)
+        reads = len(device.requests("read"))
+        assert 1 <= reads <= 4  # 500 ms reads, not one every 20 ms
+        started = loop.time()
+        device.physics.set_mains(False)
+        report = await asyncio.wait_for(task, 10)
+        assert loop.time() - started < 0.45  # within a slice, not at the read's timeout
+        assert ups.decode("UPS.PowerSummary.ACPresent", report) == 0 or report
+        await stream.aclose()
+    finally:
+        await port.close()
+
+
+async def test_a_feature_poll_does_not_queue_behind_a_waiting_read() -> None:
+    bus, device = frozen_bus()
+    port, ups = await opened(bus)
+    loop = asyncio.get_running_loop()
+    try:
+        await drain(device)
+        stream = port.input_reports()
+        task = asyncio.ensure_future(anext(stream))
+        await asyncio.sleep(0.1)  # the read is waiting on the endpoint now
+        slowest = 0.0
+        for _ in range(5):
+            started = loop.time()
+            assert await ups.get("UPS.PowerSummary.RemainingCapacity") == 100
+            slowest = max(slowest, loop.time() - started)
+        assert slowest < 0.3  # a read holds its thread up to 500 ms
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await stream.aclose()
+    finally:
+        await port.close()

@@ -13,6 +13,8 @@ from __future__ import annotations
 import array
 import errno
 import threading
+import time
+from collections import deque
 from typing import Any
 
 import usb.backend
@@ -20,6 +22,9 @@ import usb.core
 
 from upskit.sim.usb.descriptors import Descriptor
 from upskit.sim.usb.device import SimUsbDevice, UsbRequest
+
+#: How often a waiting interrupt read looks at its device again (s).
+IDLE_SLICE = 0.1
 
 _ERRORS = {
     "IO": (-1, errno.EIO, "Input/output error"),
@@ -65,6 +70,7 @@ class SimBackend(usb.backend.IBackend):  # type: ignore[misc]
         super().__init__()
         self.devices: list[SimUsbDevice] = []
         self.lock = threading.RLock()
+        self._idle = threading.Condition(self.lock)
         self._next_address = 2
         for device in devices or []:
             self.add(device)
@@ -265,7 +271,8 @@ class SimBackend(usb.backend.IBackend):  # type: ignore[misc]
             if faults.timeouts > 0:
                 faults.timeouts -= 1
                 raise usb_error("TIMEOUT")
-            queue = device.in_queue.get(ep)
+            queue = self._wait_for_input(device, ep, size, timeout)
+            self._live(dev_handle)  # unplugged while the read waited
             if not queue:
                 device.on_idle_read(ep)
                 raise usb_error("TIMEOUT")
@@ -283,6 +290,21 @@ class SimBackend(usb.backend.IBackend):  # type: ignore[misc]
                 if len(packet) < max_packet or len(out) == size:
                     break
             return self._fill(buff, out)
+
+    def _wait_for_input(self, device: SimUsbDevice, ep: int, size: int,
+                        timeout: int) -> deque[bytes] | None:
+        """The endpoint's queue once it holds something, waiting (lock released) up to
+        the read's timeout as a real endpoint does, for devices that wait at all."""
+        wait = min(timeout / 1000 if timeout > 0 else device.idle_read_wait,
+                   device.idle_read_wait)
+        deadline = time.monotonic() + wait
+        while not device.in_queue.get(ep):
+            left = deadline - time.monotonic()
+            if left <= 0 or device.hung or not device.plugged:
+                break
+            self._idle.wait(min(left, IDLE_SLICE))
+            device.before_read(ep, size)  # time passed: the device may have news
+        return device.in_queue.get(ep)
 
     def intr_write(self, dev_handle: _Handle, ep: int, intf: int, data: array.array[int],
                    timeout: int) -> int:

@@ -74,6 +74,10 @@ class SimUsbDevice:
 
     #: Whether a kernel driver (usbhid) binds on plug-in: EBUSY until detached.
     binds_kernel_driver = True
+    #: Longest wait (s) of an interrupt read that finds nothing queued, as a real
+    #: endpoint waits out the read's timeout; 0: time out at once (bridges that tests
+    #: drive to silence on purpose).
+    idle_read_wait = 0.0
 
     def __init__(self, spec: DeviceSpec, responder: CommandResponder | None = None) -> None:
         self.spec = spec

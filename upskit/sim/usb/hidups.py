@@ -75,6 +75,8 @@ class HidUpsModel:
 class HidUpsDevice(SimUsbDevice):
     """A simulated HID UPS (interface 0, interrupt IN 0x81) over ``physics``."""
 
+    idle_read_wait = 0.5
+
     def __init__(self, model: HidUpsModel, physics: UpsPhysics | None = None) -> None:
         self.model = model
         self.layout = model.layout()

@@ -10,6 +10,7 @@ interrupt IN endpoint.  Options: the USB match options (``vendorid``, ``product`
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
@@ -79,7 +80,11 @@ class UsbHidPort(HidPort):
             raise PortGone(f"{self.url}: port is not open")
         return await WORKERS.run(self._guarded, what, func, *args)
 
-    def _guarded(self, what: str, func: Any, *args: Any) -> Any:
+    def _guarded(self, what: str, func: Any, *args: Any, hold: bool = True) -> Any:
+        """``func(io, *args)`` with USB errors made port errors.  ``hold=False`` runs the
+        transfer without holding the port's lock (an interrupt read that waits for the
+        device must not hold up the control transfers of a poll: libusb takes both at
+        once)."""
         import usb.core
 
         with self._lock:
@@ -87,9 +92,15 @@ class UsbHidPort(HidPort):
                 self._connect()  # reconnect to the same unit
             io = self.access.io
             assert io is not None
-            try:
-                return func(io, *args)
-            except usb.core.USBError as exc:
+            if hold:
+                try:
+                    return func(io, *args)
+                except usb.core.USBError as exc:
+                    raise self._error(exc, what) from exc
+        try:
+            return func(io, *args)
+        except usb.core.USBError as exc:
+            with self._lock:
                 raise self._error(exc, what) from exc
 
     def _error(self, exc: BaseException, what: str) -> TransportError:
@@ -136,14 +147,22 @@ class UsbHidPort(HidPort):
 
     async def input_reports(self) -> AsyncIterator[bytes]:
         endpoint, size = await self._call("endpoints", _interrupt_in, self.interface)
-        while self._opened:
-            try:
-                report: bytes = await self._call("input report", _read, endpoint, size)
-            except PortSilent:
-                await asyncio.sleep(IDLE_REST)
-                continue
-            if report:
-                yield report
+        reader = PoolSeat()  # a read waits up to INPUT_POLL_MS: polls get a thread of their own
+        reader.take()
+        try:
+            while self._opened:
+                try:
+                    if not self._opened:
+                        break
+                    report: bytes = await WORKERS.run(functools.partial(
+                        self._guarded, "input report", _read, endpoint, size, hold=False))
+                except PortSilent:
+                    await asyncio.sleep(IDLE_REST)
+                    continue
+                if report:
+                    yield report
+        finally:
+            reader.give_back()
         raise PortGone(f"{self.url}: port closed")
 
 
