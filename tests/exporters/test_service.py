@@ -123,3 +123,39 @@ def test_history_only_without_http(tmp_path: Path) -> None:
     settings.web.history.enabled = True
     history, http = add_exporters(Runtime(settings))
     assert isinstance(history, HistoryRecorder) and http is None
+
+
+def test_upskit_run_with_http(tmp_path: Path, short_dir: Path) -> None:
+    import urllib.request
+
+    from tests.support import UPSKIT, Processes, wait_until
+
+    (tmp_path / "ups.conf").write_text(
+        f"[rack]\n  driver = nutdrv_qx\n  port = sim://megatec?id=run-{id(tmp_path)}\n")
+    (tmp_path / "upsd.conf").write_text(f"LISTEN 127.0.0.1 {free_port()}\n")
+    (tmp_path / "upskit-http.conf").write_text(f"HISTORY_PATH {tmp_path / 'h.sqlite'}\n")
+    port = free_port()
+    procs = Processes()
+    try:
+        procs.start([*UPSKIT, "run", "--nut-config-dir", str(tmp_path), "--no-monitor",
+                     "--control-socket", str(short_dir / "c.sock"), "--http",
+                     f"127.0.0.1:{port}"], {}, tmp_path / "run.log")
+
+        def listed() -> bool:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/ups",
+                                            timeout=2) as answer:
+                    return b'"status": "OL' in answer.read()
+            except OSError:
+                return False
+
+        wait_until(listed, 30, "upskit run's HTTP service")
+    finally:
+        procs.stop_all()
+    assert "Traceback" not in (tmp_path / "run.log").read_text()
+    # what it recorded is there after it stopped
+    from tests.support import run_upskit
+
+    result = run_upskit("events", "rack", "--json", "--db", str(tmp_path / "h.sqlite"))
+    events = [(e["kind"], e["text"]) for e in json.loads(result.stdout)["events"]]
+    assert ("status", "OL") in events
