@@ -105,6 +105,15 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("udev-bad-group", ["udev-rules", "--group", "a b"], 2, "--group"),
     ("udev-quote-group", ["udev-rules", "--group", 'nut"'], 2, "--group"),
     ("udev-empty-group", ["udev-rules", "--group", ""], 2, "--group"),
+    # history / events, and the HTTP service's address
+    ("history-no-ups", ["history"], 2, "required"),
+    ("history-bad-since", ["history", "rack", "--since", "soon"], 2, "--since"),
+    ("history-missing-db", ["history", "rack", "--db", "{tmp}/missing.sqlite"], 1,
+     "no history recorded"),
+    ("events-missing-db", ["events", "--db", "{tmp}/missing.sqlite"], 1, "no history recorded"),
+    ("events-bad-limit", ["events", "--limit", "x"], 2, "--limit"),
+    ("run-bad-http", ["run", "--http", "1.2.3.4:99999"], 2, "--http"),
+    ("demo-bad-http", ["demo", "--http", "[::1"], 2, "--http"),
 ]
 
 
