@@ -156,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dialect == "snmp":
         from upskit.cli.simulate_snmp import run as run_snmp
 
-        return run_snmp(args)
+        return run_snmp(args, control, _serve_socket)
     if args.mib is not None:
         print(f"upskit simulate: unexpected argument {args.mib!r}", file=sys.stderr)
         return 2

@@ -16,12 +16,19 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import sys
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from upskit.sim.snmp.serve import ServedAgent
+
+#: ``upskit simulate``'s control-line handler: (device, line) -> answer.
+Control = Callable[[object, str], str]
+#: ``upskit simulate``'s control socket: (path, device) -> listening socket.
+ServeSocket = Callable[[str, object], socket.socket]
 
 
 def conf_snippet(served: ServedAgent, mib: str) -> str:
@@ -41,9 +48,7 @@ def _banner(served: ServedAgent, mib: str) -> str:
 
 
 def _read_stdin(served: ServedAgent, loop: asyncio.AbstractEventLoop,
-                stop: asyncio.Event) -> None:
-    from upskit.cli.simulate import control
-
+                stop: asyncio.Event, control: Control) -> None:
     for raw in sys.stdin:
         line = raw.strip()
         if line in ("quit", "exit"):
@@ -57,7 +62,8 @@ def _read_stdin(served: ServedAgent, loop: asyncio.AbstractEventLoop,
     loop.call_soon_threadsafe(stop.set)
 
 
-async def _serve(args: argparse.Namespace, query: dict[str, str]) -> int:
+async def _serve(args: argparse.Namespace, query: dict[str, str], control: Control,
+                 serve_socket: ServeSocket) -> int:
     from upskit.sim.snmp.serve import start_agent
 
     try:
@@ -73,16 +79,15 @@ async def _serve(args: argparse.Namespace, query: dict[str, str]) -> int:
     listener = None
     try:
         if args.control:
-            from upskit.cli.simulate import _serve_socket
-
             try:
-                listener = _serve_socket(args.control, served.units[0].device)
+                listener = serve_socket(args.control, served.units[0].device)
             except OSError as exc:
                 print(f"upskit simulate snmp: cannot listen on {args.control}: "
                       f"{exc.strerror or exc}", file=sys.stderr)
                 return 2
         print(_banner(served, args.mib), end="", flush=True)
-        threading.Thread(target=_read_stdin, args=(served, loop, stop), daemon=True).start()
+        threading.Thread(target=_read_stdin, args=(served, loop, stop, control),
+                         daemon=True).start()
         await stop.wait()
     finally:
         served.close()
@@ -93,8 +98,9 @@ async def _serve(args: argparse.Namespace, query: dict[str, str]) -> int:
     return 0
 
 
-def run(args: argparse.Namespace) -> int:
-    """Serve ``args.mib`` until a signal or ``quit``."""
+def run(args: argparse.Namespace, control: Control, serve_socket: ServeSocket) -> int:
+    """Serve ``args.mib`` until a signal or ``quit`` (``control`` and ``serve_socket``:
+    ``upskit simulate``'s control lines and socket)."""
     from upskit.sim.snmp.models import load, names
 
     if not args.mib:
@@ -108,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         from upskit.sim.snmp.serve import build_units
 
         build_units(args.mib, {**query, "count": "1"})  # option errors before binding
-        return asyncio.run(_serve(args, query))
+        return asyncio.run(_serve(args, query, control, serve_socket))
     except ValueError as exc:
         print(f"upskit simulate snmp: {exc}", file=sys.stderr)
         return 2

@@ -30,6 +30,8 @@ def _is_usb(url: str) -> bool:
 
 def make_transport(url: str, options: Mapping[str, Any]) -> Port:
     """Port factory for ``sim://`` URLs."""
+    if ports.parse_sim_url(url)[0].startswith("snmp/"):  # snmp-ups resolves it itself
+        raise ValueError(f"{url}: a simulated SNMP card (upskit.sim.snmp) serves snmp-ups only")
     if ports.parse_sim_url(url)[0].startswith("contact/"):
         from upskit.sim import contact
 

@@ -110,9 +110,14 @@ class SnmpAgent:
         return str(bound[0]), int(bound[1])
 
     def close(self) -> None:
+        """Stop listening (call it in the agent's event loop)."""
         if self._transport is not None:
             self._transport.close()
             self._transport = None
+
+    def forget_transport(self) -> None:
+        """Drop the transport of an event loop already closed (its socket went with it)."""
+        self._transport = None
 
     @property
     def serving(self) -> bool:

@@ -125,31 +125,49 @@ async def start_agent(mib: str, query: Mapping[str, str] | None = None, *,
     return ServedAgent(agent, bound_host, bound_port, units)
 
 
-#: Agents started for ``sim://snmp`` URLs, by registry key, per event loop.
-_SERVED: dict[tuple[int, str], ServedAgent] = {}
+#: Agents started for ``sim://snmp`` URLs, by registry key, with their event loop.
+_SERVED: dict[str, tuple[asyncio.AbstractEventLoop, ServedAgent]] = {}
 
 
 async def serve_url(url: str) -> tuple[str, int, str]:
     """The agent a ``sim://snmp/<mib>[?options]`` URL names, started in the running
-    loop on first use (later calls with the same ``id`` or URL reuse it).
+    loop on first use (later calls with the same ``id`` or URL in the same loop reuse
+    it: a driver that reconnects finds its card as it left it).
 
     Returns ``(host, port, community)`` for an SNMP transport.
     """
     name, query = ports.parse_sim_url(url)
-    mib = name.partition("/")[2]
-    if not mib:
+    kind, _, mib = name.partition("/")
+    if kind != "snmp" or not mib:
         raise ValueError(f"{url}: name the simulated MIB (sim://snmp/ietf, apcc, pw)")
     key = query.get("id", url)
-    loop_id = id(asyncio.get_running_loop())
-    served = _SERVED.get((loop_id, key))
-    if served is None or not served.agent.serving:
+    loop = asyncio.get_running_loop()
+    known = _SERVED.get(key)
+    if known is None or known[0] is not loop or not known[1].agent.serving:
+        if known is not None:
+            _close(known)
         served = await start_agent(mib, query, register_as=key)
-        _SERVED[(loop_id, key)] = served
+        _SERVED[key] = (loop, served)
+        return served.host, served.port, served.community
+    served = known[1]
     return served.host, served.port, served.community
+
+
+def _close(entry: tuple[asyncio.AbstractEventLoop, ServedAgent]) -> None:
+    loop, served = entry
+    if loop.is_closed():
+        served.agent.forget_transport()
+    else:
+        served.close()
+
+
+def served_agent(key: str) -> ServedAgent:
+    """The agent :func:`serve_url` started for ``key`` (the URL's ``id`` or the URL)."""
+    return _SERVED[key][1]
 
 
 def stop_all() -> None:
     """Close every agent :func:`serve_url` started (tests, a runtime that stops)."""
-    for served in _SERVED.values():
-        served.close()
+    for entry in _SERVED.values():
+        _close(entry)
     _SERVED.clear()
