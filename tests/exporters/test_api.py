@@ -200,3 +200,18 @@ def test_a_wrong_schema_is_caught(served: Served) -> None:
         OpenApi(mistyped).check("GET", "/api/ups", 200, body)
     with pytest.raises(AssertionError, match="undocumented"):
         OpenApi(document()).check("GET", "/api/ups", 418, body)
+
+
+async def test_changes_asked_by_another_site_are_refused(served: Served, api: OpenApi) -> None:
+    """A browser that remembers Basic credentials sends them with a form another site
+    posts: such a request never reaches the UPS."""
+    for header in ({"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
+        body = await call(served, api, "POST", "/api/ups/{ups}/commands/{cmd}", 403,
+                          auth={**ADMIN, **header}, ups="ups", cmd="beeper.toggle")
+        assert body["error"] == "ACCESS-DENIED"
+    assert served.calls == []
+    same = {"Origin": served.url, "Sec-Fetch-Site": "same-origin"}
+    await call(served, api, "POST", "/api/ups/{ups}/commands/{cmd}", 200,
+               auth={**ADMIN, **same}, ups="ups", cmd="beeper.toggle")
+    assert served.calls == [("instcmd", "beeper.toggle", None)]
+

@@ -26,7 +26,11 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @web.middleware
 async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """API errors as JSON with NUT's words; security headers on every answer."""
+    """API errors as JSON with NUT's words; security headers on every answer; changes
+    refused when a browser says another site asks for them (a browser that remembers
+    Basic credentials would otherwise send them along)."""
+    if request.method not in ("GET", "HEAD", "OPTIONS") and _cross_site(request):
+        raise NutHttpError("ACCESS-DENIED", "a request from another site is refused")
     try:
         response = await handler(request)
     except NutHttpError:
@@ -40,6 +44,13 @@ async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     return response
+
+
+def _cross_site(request: web.Request) -> bool:
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return True
+    origin = request.headers.get("Origin")
+    return origin is not None and origin != f"{request.scheme}://{request.host}"
 
 
 def make_app(state: WebState) -> web.Application:

@@ -89,6 +89,9 @@ class HttpService:
             return
         self.ports = [(str(a[0]), int(a[1])) for a in self.runner.addresses]
         log.info("HTTP: dashboard, REST API and /metrics on %s", self.url)
+        if not http.tls and not _loopback(http.host):
+            log.warning("HTTP: %s is reachable from other machines without TLS: logins "
+                        "(upsd.users passwords) cross the network readable", self.url)
 
     def _tls(self) -> ssl.SSLContext:
         from upskit.lazyssl import load_ssl
@@ -131,3 +134,14 @@ class HttpService:
 
     def problems(self) -> list[str]:
         return [self.failure] if self.failure else []
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
