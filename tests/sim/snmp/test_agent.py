@@ -7,7 +7,7 @@ import pytest
 from pyasn1.codec.ber import encoder  # type: ignore[import-untyped]
 from pysnmp.proto import api
 
-from tests.sim.snmp.support import V1, V2C, ask, get, local_agent, set_value
+from tests.sim.snmp.support import V1, V2C, ask, encode_request, get, local_agent, set_value
 from upskit.sim.snmp.models import load
 from upskit.sim.snmp.serve import build_units
 
@@ -170,3 +170,14 @@ def test_bad_options_are_clear_errors() -> None:
         build_units("nope", {})
     with pytest.raises(ValueError, match="charge"):
         build_units("ietf", {"charge": "full"})
+
+
+def test_version_peek_refuses_what_is_not_v1_or_v2c() -> None:
+    from upskit.sim.snmp.agent import _peek_version
+
+    v1 = encode_request("get", [(SYS_DESCR, None)], version=V1)
+    v2 = encode_request("get", [(SYS_DESCR, None)])
+    assert (_peek_version(v1), _peek_version(v2)) == (0, 1)
+    assert _peek_version(b"") is None and _peek_version(b"\x30\x03\x04\x01\x00") is None
+    long_form = b"\x30\x82\x00\x10\x02\x01\x01" + b"\x00" * 13
+    assert _peek_version(long_form) == 1

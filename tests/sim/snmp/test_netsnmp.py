@@ -122,3 +122,15 @@ def test_many_communities_on_one_port() -> None:
             result = tool("snmpget", agent, source, community=community)
             assert lines(result) == [f".{source} = INTEGER: {expected}"], result.stderr
         assert tool("snmpget", agent, source, community="ups51", timeout=0.3).returncode != 0
+
+
+def test_slow_and_silent_faults_over_udp() -> None:
+    with AgentThread("ietf", {"fault": "slow", "delay": "1.5"}) as agent:
+        impatient = tool("snmpget", agent, "1.3.6.1.2.1.1.2.0", timeout=0.3)
+        assert impatient.returncode != 0 and "Timeout" in impatient.stderr + impatient.stdout
+        patient = tool("snmpget", agent, "1.3.6.1.2.1.1.2.0", timeout=10)
+        assert patient.returncode == 0 and ".1.3.6.1.2.1.33" in patient.stdout
+        agent.unit.device.fault("silence")
+        assert tool("snmpget", agent, "1.3.6.1.2.1.1.2.0", timeout=0.3).returncode != 0
+        agent.unit.device.fault(None)
+        assert tool("snmpget", agent, "1.3.6.1.2.1.1.2.0").returncode == 0

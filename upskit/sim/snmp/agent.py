@@ -78,6 +78,18 @@ def _plain(kind: Kind, value: Any) -> Value:
     return int(value)
 
 
+def _peek_version(data: bytes) -> int | None:
+    """The version field of an SNMP message, read from its first bytes (a full decode
+    only to learn which decoder to use would cost as much as the request itself):
+    SEQUENCE header, then a one-byte INTEGER."""
+    if len(data) < 5 or data[0] != 0x30:
+        return None
+    start = 2 + (data[1] & 0x7F if data[1] & 0x80 else 0)
+    if data[start:start + 2] != b"\x02\x01" or len(data) <= start + 2:
+        return None
+    return data[start + 2]
+
+
 class SnmpAgent:
     """Simulated UPSes answering SNMP on one UDP port, one per community."""
 
@@ -141,7 +153,7 @@ class SnmpAgent:
         """The reply to one datagram (None: no answer) and the delay before it."""
         self.requests += 1
         try:
-            version = int(api.decodeMessageVersion(data))
+            version = _peek_version(data)
             if version not in _CLASSES:
                 return None, 0.0  # SNMPv3 and unknown versions: not simulated
             pmod = api.PROTOCOL_MODULES[version]
