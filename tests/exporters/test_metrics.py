@@ -168,3 +168,39 @@ async def test_a_real_prometheus_scrapes_the_charge(simulated: tuple[Runtime, in
             proc.wait()
         if proc.stderr is not None:
             proc.stderr.close()
+
+
+async def test_a_lost_and_regained_port_shows_in_the_health_metrics(
+        simulated: tuple[Runtime, int]) -> None:
+    from upskit.sim.ports import SimTransport
+
+    runtime, port = simulated
+    url = f"http://127.0.0.1:{port}/metrics"
+    driver = runtime.supervisor.drivers["sim"]
+    labels = {"ups": "sim", "driver": "nutdrv_qx"}
+
+    async def current() -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+        return samples((await fetch(url))[2])
+
+    async def value(name: str, **extra: str) -> float | None:
+        return (await current()).get(key(name, **extra))
+
+    await eventually(lambda: getattr(driver, "transport", None) is not None
+                     and runtime.registry.get("sim").connected, 20,  # type: ignore[union-attr]
+                     "the driver on line")
+    transport = driver.transport  # type: ignore[attr-defined]
+    assert isinstance(transport, SimTransport)
+    transport.unplugged = True
+
+    async def stale() -> bool:
+        return await value("upskit_ups_stale", ups="sim") == 1
+    await eventually(stale, 20, "the UPS to go stale")
+    found = await current()
+    assert key("network_ups_tools_battery_charge", ups="sim") not in found
+    transport.unplugged = False
+
+    async def back() -> bool:
+        return (await value("upskit_ups_stale", ups="sim") == 0
+                and (await value("upskit_driver_reconnects_total", **labels) or 0) >= 1)
+    await eventually(back, 30, "the driver to reconnect")
+    assert (await value("network_ups_tools_battery_charge", ups="sim") or 0) > 0
