@@ -150,9 +150,10 @@ class Var:
 
     ``scale`` multiplies a number (0.1 for decivolts, 60 for minutes); ``digits`` is how
     many decimals the published number gets (``None``: none for a whole number, else
-    two, as NUT's snmp-ups does).  ``oid=""`` is a setting the driver keeps itself
-    (``ups.delay.shutdown``: published from ``default``, written by clients, read by
-    commands through ``value_from``).  ``enum``
+    two, as NUT's snmp-ups does).  ``oid=""`` is either a constant (``default``,
+    not writable: ``device.mfr = "APC"``) or a setting the driver keeps itself
+    (``ups.delay.shutdown``: writable, published from ``default`` when a command reads
+    it through ``value_from``).  ``enum``
     translates values to words (for a ``status`` row: to status tokens).  ``convert``
     names a conversion of :data:`CONVERSIONS` (``"ticks"``, ``"mac"``...).  ``default``
     is published when the OID does not answer (NUT's ``SU_FLAG_ABSENT``).  A value that

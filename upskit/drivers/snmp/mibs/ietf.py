@@ -127,20 +127,22 @@ def _alarm(number: int, text: str, status: str = "") -> Alarm:
     return Alarm(f"{WELL_KNOWN_ALARM}.{number}", text, status)
 
 
-#: upsAlarmDescr: each row of the alarm table names one of the well-known alarms.
+#: upsAlarmDescr: each row of the alarm table names one of the well-known alarms.  States
+#: that are status words (on battery, low battery, on bypass, off) give the word only;
+#: faults give ``ups.alarm`` text.
 ALARMS = AlarmColumn(f"{ALARM}.2.1.2", (
     _alarm(1, "Battery bad", "RB"),
-    _alarm(2, "On battery"),
-    _alarm(3, "Low battery", "LB"),
+    _alarm(2, ""),
+    _alarm(3, "", "LB"),
     _alarm(4, "Battery depleted", "LB"),
     _alarm(5, "Temperature out of range"),
     _alarm(6, "Input out of tolerance"),
     _alarm(7, "Output out of tolerance"),
     _alarm(8, "Output overload", "OVER"),
-    _alarm(9, "On bypass", "BYPASS"),
+    _alarm(9, "", "BYPASS"),
     _alarm(10, "Bypass out of tolerance"),
-    _alarm(11, "Output off as requested", "OFF"),
-    _alarm(12, "UPS off as requested", "OFF"),
+    _alarm(11, "", "OFF"),
+    _alarm(12, "", "OFF"),
     _alarm(13, "Charger failed"),
     _alarm(14, "UPS output off", "OFF"),
     _alarm(15, "UPS system off", "OFF"),
@@ -152,7 +154,7 @@ ALARMS = AlarmColumn(f"{ALARM}.2.1.2", (
     _alarm(21, "Awaiting power"),
     _alarm(22, "Shutdown pending"),
     _alarm(23, "Shutdown imminent"),
-    _alarm(24, "Test in progress"),
+    _alarm(24, ""),
 ))
 
 COMMANDS = (
@@ -165,7 +167,10 @@ COMMANDS = (
     Command("shutdown.stop", f"{CTRL}.2.0", -1),
     Command("load.off.delay", f"{CTRL}.2.0", 20, value_from="ups.delay.shutdown"),
     Command("load.on.delay", f"{CTRL}.3.0", 30, value_from="ups.delay.start"),
-    Command("shutdown.return", f"{CTRL}.4.0", 30, value_from="ups.delay.start"),
+    # upsShutdownAfterDelay: the load returns with the mains when ups.start.auto is yes
+    Command("shutdown.return", f"{CTRL}.2.0", 20, value_from="ups.delay.shutdown"),
+    # upsRebootWithDuration: off for ups.delay.start seconds, then on again
+    Command("shutdown.reboot", f"{CTRL}.4.0", 30, value_from="ups.delay.start"),
     Command("beeper.disable", f"{CONF}.8.0", 1),
     Command("beeper.enable", f"{CONF}.8.0", 2),
     Command("beeper.mute", f"{CONF}.8.0", 3),
