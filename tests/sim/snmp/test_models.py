@@ -112,6 +112,7 @@ def test_ietf_battery_tests() -> None:
     assert set_value(agent, f"{UPS}.7.1.0", Oid(f"{UPS}.7.7.4")).status == 12  # busy
     unit.physics.advance(15)
     assert get(agent, f"{UPS}.7.3.0") == 1  # donePass
+    assert 1000 <= get(agent, f"{UPS}.7.6.0") <= 1100  # upsTestElapsedTime: 10 s, in 0.01 s
     assert get(agent, f"{UPS}.4.1.0") == 3
     set_value(agent, f"{UPS}.7.1.0", Oid(f"{UPS}.7.7.5"))  # deep calibration
     unit.physics.advance(30)

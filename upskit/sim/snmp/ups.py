@@ -33,6 +33,15 @@ class TestRecord:
     kind: str = "none"  # "none", "quick", "deep", "general"
     started: float = 0.0
     result: str = "none"  # "none", "running", "passed", "failed", "aborted"
+    #: sysUpTime (hundredths) when the test started.
+    uptime: int = 0
+    ended: float | None = None
+
+    def seconds(self, now: float) -> float:
+        """How long the test has run, or ran (0 before any test)."""
+        if self.result == "none":
+            return 0.0
+        return (now if self.ended is None else self.ended) - self.started
 
 
 class SnmpUps:
@@ -85,6 +94,8 @@ class SnmpUps:
                 self.bypass = False
             if self._was_testing and not ups.testing and self.test.result == "running":
                 self.test.result = "failed" if ups.battery_low or ups.charge <= 0 else "passed"
+                quick = self.test.kind != "deep"
+                self.test.ended = min(now, self.test.started + QUICK_TEST) if quick else now
             self._was_testing = ups.testing
 
     def now(self) -> float:
@@ -200,13 +211,14 @@ class SnmpUps:
         ``deep`` runs the battery down to the low limit."""
         deep = kind == "deep"
         self.physics.start_test(None if deep else QUICK_TEST, deep=deep)
-        self.test = TestRecord(kind, self.now(), "running")
+        self.test = TestRecord(kind, self.now(), "running", self.uptime_ticks())
         self._was_testing = True
 
     def abort_test(self) -> None:
         if self.physics.testing:
             self.physics.stop_test()
             self.test.result = "aborted"
+            self.test.ended = self.now()
         self._was_testing = False
 
     def note_set(self, at: str, value: object) -> None:

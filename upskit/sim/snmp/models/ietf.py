@@ -202,9 +202,9 @@ def build() -> Model:
     b.add(f"{BASE}.7.3.0", Kind.INTEGER, lambda s: _RESULTS[s.test.result],
           name="upsTestResultsSummary")
     b.add(f"{BASE}.7.4.0", Kind.STRING, _test_detail, name="upsTestResultsDetail")
-    b.add(f"{BASE}.7.5.0", Kind.TICKS, lambda s: ticks(s.test.started), name="upsTestStartTime")
-    b.add(f"{BASE}.7.6.0", Kind.INTEGER,
-          lambda s: int(s.now() - s.test.started) if s.test.result != "none" else 0,
+    b.add(f"{BASE}.7.5.0", Kind.TICKS, lambda s: s.test.uptime, name="upsTestStartTime")
+    # TimeInterval: hundredths of a second, as an INTEGER
+    b.add(f"{BASE}.7.6.0", Kind.INTEGER, lambda s: ticks(s.test.seconds(s.now())),
           name="upsTestElapsedTime")
     # upsControl
     enum_setting(b, f"{BASE}.8.1.0", "shutdown_type", "upsShutdownType", {1, 2})
