@@ -15,10 +15,14 @@ from upskit.drivers.snmp.table import Mib, Poll, Var
 #: ``mibs=`` name -> module (under this package) defining ``MIB``.
 MIBS: dict[str, str] = {
     "ietf": "ietf",
+    "apc_pdu": "apc_pdu",
+    "apc_ats": "apc_ats",
+    "eaton_epdu": "eaton_epdu",
+    "raritan": "raritan",
 }
 
 #: Probing order for ``mibs=auto``: vendor tables first, the generic RFC 1628 last.
-DETECTION_ORDER: tuple[str, ...] = ("ietf",)
+DETECTION_ORDER: tuple[str, ...] = ("apc_pdu", "apc_ats", "eaton_epdu", "raritan", "ietf")
 
 #: SNMPv2-MIB ``system`` rows published whatever the table (as NUT 2.8 does).
 SYSTEM = "1.3.6.1.2.1.1"
