@@ -24,6 +24,7 @@ CASES: list[tuple[str, list[str], int, str]] = [
     # demo
     ("demo-unknown-option", ["demo", "--bogus"], 2, "unrecognized"),
     ("demo-bad-listen", ["demo", "--listen", "[::1"], 2, "bad address"),
+    ("demo-bad-upstype", ["demo", "--contact", "24"], 2, "upstype is 0 to 23"),
     # run
     ("run-unknown-option", ["run", "--bogus"], 2, "unrecognized"),
     ("run-missing-toml", ["run", "--config", "{tmp}/missing.toml"], 2, "missing.toml"),

@@ -48,10 +48,13 @@ def test_demo_goes_through_a_power_failure_and_stops_on_ctrl_c() -> None:
 
 
 
-def test_the_hid_demo_serves_a_usb_hid_ups_through_a_power_failure() -> None:
+@pytest.mark.parametrize(("kind", "driver_name"), [
+    (["--hid"], "usbhid-ups"), (["--contact", "2"], "genericups")])
+def test_other_demos_serve_their_ups_through_a_power_failure(kind: list[str],
+                                                             driver_name: str) -> None:
     port = free_port()
     proc = subprocess.Popen(
-        [*UPSKIT, "demo", "--hid", "--listen", f"127.0.0.1:{port}", "--online", "1",
+        [*UPSKIT, "demo", *kind, "--listen", f"127.0.0.1:{port}", "--online", "1",
          "--speed", "8"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     statuses: list[list[str]] = []
@@ -76,7 +79,7 @@ def test_the_hid_demo_serves_a_usb_hid_ups_through_a_power_failure() -> None:
         out, _ = proc.communicate(timeout=15)
     online = next(i for i, t in enumerate(statuses) if "OL" in t)
     assert any("OB" in t for t in statuses[online:]), statuses
-    assert driver == "usbhid-ups"
+    assert driver == driver_name
     assert proc.returncode == 0, out
     assert f"serving UPS 'demo' on 127.0.0.1:{port}" in out
     assert "mains power lost" in out

@@ -15,7 +15,9 @@ FINALDELAY 5: at most about 27 s from low battery to SHUTDOWNCMD):
 
 ``--speed`` scales battery time only (drain and recharge), never the outage or a monitor.
 ``--hid`` serves a simulated USB HID Power Device (an APC Back-UPS on the simulated USB
-bus, read by ``usbhid-ups``) instead, through the same cycle.
+bus, read by ``usbhid-ups``) instead, through the same cycle; ``--contact UPSTYPE`` a
+simulated contact-closure UPS of that genericups cable type (on line, on battery, low
+battery on its modem lines, read by ``genericups``).
 """
 
 from __future__ import annotations
@@ -67,12 +69,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="simulated seconds per real second for the battery (default 1; "
                              f"above {RESERVE / UPSMON_DEFAULT_NEEDS:.0f} the low-battery "
                              "reserve is shorter than upsmon needs with its default timings)")
-    parser.add_argument("--hid", action="store_true",
-                        help="serve a simulated USB HID UPS (APC Back-UPS, usbhid-ups) "
-                             "instead of the Megatec one")
+    kind = parser.add_mutually_exclusive_group()
+    kind.add_argument("--hid", action="store_true",
+                      help="serve a simulated USB HID UPS (APC Back-UPS, usbhid-ups) "
+                           "instead of the Megatec one")
+    kind.add_argument("--contact", type=_upstype, default=None, metavar="UPSTYPE",
+                      help="serve a simulated contact-closure UPS of this genericups cable "
+                           "type (0-23, e.g. 2 for APC Back-UPS with cable 940-0020) instead")
     parser.add_argument("--cycles", type=non_negative_int, default=0,
                         help="stop after this many failure/recovery cycles (default: run forever)")
     add_http_argument(parser)
+
+
+def _upstype(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or not 0 <= int(text) <= 23:
+        raise argparse.ArgumentTypeError(f"a genericups upstype is 0 to 23, not {text!r}")
+    return int(text)
 
 
 class PowerSim(Protocol):
@@ -106,13 +120,22 @@ def hid_sim_url(speed: float) -> str:
     return f"sim://usb/apc-back-ups?id={DEMO_HID_ID}&speed={speed:g}"
 
 
+def contact_sim_url(upstype: int, speed: float) -> str:
+    return f"sim://contact/{upstype}?id={DEMO_ID}-contact&speed={speed:g}"
+
+
 def build_settings(listen_host: str, listen_port: int, speed: float = 1.0,
-                   hid: bool = False) -> Settings:
+                   hid: bool = False, contact: int | None = None) -> Settings:
     from upskit.config.settings import Listen, Settings, UpsSettings, UserSettings
 
     settings = Settings(source="")
     settings.upsd.listen = [Listen(listen_host, listen_port)]
-    if hid:
+    if contact is not None:
+        url = contact_sim_url(contact, speed)
+        section = UpsSettings(name=DEMO_UPS, driver="genericups", port=url,
+                              desc=f"Simulated contact-closure UPS (upstype {contact})",
+                              options={"port": url, "upstype": str(contact)})
+    elif hid:
         url = hid_sim_url(speed)
         section = UpsSettings(name=DEMO_UPS, driver="usbhid-ups", port=url,
                               desc="Simulated APC Back-UPS (USB HID)",
@@ -253,7 +276,7 @@ def run(args: argparse.Namespace) -> int:
 
     listen = args.listen
     host, port = (listen.host, listen.port) if listen else ("127.0.0.1", DEFAULT_PORT)
-    settings = build_settings(host, port, args.speed, args.hid)
+    settings = build_settings(host, port, args.speed, args.hid, args.contact)
     apply_http(settings, args.http)
     missing = web_extra_missing(settings)
     if missing:
@@ -262,8 +285,13 @@ def run(args: argparse.Namespace) -> int:
     # the demo's history lives as long as the demo, sampled often enough for its charts
     settings.web.history.path = ":memory:"
     settings.web.history.interval = 2.0
-    sim: PowerSim = hid_power_sim(args.speed) if args.hid else get_or_create(
-        sim_url(args.speed))
+    sim: PowerSim
+    if args.contact is not None:
+        from upskit.sim.contact import get_or_create as contact_unit
+
+        sim = contact_unit(contact_sim_url(args.contact, args.speed))
+    else:
+        sim = hid_power_sim(args.speed) if args.hid else get_or_create(sim_url(args.speed))
 
     async def main(stop: asyncio.Event) -> int:
         from upskit.runtime.exporters import add_exporters
