@@ -123,7 +123,7 @@ def test_round_trip_odd_strings() -> None:
 BASE = '[ups.a]\ndriver = "dummy-ups"\nport = "a.dev"\n'
 
 TOML_ERRORS = [
-    ("[servr]\nmaxage = 1\n", 1, "unknown table [servr] (known: drivers, history, http, monitor, nut, server, ups, upssched, users)"),
+    ("[servr]\nmaxage = 1\n", 1, "unknown table [servr] (known: drivers, history, http, monitor, mqtt, notify, nut, server, ups, upssched, users)"),
     ("[server]\nmaxage = 1\nmaxcon = 5\n", 3, 'unknown key "maxcon" in [server]'),
     ("[server]\nmaxage = \"soon\"\n", 2, 'server.maxage needs a number, got "soon"'),
     ("[server]\nmaxconn = 1.5\n", 2, "server.maxconn needs a whole number, got 1.5"),

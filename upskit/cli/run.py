@@ -55,7 +55,10 @@ def run(args: argparse.Namespace) -> int:
     if args.listen:
         settings.upsd.listen = list(args.listen)
     apply_http(settings, args.http)
-    missing = web_extra_missing(settings)
+    from upskit.runtime.integrations import integrations_missing
+
+    missing = web_extra_missing(settings) or integrations_missing(
+        settings.mqtt.enabled, settings.notify.enabled)
     if missing:
         print(f"upskit: {missing}", file=sys.stderr)
         return 1
@@ -73,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
         from upskit.runtime.exporters import add_exporters
 
         add_exporters(runtime)
+        from upskit.runtime.integrations import add_integrations
+
+        add_integrations(runtime)
         try:
             await runtime.start()
         except NoDeviceError as exc:  # as upsd: no UPS, no server (unless ALLOW_NO_DEVICE)

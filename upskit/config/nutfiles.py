@@ -10,6 +10,12 @@ import errno
 import os
 from pathlib import Path
 
+from upskit.config.integrations_conf import (
+    MQTT_CONF,
+    NOTIFY_CONF,
+    load_mqtt_conf,
+    load_notify_conf,
+)
 from upskit.config.nut_conf import load_nut_conf
 from upskit.config.settings import ConfigError, Settings
 from upskit.config.ups_conf import load_ups_conf
@@ -60,6 +66,10 @@ def load_nut_dir(directory: str | Path, *, strict: bool = False) -> Settings:
         settings.upssched = load_upssched_conf(base / "upssched.conf", strict=strict)
     if _present(base / WEB_CONF):
         settings.web = load_web_conf(base / WEB_CONF, strict=strict)
+    if _present(base / MQTT_CONF):
+        settings.mqtt = load_mqtt_conf(base / MQTT_CONF, strict=strict)
+    if _present(base / NOTIFY_CONF):
+        settings.notify = load_notify_conf(base / NOTIFY_CONF, strict=strict)
     return settings
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from upskit.config.addresses import DEFAULT_PORT
+from upskit.config.integrations import MqttSettings, NotifySettings
 from upskit.config.web import WebSettings
 
 Role = Literal["primary", "secondary"]
@@ -236,5 +237,9 @@ class Settings:
     nut: NutConf = field(default_factory=NutConf)
     #: The HTTP service and the history store (upskit-http.conf, [http], [history]).
     web: WebSettings = field(default_factory=WebSettings)
+    #: The MQTT service (upskit-mqtt.conf, [mqtt]).
+    mqtt: MqttSettings = field(default_factory=MqttSettings)
+    #: Notifications to Apprise URLs (upskit-notify.conf, [notify]).
+    notify: NotifySettings = field(default_factory=NotifySettings)
     #: Where these settings came from (directory or TOML file), for messages.
     source: str = ""

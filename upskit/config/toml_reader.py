@@ -27,6 +27,7 @@ from typing import Any, NoReturn, TypeVar
 
 from upskit.config.addresses import split_host_port, split_system
 from upskit.config.diagnostics import warn
+from upskit.config.integrations_conf import TomlIntegrations
 from upskit.config.notify import notify_flags, notify_type
 from upskit.config.nut_conf import MODES
 from upskit.config.parser import read_text
@@ -75,7 +76,7 @@ _MONITOR_FIELDS: dict[str, Converter] = {
     "certident_password": to_str,
 }
 _TOP_LEVEL = ("server", "drivers", "ups", "users", "monitor", "upssched", "nut", "http",
-              "history")
+              "history", "mqtt", "notify")
 _TOO_DEEP = "values or tables are nested too deeply to be a configuration"
 _TOML_ERROR_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
@@ -178,6 +179,7 @@ class _Reader:
         if "nut" in data:
             settings.nut = self.nut(self.table(data["nut"], ("nut",)))
         TomlWeb(self.fail).read(data, settings.web)
+        TomlIntegrations(self.fail).read(data, settings.mqtt, settings.notify)
         return settings
 
     def server(self, data: Table) -> UpsdSettings:

@@ -69,6 +69,9 @@ class Notifier:
         self.wall = list(wall) if wall else None
         self.syslog = syslog
         self.history: list[Notification] = []
+        #: Called with ``(type, ups, message)`` for every notification (Apprise, MQTT);
+        #: each must return at once, and one that raises is logged.
+        self.listeners: list[Callable[[str, str, str], None]] = []
         self.notifycmd = None if is_upssched(settings.notifycmd) else settings.notifycmd
         self._messages = {kind: DEFAULT_MESSAGES[kind] for kind in NotifyType}
         for name, text in settings.notifymsg.items():
@@ -96,6 +99,8 @@ class Notifier:
         flags = self.flags(kind)
         self.history.append(Notification(kind, ups or "", text, flags))
         log.warning("%s", text)
+        for listener in list(self.listeners):
+            _guarded("listener", kind, listener, kind.value, ups or "", text)
         if "IGNORE" in flags:
             return []
         calls: list[ScriptCall] = []

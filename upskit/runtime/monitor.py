@@ -38,6 +38,8 @@ class MonitorService:
         self.failed = False
         self.task: asyncio.Task[Any] | None = None
         self._watched: dict[str, Device] = {}
+        #: Handed to every monitor's notifier: ``(type, ups, message)`` per notification.
+        self.listeners: list[Callable[[str, str, str], None]] = []
 
     @property
     def wanted(self) -> bool:
@@ -70,6 +72,7 @@ class MonitorService:
         devices = {d.name: d for d in self.registry}
         monitor = Monitor(self.settings.upsmon, self.settings.upssched, local=devices,
                           numlogins=self.numlogins, maxage=self.settings.upsd.maxage)
+        monitor.notifier.listeners = self.listeners
         self._watched = devices
         return monitor
 
