@@ -27,13 +27,13 @@ needs_nut = pytest.mark.skipif(
 class NutDir:
     """ups.conf, upsd.conf and upsd.users in ``root``; state in ``root/state``."""
 
-    def __init__(self, root: Path, ups_conf: str) -> None:
+    def __init__(self, root: Path, ups_conf: str, upsd_conf: str = "") -> None:
         self.root = root
         self.state = root / "state"
         self.state.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         (root / "ups.conf").write_text(ups_conf)
-        (root / "upsd.conf").write_text(f"LISTEN 127.0.0.1 {self.port}\n")
+        (root / "upsd.conf").write_text(f"LISTEN 127.0.0.1 {self.port}\n{upsd_conf}")
         (root / "upsd.users").write_text(USERS)
         for name in ("ups.conf", "upsd.conf", "upsd.users"):
             (root / name).chmod(0o600)
@@ -84,11 +84,15 @@ def upsc_dict(ups: str, port: int, drop: frozenset[str] = frozenset()) -> dict[s
 
 
 def served(ups: str, port: int, var: str, expected: str | None = None,
-           timeout: float = 30.0) -> None:
-    """Wait until ``var`` of ``ups`` is served on ``port`` (with ``expected`` value)."""
+           timeout: float = 30.0, *, word: str | None = None) -> None:
+    """Wait until ``var`` of ``ups`` is served on ``port`` (with ``expected`` value, or
+    with ``word`` among its words)."""
     def ready() -> bool:
         value = upsc(ups, port, var).strip()
-        return not value.startswith("ERROR") and (expected is None or value == expected)
+        if value.startswith("ERROR"):
+            return False
+        return (expected is None or value == expected) and (word is None
+                                                            or word in value.split())
     wait_until(ready, timeout, f"{ups}:{var} on port {port}", interval=0.2)
 
 

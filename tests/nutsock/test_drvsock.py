@@ -188,3 +188,16 @@ async def test_a_silent_driver_counts_as_gone(tmp_path: Path) -> None:
         server.close()
         for writer in accepted:
             writer.close()
+
+
+async def test_a_quiet_driver_that_answers_pings_stays_fresh(tmp_path: Path) -> None:
+    """NUT's drivers send DATAOK only when the data comes back; upsd counts any line
+    (a PONG too) as fresh data, so MAXAGE never marks a quiet, healthy driver stale."""
+    src, copy = source_device(), Device("src")
+    async with served(tmp_path, src) as server, linked(server.path, copy, ping=0.1):
+        await asyncio.sleep(0.6)
+        assert not copy.is_stale(maxage=0.4)
+        src.data_stale()
+        await until(lambda: copy.stale)
+        await asyncio.sleep(0.3)
+        assert copy.stale  # PONGs never undo the driver's DATASTALE

@@ -91,6 +91,9 @@ class DriverLink:
                 raise LinkLost(f"{self.path} closed by the driver")
             for text in lines.feed(data):
                 self._handle(split_words(text))
+            if not self.device.stale:
+                # as upsd: whatever the driver says shows it alive (MAXAGE counts from it)
+                self.device.data_ok()
             if lines.dropped != dropped:
                 dropped = lines.dropped
                 self.log.warning("%s: over-long line from the driver dropped (%d so far)",
