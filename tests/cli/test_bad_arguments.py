@@ -94,6 +94,13 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("hid-garbage-log", ["hid", "generate", "{tmp}/deep.toml"], 2, "no explore lines"),
     ("hid-missing-log", ["hid", "generate", "{tmp}/missing.log"], 2, "missing.log"),
     ("hid-bad-vendorid", ["hid", "generate", "--vendorid", "xyz"], 2, "bad USB id"),
+    # snmp
+    ("snmp-no-action", ["snmp"], 2, "required"),
+    ("snmp-missing-walk", ["snmp", "generate", "{tmp}/missing.walk"], 2, "missing.walk"),
+    ("snmp-garbage-walk", ["snmp", "generate", "{tmp}/deep.toml"], 2, "-On"),
+    ("snmp-bad-sysoid", ["snmp", "generate", "--sysoid", "abc", "{tmp}/walk.txt"], 2,
+     "not an OID"),
+    ("snmp-bad-type", ["snmp", "generate", "--type", "fridge", "{tmp}/walk.txt"], 2, "--type"),
     # scan
     ("scan-unknown-sim", ["scan", "--simulate", "bogus", "--no-serial"], 2, "cypress"),
     ("scan-bad-time", ["scan", "--time", "abc"], 2, "--time"),
@@ -137,6 +144,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     danglingmon = tmp / "danglingmon"
     danglingmon.mkdir()
     (danglingmon / "upsmon.conf").symlink_to(danglingmon / "upsmon.conf")  # a loop
+    (tmp / "walk.txt").write_text(".1.3.6.1.4.1.99997.1.0 = INTEGER: 5\n")
     dirfile = tmp / "dirfile"
     (dirfile / "ups.conf").mkdir(parents=True)
     return tmp

@@ -41,6 +41,7 @@ COMMANDS: dict[str, str] = {
     "lines": "show a serial port's modem lines live and toggle DTR/RTS (contact-closure UPSes)",
     "driver": "run one upskit driver for NUT's upsd, like a NUT driver program",
     "drvctl": "start, stop or show drivers like upsdrvctl (or one UPS inside upskit run)",
+    "snmp": "SNMP tools: generate a mapping table (subdriver) from an snmpwalk",
 }
 
 

@@ -171,9 +171,9 @@ class SnmpDriver(Driver):
         self.writable, self.local, self.commands = {}, {}, {}
         rows = self._rows(mib)
         local = {row.name: row for row in rows if not row.oid}
-        for row in local.values():  # constants: no OID, a default, not writable
-            if row.writable is None and row.default is not None:
-                self.device.set_default(row.name, row.default)
+        for const in local.values():  # constants: no OID, a default, not writable
+            if const.writable is None and const.default is not None:
+                self.device.set_default(const.name, const.default)
         plain = [Bound(r, r.name, r.oid) for r in rows if r.oid and not r.templated]
         cmds = [(c, c.name, c.oid) for c in mib.commands if not c.each]
         values = await port.get([b.oid for b in plain] + [oid for _, _, oid in cmds])

@@ -15,7 +15,7 @@ from upskit.transport.snmp.target import AUTH_PROTOCOLS, PRIV_PROTOCOLS
 
 def _mib_name(value: str) -> str:
     name = value.strip()
-    if name == "auto" or name in mibs.MIBS:
+    if name == "auto" or mibs.known(name):
         return name
     raise BadValue(f"needs auto or one of {', '.join(mibs.names())}, got \"{value}\"")
 

@@ -40,9 +40,36 @@ class UnknownMib(LookupError):
     """A ``mibs=`` name no table has."""
 
 
+#: Entry-point group of installed tables: ``name = "package.module"`` (whose ``MIB`` is
+#: the table) or ``"package.module:ATTRIBUTE"``; see docs/snmp.md (generated tables).
+ENTRY_POINT_GROUP = "upskit.snmp_mibs"
+_installed: dict[str, str] | None = None
+
+
+def installed() -> dict[str, str]:
+    """Tables installed by other packages (entry points), read once."""
+    global _installed
+    if _installed is None:
+        from importlib.metadata import entry_points
+
+        _installed = {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)
+                      if ep.name not in MIBS}
+    return _installed
+
+
+def register(mib: Mib) -> None:
+    """Make ``mib`` known by its name in this process (a table built at run time)."""
+    _loaded[mib.name] = mib
+
+
+def known(name: str) -> bool:
+    """Whether ``name`` is a table: built in, registered or installed."""
+    return name in MIBS or name in _loaded or name in installed()
+
+
 def names() -> list[str]:
     """Every table name, sorted."""
-    return sorted(MIBS)
+    return sorted({*MIBS, *_loaded, *installed()})
 
 
 def load(name: str) -> Mib:
@@ -51,11 +78,16 @@ def load(name: str) -> Mib:
     if found is not None:
         return found
     module = MIBS.get(name)
-    if module is None:
+    target = f"{__name__}.{module}" if module is not None else installed().get(name)
+    if target is None:
         raise UnknownMib(f"unknown MIB table {name!r} (known: {', '.join(names())})")
-    mib = importlib.import_module(f"{__name__}.{module}").MIB
+    path, _, attribute = target.partition(":")
+    try:
+        mib = getattr(importlib.import_module(path), attribute or "MIB", None)
+    except Exception as exc:  # an installed plugin that does not import
+        raise UnknownMib(f"MIB table {name!r} ({target}) cannot be loaded: {exc}") from None
     if not isinstance(mib, Mib):
-        raise UnknownMib(f"{module}.MIB is not a mapping table")
+        raise UnknownMib(f"{target} defines no mapping table")
     _loaded[name] = mib
     return mib
 
@@ -63,7 +95,7 @@ def load(name: str) -> Mib:
 def detection_order() -> list[str]:
     """``DETECTION_ORDER`` followed by any table it does not list (before ``ietf``)."""
     listed = [n for n in DETECTION_ORDER if n in MIBS]
-    rest = sorted(n for n in MIBS if n not in listed)
+    rest = [n for n in names() if n not in listed]
     if "ietf" in listed:
         listed.remove("ietf")
         return listed + rest + ["ietf"]
