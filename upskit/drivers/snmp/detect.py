@@ -1,7 +1,9 @@
 """Which mapping table an agent speaks (``mibs=auto``), in a documented order.
 
 1. ``sysObjectID`` (1.3.6.1.2.1.1.2.0): the first table in detection order that lists
-   it exactly, else the first that lists a prefix of it (``"1.3.6.1.4.1.318."``).
+   it exactly, else the first that lists a prefix of it (``"1.3.6.1.4.1.318."``) --
+   provided that table's ``model_oid`` answers (PowerWalker cards announce CyberPower's
+   sysObjectID and speak RFC 1628 only; Huawei cards net-snmp's generic Linux one).
 2. Probing, when no table claims the ``sysObjectID`` (or the agent has none): the
    identity OIDs of every table are read in one GET; the first table in detection
    order whose ``model_oid`` answers with a non-empty value wins -- but a table that
@@ -41,6 +43,10 @@ def _answered(value: Value | None) -> bool:
     return bool(value.strip()) if isinstance(value, str) else True
 
 
+async def _has(port: SnmpPort, oid: str) -> bool:
+    return (await port.get([oid.strip(".")])).get(oid.strip(".")) is not None
+
+
 async def _subtree_answers(port: SnmpPort, prefix: str) -> bool:
     root = prefix.strip(".")
     found = await port.get_next([root])
@@ -61,7 +67,9 @@ async def choose_mib(port: SnmpPort, wanted: str = "auto") -> Mib:
     sysoid = answer if isinstance(answer, str) else ""
     if sysoid:
         found = by_sysoid(tables, sysoid)
-        if found is not None:
+        # a sysObjectID shared by other agents (net-snmp's generic Linux one, a vendor's
+        # reused by another) counts only when the table's model OID answers as well
+        if found is not None and (not found.model_oid or await _has(port, found.model_oid)):
             return found
     probes = [m.model_oid for m in tables if m.model_oid]
     values = await port.get(probes)

@@ -314,12 +314,18 @@ def _hms(value: int | str | bytes) -> str:
     return _number(_as_number(text.split()[0]), 0)
 
 
+def _date_mdy_iso(value: int | str | bytes) -> str:
+    """``mm/dd/yyyy`` -> ``yyyy-mm-dd`` (NUT's ``pw`` table: XUPS battery dates)."""
+    return _date_mdy(value).replace("/", "-")
+
+
 #: Named conversions a :class:`Var` may use (``convert="ticks"``).
 CONVERSIONS = {
     "ticks": _ticks,
     "mac": _mac,
     "date_mdy": _date_mdy,
     "hms": _hms,
+    "date_mdy_iso": _date_mdy_iso,
 }
 
 _NA = frozenset({"", "n/a", "na", "none", "unknown", "-"})

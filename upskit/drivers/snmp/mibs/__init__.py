@@ -15,6 +15,15 @@ from upskit.drivers.snmp.table import Mib, Poll, Var
 #: ``mibs=`` name -> module (under this package) defining ``MIB``.
 MIBS: dict[str, str] = {
     "ietf": "ietf",
+    "apcc": "apcc",
+    "pw": "pw",
+    "mge": "mge",
+    "cyberpower": "cyberpower",
+    "tripplite": "tripplite",
+    "xppc": "xppc",
+    "huawei": "huawei",
+    "delta_ups": "delta_ups",
+    "eaton_pxg_ups": "eaton_pxg_ups",
     "apc_pdu": "apc_pdu",
     "apc_ats": "apc_ats",
     "eaton_epdu": "eaton_epdu",
@@ -22,7 +31,9 @@ MIBS: dict[str, str] = {
 }
 
 #: Probing order for ``mibs=auto``: vendor tables first, the generic RFC 1628 last.
-DETECTION_ORDER: tuple[str, ...] = ("apc_pdu", "apc_ats", "eaton_epdu", "raritan", "ietf")
+DETECTION_ORDER: tuple[str, ...] = ("apc_pdu", "apc_ats", "eaton_epdu", "raritan",
+                                     "apcc", "pw", "eaton_pxg_ups", "mge", "cyberpower",
+                                     "huawei", "delta_ups", "xppc", "tripplite", "ietf")
 
 #: SNMPv2-MIB ``system`` rows published whatever the table (as NUT 2.8 does).
 SYSTEM = "1.3.6.1.2.1.1"
