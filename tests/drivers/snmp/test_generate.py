@@ -162,3 +162,30 @@ async def test_generated_module_works_on_the_agent(agent: Snmpsim, tmp_path: Pat
         assert {k: values.get(k) for k in expected} == expected
     finally:
         mibs._loaded.pop("acme_ups", None)
+
+
+def test_installed_tables_load_through_their_entry_point(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = generate(numeric_walk(), "plugged", names_text=named_walk())
+    package = tmp_path / "acme_tables"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "plugged.py").write_text(result.module)
+    (package / "broken.py").write_text("raise RuntimeError('no')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(mibs, "_installed", {"plugged": "acme_tables.plugged",
+                                             "other": "acme_tables.plugged:MIB",
+                                             "broken": "acme_tables.broken"})
+    try:
+        assert mibs.known("plugged") and "plugged" in mibs.names()
+        assert mibs.detection_order()[-1] == "ietf"
+        assert "plugged" in mibs.detection_order()
+        assert mibs.load("plugged").sysoids == (SYSOID,)
+        assert mibs.load("other").name == "plugged"
+        with pytest.raises(mibs.UnknownMib, match="cannot be loaded"):
+            mibs.load("broken")
+        from upskit.drivers.snmp.options import SnmpOptions
+        assert SnmpOptions({"port": "h", "mibs": "plugged"}).mibs == "plugged"
+    finally:
+        for name in ("plugged", "other"):
+            mibs._loaded.pop(name, None)
