@@ -5,9 +5,14 @@ program and their TRACKING results come back; a program that dies is started aga
 from __future__ import annotations
 
 import os
+import pwd
+import shutil
 import signal
+import tempfile
 import time
 from pathlib import Path
+
+import pytest
 
 from tests.nutreal import UPSCMD, UPSRW, run_tool
 from tests.nutsock.nutenv import (
@@ -20,7 +25,7 @@ from tests.nutsock.nutenv import (
     upsc,
     upsc_dict,
 )
-from tests.support import Processes, wait_until
+from tests.support import Processes, run_upskit, wait_until
 
 pytestmark = needs_nut
 
@@ -142,3 +147,36 @@ def test_attached_to_a_running_program_survives_its_restart(tmp_path: Path,
     start = time.monotonic()
     assert idle_cpu(run.pid, 3) < 0.5
     assert time.monotonic() - start < 30
+
+
+def test_a_program_run_as_the_nut_user_gets_its_state_directory(procs: Processes) -> None:
+    """Started as root without ``user``, NUT's programs become ``nut`` before making
+    their socket: upskit hands them the state directory it made."""
+    try:
+        pwd.getpwnam("nut")
+    except KeyError:
+        pytest.skip("no nut user here")
+    root = Path(tempfile.mkdtemp(prefix="upskit-nutuser-"))  # pytest's are root-only
+    try:
+        root.chmod(0o755)
+        (root / "u1.dev").write_text(DEV)
+        (root / "u1.dev").chmod(0o644)
+        ours = NutDir(root / "conf", f"[u1]\n  driver = dummy-ups\n  port = {root}/u1.dev\n"
+                      f"  upskit.external = yes\n  upskit.statepath = {root}/state\n")
+        ours.start_upskit(procs)
+        served("u1", ours.port, "ups.status", "OL CHRG")
+        assert (root / "state").stat().st_uid == pwd.getpwnam("nut").pw_uid
+    finally:
+        procs.stop_all()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_killpower_runs_the_program_with_k(tmp_path: Path) -> None:
+    (tmp_path / "u1.dev").write_text(DEV)
+    ours = NutDir(tmp_path / "upskit",
+                  f"[u1]\n  driver = dummy-ups\n  port = {tmp_path}/u1.dev\n  user = root\n"
+                  f"  upskit.external = yes\n  upskit.statepath = {tmp_path}/upskit/state\n")
+    done = run_upskit("killpower", "--nut-config-dir", str(ours.root), "--force")
+    # Debian's dummy-ups cannot cut power: it says so, and killpower reports the failure
+    assert "dummy-ups -a u1 -k -u root -> exit status 1" in done.stderr
+    assert "shutdown not supported" in done.stderr and "u1: FAILED" in done.stdout

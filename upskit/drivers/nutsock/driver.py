@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import pwd
 import signal
 import time
 from pathlib import Path
@@ -184,11 +185,7 @@ class NutSocketDriver(Driver):
         tmp.replace(path)
 
     async def _start_program(self) -> None:
-        state = Path(self.options.statepath)
-        state.mkdir(mode=0o770, parents=True, exist_ok=True)
-        confdir = state / f"upskit-{self.device.name}"
-        confdir.mkdir(mode=0o700, exist_ok=True)
-        self._write_conf(confdir)
+        state, confdir = self._prepare_dirs()
         if not os.access(self.program, os.X_OK):
             raise OSError(f"{self.program} is not an executable NUT driver")
         with contextlib.suppress(FileNotFoundError):
@@ -204,6 +201,7 @@ class NutSocketDriver(Driver):
         deadline = time.monotonic() + (45.0 if delay is None else float(delay))
         while not os.path.exists(self.socket_path):
             if proc.returncode is not None:
+                self.process = None
                 raise OSError(f"{self.program} exited with status {proc.returncode} "
                               "before creating its socket")
             if time.monotonic() > deadline:
@@ -212,6 +210,32 @@ class NutSocketDriver(Driver):
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(0.1):
                     await proc.wait()
+
+    def _prepare_dirs(self) -> tuple[Path, Path]:
+        """The state directory (the program's) and the private one with its ups.conf."""
+        state = Path(self.options.statepath)
+        state.mkdir(mode=0o770, parents=True, exist_ok=True)
+        self._hand_over(state)
+        confdir = state / f"upskit-{self.device.name}"
+        confdir.mkdir(mode=0o700, exist_ok=True)
+        self._write_conf(confdir)
+        return state, confdir
+
+    def _hand_over(self, state: Path) -> None:
+        """Started as root, NUT's programs become ``user`` (by default ``nut``) before
+        they make their socket: the state directory must be theirs."""
+        if os.geteuid() != 0:
+            return
+        user = self.options.user or "nut"
+        if user == "root":
+            return
+        try:
+            entry = pwd.getpwnam(user)
+        except KeyError:
+            return  # the program says so itself
+        info = state.stat()
+        if (info.st_uid, info.st_gid) != (entry.pw_uid, entry.pw_gid):
+            os.chown(state, entry.pw_uid, entry.pw_gid)
 
     async def _stop_program(self) -> None:
         proc, self.process = self.process, None
@@ -239,5 +263,20 @@ class NutSocketDriver(Driver):
         return await self.link.command("SET", name, value)
 
     async def shutdown(self) -> CmdResult:
-        """killpower goes through NUT's own ``<driver> -k``, not through this class."""
-        return CmdResult.UNKNOWN
+        """killpower: NUT's own ``<driver> -a NAME -k`` (the program this driver
+        started is stopped first: it holds the port)."""
+        if self.options.socket is not None:
+            self.log.error("%s: attached to %s; killpower is the system's NUT's to do",
+                           self.device.name, self.socket_path)
+            return CmdResult.UNKNOWN
+        await self._stop_program()
+        state, confdir = self._prepare_dirs()
+        env = dict(os.environ, NUT_CONFPATH=str(confdir), NUT_STATEPATH=str(state))
+        argv = [self.program, "-a", self.device.name, "-k"]
+        if self.options.user:
+            argv += ["-u", self.options.user]
+        proc = await asyncio.create_subprocess_exec(*argv, env=env,
+                                                    stdin=asyncio.subprocess.DEVNULL)
+        code = await proc.wait()
+        self.log.warning("%s: %s -> exit status %d", self.device.name, " ".join(argv), code)
+        return CmdResult.HANDLED if code == 0 else CmdResult.FAILED
