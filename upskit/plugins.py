@@ -15,11 +15,8 @@ lists the known names and suggests the closest one.
 from __future__ import annotations
 
 import importlib
-import logging
 from collections.abc import Callable, Iterator, Mapping
 from typing import Generic, TypeVar
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -104,7 +101,9 @@ class PluginRegistry(Generic[T]):
         try:
             found = entry_points(group=self.group)
         except Exception as exc:  # a broken installed distribution must not stop upskit
-            log.warning("cannot read %s plugins: %s", self.group, exc)
+            import logging  # not at start-up: ``upskit get`` never needs it
+
+            logging.getLogger(__name__).warning("cannot read %s plugins: %s", self.group, exc)
             return
         for ep in found:
             self._entries.setdefault(self._key(ep.name), ep.value)

@@ -13,7 +13,7 @@ registry: a package adds a subcommand through the entry-point group ``upskit.com
 from __future__ import annotations
 
 import argparse
-import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Protocol, cast
@@ -71,12 +71,13 @@ _SYNC_COMMANDS = frozenset({"get", "list", "cmd", "set", "udev-rules"})
 
 
 def _command_names(argv: Sequence[str] | None) -> list[str]:
-    """The built-in names, then installed ones unless ``argv`` asks for a built-in
-    (reading the installed packages' entry points costs tens of milliseconds)."""
+    """Only the built-in that ``argv`` asks for (loading every subcommand's module, and
+    reading the installed packages' entry points, costs tens of milliseconds); else the
+    built-in names, then installed ones."""
     words = sys.argv[1:] if argv is None else argv
     wanted = next((word for word in words if not word.startswith("-")), None)
     if wanted in COMMANDS:
-        return list(COMMANDS)
+        return [wanted]
     return [*COMMANDS, *(name for name in SUBCOMMANDS.names() if name not in COMMANDS)]
 
 
@@ -87,10 +88,34 @@ def _help(name: str, command: Subcommand) -> str:
     return str(text).strip().split("\n", 1)[0]
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, sized without importing ``shutil`` (and through it bz2,
+    lzma and zlib) at every start: only help output needs the terminal's width."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _terminal_columns() -> int:
+    """What ``shutil.get_terminal_size`` says: $COLUMNS, else the terminal's, else 80."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser for ``argv`` (default: this process's arguments)."""
     parser = argparse.ArgumentParser(
-        prog="upskit", description="UPS monitoring and safe shutdown, NUT-compatible."
+        prog="upskit", description="UPS monitoring and safe shutdown, NUT-compatible.",
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"upskit {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0,
@@ -103,7 +128,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             print(f"upskit: {exc}; command left out", file=sys.stderr)
             continue
         help_text = _help(name, command)
-        sp = sub.add_parser(name, help=help_text, description=help_text)
+        sp = sub.add_parser(name, help=help_text, description=help_text,
+                            formatter_class=_Formatter)
         # -v also after the subcommand (``upskit run -v``); counted with the global ones
         sp.add_argument("-v", "--verbose", action="count", default=0, dest="sub_verbose",
                         help="more log output (repeat for debug)")
@@ -113,6 +139,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 
 def setup_logging(verbosity: int) -> None:
+    import logging  # only now: the client commands start faster without it
+
     level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -129,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         from upskit.lazyssl import import_asyncio
 
         import_asyncio()
-    setup_logging(args.verbose)
+    if args.verbose or args.command not in _SYNC_COMMANDS:
+        setup_logging(args.verbose)  # the client commands log nothing unless asked
     try:
         result: int = module.run(args)
     except KeyboardInterrupt:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -119,6 +117,8 @@ def write(text: str) -> None:
 
 def write_json(data: Any) -> None:
     """Write ``data`` as indented JSON (non-UTF-8 bytes as U+FFFD)."""
+    import json  # only for --json
+
     text = json.dumps(data, indent=2, ensure_ascii=False)
     write(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace") + "\n")
 
@@ -143,6 +143,8 @@ def ask_credentials(username: str | None, password: str | None) -> tuple[str, st
         username = line.rstrip("\r\n") or default
     if password is None:
         if sys.stdin.isatty():
+            import getpass  # only when a password must be asked for
+
             password = getpass.getpass("Password: ")
         else:
             sys.stderr.write("Password: ")

@@ -63,7 +63,10 @@ class Client(BlockingShell):
             return
         self._ever_connected = True
         with translated("Connection timed out"):
-            sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            # an ASCII name goes as bytes: a str makes getaddrinfo load the idna codec
+            host: str | bytes = self.host.encode() if self.host.isascii() else self.host
+            sock = socket.create_connection((host, self.port),  # type: ignore[arg-type]
+                                            timeout=self.timeout)
         self._sock = sock
         self._buf.clear()
         self._tls = False
