@@ -121,6 +121,13 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("events-missing-db", ["events", "--db", "{tmp}/missing.sqlite"], 1, "no history recorded"),
     ("events-bad-limit", ["events", "--limit", "x"], 2, "--limit"),
     ("run-bad-http", ["run", "--http", "1.2.3.4:99999"], 2, "--http"),
+    # driver / drvctl (NUT's driver socket)
+    ("driver-no-name", ["driver"], 2, "required"),
+    ("driver-unknown-ups", ["driver", "-a", "no-such-ups", "-F"], 1, "upskit driver:"),
+    ("drvctl-bad-action", ["drvctl", "bogus"], 2, "invalid choice"),
+    ("drvctl-run-absent", ["drvctl", "status", "--run", "{tmp}/nodir/sock"], 1, "cannot reach"),
+    ("run-check-bad-value", ["run", "--check", "--nut-config-dir", "{tmp}/badvalue"], 2,
+     "ups.conf:3"),
     ("demo-bad-http", ["demo", "--http", "[::1"], 2, "--http"),
 ]
 
