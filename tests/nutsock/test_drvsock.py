@@ -201,3 +201,35 @@ async def test_a_quiet_driver_that_answers_pings_stays_fresh(tmp_path: Path) -> 
         await until(lambda: copy.stale)
         await asyncio.sleep(0.3)
         assert copy.stale  # PONGs never undo the driver's DATASTALE
+
+
+async def test_a_hostile_driver_never_disturbs_the_mirror(tmp_path: Path) -> None:
+    """Garbage, a 1 MB line and unknown words from a driver are skipped; a driver that
+    stops reading ends the link (bounded), and the command fails instead of hanging."""
+    path = str(tmp_path / "hostile")
+    writers: list[asyncio.StreamWriter] = []
+
+    async def hostile(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writers.append(writer)
+        await reader.readline()  # DUMPALL, then never reads again
+        writer.write(b"\x00\xff\xfe garbage\nSETINFO\nBOGUS a b c\n" + b"S" * 1_000_000
+                     + b'\nSETINFO ups.status "OL"\nADDCMD load.off\nDATAOK\nDUMPDONE\n')
+        await writer.drain()
+        await asyncio.sleep(60)
+
+    server = await asyncio.start_unix_server(hostile, path=path)
+    try:
+        device = Device("x")
+        link = DriverLink(path, device, LOG, ping_interval=30, write_timeout=0.5)
+        task = asyncio.create_task(link.run())
+        await asyncio.wait_for(link.dumped.wait(), 10)
+        assert dict(device.snapshot()) == {"ups.status": "OL"} and not device.stale
+        assert link.mirror.bad_lines == 3
+        result = await link.command("SET", "ups.id", "x" * 4_000_000)
+        assert result is CmdResult.FAILED
+        with pytest.raises(LinkLost, match="does not read"):
+            await asyncio.wait_for(task, 10)
+    finally:
+        server.close()
+        for writer in writers:
+            writer.transport.abort()

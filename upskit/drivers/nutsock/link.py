@@ -32,16 +32,20 @@ class DriverLink:
     """
 
     def __init__(self, path: str, device: Device, log: logging.LoggerAdapter[logging.Logger],
-                 *, ping_interval: float = 5.0, command_timeout: float = 15.0) -> None:
+                 *, ping_interval: float = 5.0, command_timeout: float = 15.0,
+                 write_timeout: float = WRITE_TIMEOUT) -> None:
         self.path = path
         self.device = device
         self.log = log
         self.ping_interval = ping_interval
         self.command_timeout = command_timeout
+        self.write_timeout = write_timeout
         self.mirror = Mirror(device)
         self.dumped = asyncio.Event()
         self._writer: asyncio.StreamWriter | None = None
         self._pending: dict[str, asyncio.Future[int]] = {}
+        #: Why this side dropped the link (the reader then only sees it closed).
+        self._lost = ""
         self._ids = itertools.count(1)
         self._prefix = f"upskit-{os.getpid()}-"
 
@@ -54,6 +58,7 @@ class DriverLink:
         ``OSError`` when the socket cannot be reached)."""
         reader, writer = await asyncio.open_unix_connection(self.path, limit=_READ_CHUNK)
         self._writer = writer
+        self._lost = ""
         self.mirror.begin_dump()
         self.dumped.clear()
         try:
@@ -86,9 +91,9 @@ class DriverLink:
                 raise LinkLost(f"no answer on {self.path} for "
                                f"{3 * self.ping_interval:.0f} s") from None
             except OSError as exc:
-                raise LinkLost(f"{self.path}: {exc.strerror or exc}") from None
+                raise LinkLost(self._lost or f"{self.path}: {exc.strerror or exc}") from None
             if not data:
-                raise LinkLost(f"{self.path} closed by the driver")
+                raise LinkLost(self._lost or f"{self.path} closed by the driver")
             for text in lines.feed(data):
                 self._handle(split_words(text))
             if not self.device.stale:
@@ -125,11 +130,12 @@ class DriverLink:
             raise LinkLost("not connected")
         writer.write(data)
         try:
-            async with asyncio.timeout(WRITE_TIMEOUT):
+            async with asyncio.timeout(self.write_timeout):
                 await writer.drain()
         except TimeoutError:
+            self._lost = f"the driver on {self.path} does not read"
             writer.transport.abort()
-            raise LinkLost(f"the driver on {self.path} does not read") from None
+            raise LinkLost(self._lost) from None
         except OSError as exc:
             raise LinkLost(f"{self.path}: {exc.strerror or exc}") from None
 
