@@ -171,3 +171,21 @@ def test_apcupsd_ups_under_upskit_equals_debian_upsd(tmp_path: Path, procs: Proc
         finally:
             APCUPSD_STATUS["STATUS"] = "ONLINE"
     assert os.path.exists(tmp_path / "ours" / "state" / "apcupsd-ups-a")
+
+
+def test_upskit_hid_driver_on_a_simulated_usb_bus_under_debian_upsd(
+        tmp_path: Path, procs: Processes) -> None:
+    conf = "[b]\n  driver = usbhid-ups\n  port = sim://usb/apc-back-ups\n  pollinterval = 1\n"
+    nut = NutDir(tmp_path / "nut", conf)
+    procs.start([*UPSKIT, "driver", "-a", "b", "-F"], nut.env, nut.log("upskit-driver"))
+    wait_until(lambda: (nut.state / "usbhid-ups-b").exists(), 30, "the driver's socket")
+    nut.start_upsd(procs)
+    ours = NutDir(tmp_path / "ours", conf)
+    ours.start_upskit(procs)
+    try:
+        for side in (nut, ours):
+            served("b", side.port, "ups.status", word="OL", timeout=40)
+        compare(upsc_dict("b", nut.port), upsc_dict("b", ours.port))
+    except AssertionError:
+        print(nut.logs(), ours.logs())
+        raise
