@@ -64,6 +64,13 @@ def test_upsd_serves_an_upskit_driver_as_upskit_run_does(tmp_path: Path,
         (tmp_path / "u1.dev").write_text(DEV.replace("OL", "OB"))
         served("u1", nut.port, "ups.status", "OB", 20)
         assert idle_cpu(pid, 3) < 0.5
+        # upsdrvctl -c reload: the section changed, the same process takes it up
+        (tmp_path / "u2.dev").write_text(DEV.replace("OL", "OB LB"))
+        (nut.root / "ups.conf").write_text(f"[u1]\n  driver = dummy-ups\n"
+                                           f"  port = {tmp_path}/u2.dev\n")
+        assert drvctl(nut, "reload", "u1")[0] == 0
+        served("u1", nut.port, "ups.status", "OB LB", 20)
+        assert int(pidfile.read_text()) == pid
     except AssertionError:
         print(nut.logs())
         raise

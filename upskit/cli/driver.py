@@ -7,10 +7,13 @@ import argparse
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import asyncio
     from pathlib import Path
 
     from upskit.config.settings import UpsSettings
     from upskit.drivers.base import Driver
+    from upskit.drivers.supervisor import Supervisor
+    from upskit.model import Device
 
 HELP = "run one upskit driver for NUT's upsd, like a NUT driver program"
 
@@ -58,8 +61,9 @@ class _Refused(Exception):
     """The driver cannot be run: the message says why."""
 
 
-def _prepare(name: str) -> tuple[UpsSettings, Driver]:
-    """The ups.conf section ``name`` and its upskit driver, built (not started)."""
+def _prepare(name: str, device: Device | None = None) -> tuple[UpsSettings, Driver]:
+    """The ups.conf section ``name`` and its upskit driver, built (not started) for
+    ``device`` (a fresh one by default)."""
     from upskit.cli.nutstate import confpath
     from upskit.config.settings import ConfigError, Settings
     from upskit.config.ups_conf import load_ups_conf
@@ -79,7 +83,8 @@ def _prepare(name: str) -> tuple[UpsSettings, Driver]:
     try:
         cls = driver_class(ups.driver)
         options = cls.parse_options(driver_options(settings, ups), ups)
-        device = Device(ups.name, ups.desc)
+        if device is None:
+            device = Device(ups.name, ups.desc)
         driver = cls(device, options, config_name=ups.driver)
     except ConfigError as exc:
         raise _Refused(str(exc)) from None
@@ -163,6 +168,7 @@ def _serve(driver: Driver, sock: str, pidfile: Path, user: str | None,
     import contextlib
     import logging
     import os
+    import signal
     import sys
 
     from upskit.cli.common import run_until_signal
@@ -188,9 +194,15 @@ def _serve(driver: Driver, sock: str, pidfile: Path, user: str | None,
         log.info("%s: driver %s serving %s (configuration in %s)", driver.device.name,
                  driver.name, sock, confdir)
         _report(ready, True)
+        hangups: asyncio.Queue[None] = asyncio.Queue()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, hangups.put_nowait, None)
+        reloader = asyncio.create_task(_reload_on_hangup(hangups, supervisor, driver))
         try:
             await stop.wait()
         finally:
+            reloader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reloader
             await server.close()
             await supervisor.stop()
             with contextlib.suppress(OSError):
@@ -199,3 +211,38 @@ def _serve(driver: Driver, sock: str, pidfile: Path, user: str | None,
         return 0
 
     return run_until_signal(main)
+
+
+async def _reload_on_hangup(hangups: asyncio.Queue[None], supervisor: Supervisor,
+                            first: Driver) -> None:
+    """SIGHUP (``upskit drvctl reload``, NUT's ``upsdrvctl -c reload``): read the
+    section again; when its options changed, a new driver takes over the same device
+    (and socket).  A section that cannot be used keeps the running driver."""
+    import logging
+
+    log = logging.getLogger("upskit.driver")
+    running = first
+    while True:
+        await hangups.get()
+        name = running.device.name
+        try:
+            ups, fresh = _prepare(name, running.device)
+        except _Refused as exc:
+            log.error("%s: reload refused, the driver keeps running: %s", name, exc)
+            running.device.bind(running._guarded_instcmd, running._guarded_setvar)
+            continue
+        if ups.driver != running.config_name:
+            log.error("%s: reload refused: the driver changed from %s to %s (its socket "
+                      "name with it); restart it instead", name, running.config_name,
+                      ups.driver)
+            running.device.bind(running._guarded_instcmd, running._guarded_setvar)
+            continue
+        if dict(fresh.parameters) == dict(running.parameters):
+            log.info("%s: reload: section unchanged", name)
+            running.device.bind(running._guarded_instcmd, running._guarded_setvar)
+            continue
+        await supervisor.remove(name)
+        fresh.device.bind(fresh._guarded_instcmd, fresh._guarded_setvar)
+        supervisor.add(fresh)
+        running = fresh
+        log.info("%s: reload: driver restarted with the new section", name)

@@ -1,4 +1,5 @@
-"""``upskit drvctl start|stop|status [NAME]``: ``upsdrvctl`` for upskit drivers.
+"""``upskit drvctl start|stop|restart|reload|status [NAME]``: ``upsdrvctl`` for upskit
+drivers (``reload`` is NUT's ``upsdrvctl -c reload``: the driver reads its section again).
 
 Without ``--run``: each UPS of NUT's ups.conf (or only NAME) gets its own
 ``upskit driver -a NAME`` process, with NUT's PID files and sockets.  With ``--run``:
@@ -14,7 +15,7 @@ from __future__ import annotations
 import argparse
 
 HELP = "start, stop or show drivers like upsdrvctl (or one UPS inside upskit run)"
-ACTIONS = ("start", "stop", "restart", "status")
+ACTIONS = ("start", "stop", "restart", "reload", "status")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,6 +46,8 @@ def _ask_runtime(args: argparse.Namespace) -> int:
 
     path = args.run or RUN_SOCKET
     command = f"driver {args.action}" + (f" {args.ups}" if args.ups else "")
+    if args.action == "reload":  # the process reloads: changed sections restart
+        command = "reload"
     try:
         ok, text = send_command(path, command, timeout=args.timeout + 5)
     except ControlError as exc:
@@ -83,6 +86,8 @@ def _standalone(args: argparse.Namespace) -> int:
             failed += not _start(name, driver, args)
         if args.action == "status":
             failed += not _status(name, driver)
+        if args.action == "reload":
+            failed += not _reload(name, driver)
     return 1 if failed else 0
 
 
@@ -136,6 +141,23 @@ def _stop(name: str, driver: str, timeout: float) -> bool:
             return False
         time.sleep(0.1)
     print(f"{name}: driver {driver} stopped")
+    return True
+
+
+def _reload(name: str, driver: str) -> bool:
+    """SIGHUP: the driver reads its section again (NUT's ``upsdrvctl -c reload``)."""
+    import os
+    import signal
+    import sys
+
+    from upskit.cli.nutstate import pid_path, read_pid
+
+    pid = read_pid(pid_path(driver, name))
+    if pid is None:
+        print(f"{name}: no driver running", file=sys.stderr)
+        return False
+    os.kill(pid, signal.SIGHUP)
+    print(f"{name}: driver {driver} (PID {pid}) asked to reload")
     return True
 
 
