@@ -28,10 +28,19 @@ MIBS: dict[str, str] = {
     "apc_ats": "apc_ats",
     "eaton_epdu": "eaton_epdu",
     "raritan": "raritan",
+    "raritan-px2": "raritan_px2",
+    "baytech": "baytech",
+    "hpe_epdu": "hpe_epdu",
+    "emerson_avocent_pdu": "emerson_avocent_pdu",
+    "eaton_ats16_nmc": "eaton_ats16_nmc",
+    "eaton_ats16_nm2": "eaton_ats16_nm2",
+    "eaton_ats16": "eaton_ats16_nmc",
 }
 
 #: Probing order for ``mibs=auto``: vendor tables first, the generic RFC 1628 last.
 DETECTION_ORDER: tuple[str, ...] = ("apc_pdu", "apc_ats", "eaton_epdu", "raritan",
+                                     "raritan-px2", "hpe_epdu", "emerson_avocent_pdu",
+                                     "eaton_ats16_nm2", "eaton_ats16_nmc", "baytech",
                                      "apcc", "pw", "eaton_pxg_ups", "mge", "cyberpower",
                                      "huawei", "delta_ups", "xppc", "tripplite", "ietf")
 

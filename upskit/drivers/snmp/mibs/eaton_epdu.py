@@ -10,12 +10,10 @@ reboot command objects.
 
 from __future__ import annotations
 
-from typing import Any
-
+from upskit.drivers.snmp.mibs.daisychain import Chain, rows
 from upskit.drivers.snmp.table import (
     OUTLET_GROUPS,
     OUTLETS,
-    Command,
     Index,
     Mib,
     Poll,
@@ -31,16 +29,11 @@ INPUT = f"{BASE}.3"             # inputs
 GROUP = f"{BASE}.5"             # groups
 OUTLET = f"{BASE}.6"            # outlets
 
-#: daisy-chained units: OID index from 0, names device.1 ... (only for 2 units or more)
-UNITS = Index("device.count", base=0, at_least=2)
+#: the master is unit 0; chained units 0, 1 ... are device.1, device.2 ...
+CHAIN = Chain(master=0, first=0)
+per_unit = CHAIN.var
 #: the input phases of a three-phase unit
 PHASES = Index("input.phases", at_least=2)
-#: A chained unit may have more outlets or groups than the master, whose counts the
-#: format's indexes read: its rows run over these bounds, and those that do not answer
-#: when the driver binds them are dropped (one larger GET at start-up, none per poll).
-MAX_OUTLETS = 64
-MAX_GROUPS = 24
-_CHAINED = {OUTLETS: Index(MAX_OUTLETS), OUTLET_GROUPS: Index(MAX_GROUPS)}
 
 _THRESHOLD = enum_of((0, "good"), (1, "warning-low"), (2, "critical-low"),
                      (3, "warning-high"), (4, "critical-high"))
@@ -54,29 +47,7 @@ _GROUP_TYPE = enum_of((0, "unknown"), (1, "breaker1pole"), (2, "breaker2pole"),
                       (3, "breaker3pole"), (4, "outlet-section"), (5, "user-defined"))
 
 
-def _daisy_name(name: str) -> str:
-    if name.startswith("device."):
-        return "device.%i." + name.removeprefix("device.")
-    return "device.%i." + name
-
-
-def per_unit(name: str, oid: str, *, each: tuple[Index, ...] = (),
-             **fields: Any) -> tuple[Var, ...]:
-    """``name`` read at ``oid`` (``{u}``: the unit index): the master's row (unit 0),
-    then the ``device.N.`` row of every chained unit.  ``ups.*`` rows stay unprefixed."""
-    master = Var(name, oid.replace("{u}", "0"), each=each, **fields)
-    if name.startswith("ups."):
-        return (master,)
-    chained = Var(_daisy_name(name), oid.replace("{u}", "%i"),
-                  each=(UNITS, *(_CHAINED.get(i, i) for i in each)), **fields)
-    return (master, chained)
-
-
-def _rows(*groups: tuple[Var, ...]) -> tuple[Var, ...]:
-    return tuple(row for group in groups for row in group)
-
-
-_identity = _rows(
+_identity = rows(
     (Var("device.mfr", "", default="EATON"), Var("ups.mfr", "", default="EATON")),
     # unitCount; a single unit without the object is one device
     (Var("device.count", f"{BASE}.1.1.0", poll=Poll.STATIC, default="1"),),
@@ -91,7 +62,7 @@ _identity = _rows(
     (Var("device.macaddr", "1.3.6.1.2.1.2.2.1.6.2", convert="mac", poll=Poll.STATIC),),
 )
 
-_input = _rows(
+_input = rows(
     per_unit("input.phases", f"{INPUT}.1.1.2.{{u}}.1", poll=Poll.STATIC,
              enum=enum_of((1, "1"), (2, "2"), (3, "3"), (4, "3"))),
     per_unit("input.frequency", f"{INPUT}.1.1.3.{{u}}.1", scale=0.1),
@@ -112,7 +83,7 @@ _input = _rows(
              each=(PHASES,)),
 )
 
-_outlets = _rows(
+_outlets = rows(
     per_unit("outlet.count", f"{UNIT}.22.{{u}}", poll=Poll.STATIC, default="0"),
     per_unit("outlet.%i.desc", f"{OUTLET}.1.1.3.{{u}}.%i", string=True, each=(OUTLETS,),
              writable=Writable(SetType.STRING, 31)),
@@ -135,7 +106,7 @@ _outlets = _rows(
     per_unit("outlet.%i.realpower", f"{OUTLET}.5.1.3.{{u}}.%i", each=(OUTLETS,)),
 )
 
-_groups = _rows(
+_groups = rows(
     per_unit("outlet.group.count", f"{UNIT}.21.{{u}}", poll=Poll.STATIC, default="0"),
     per_unit("outlet.group.%i.id", f"{GROUP}.1.1.2.{{u}}.%i", string=True, poll=Poll.STATIC,
              each=(OUTLET_GROUPS,)),
@@ -165,20 +136,14 @@ _groups = _rows(
 )
 
 
-def _commands(name: str, oid: str, value: int, index: Index) -> tuple[Command, ...]:
-    return (Command(name, oid.replace("{u}", "0"), value, each=(index,)),
-            Command(_daisy_name(name), oid.replace("{u}", "%i"), value,
-                    each=(UNITS, _CHAINED.get(index, index))))
-
-
 #: outletControlOffCmd / OnCmd / RebootCmd and the group equivalents: 0 = at once
 COMMANDS = (
-    *_commands("outlet.%i.load.off", f"{OUTLET}.6.1.3.{{u}}.%i", 0, OUTLETS),
-    *_commands("outlet.%i.load.on", f"{OUTLET}.6.1.4.{{u}}.%i", 0, OUTLETS),
-    *_commands("outlet.%i.load.cycle", f"{OUTLET}.6.1.5.{{u}}.%i", 0, OUTLETS),
-    *_commands("outlet.group.%i.load.off", f"{GROUP}.6.1.3.{{u}}.%i", 0, OUTLET_GROUPS),
-    *_commands("outlet.group.%i.load.on", f"{GROUP}.6.1.4.{{u}}.%i", 0, OUTLET_GROUPS),
-    *_commands("outlet.group.%i.load.cycle", f"{GROUP}.6.1.5.{{u}}.%i", 0, OUTLET_GROUPS),
+    *CHAIN.command("outlet.%i.load.off", f"{OUTLET}.6.1.3.{{u}}.%i", 0, OUTLETS),
+    *CHAIN.command("outlet.%i.load.on", f"{OUTLET}.6.1.4.{{u}}.%i", 0, OUTLETS),
+    *CHAIN.command("outlet.%i.load.cycle", f"{OUTLET}.6.1.5.{{u}}.%i", 0, OUTLETS),
+    *CHAIN.command("outlet.group.%i.load.off", f"{GROUP}.6.1.3.{{u}}.%i", 0, OUTLET_GROUPS),
+    *CHAIN.command("outlet.group.%i.load.on", f"{GROUP}.6.1.4.{{u}}.%i", 0, OUTLET_GROUPS),
+    *CHAIN.command("outlet.group.%i.load.cycle", f"{GROUP}.6.1.5.{{u}}.%i", 0, OUTLET_GROUPS),
 )
 
 MIB = Mib(
