@@ -180,3 +180,24 @@ def test_killpower_runs_the_program_with_k(tmp_path: Path) -> None:
     # Debian's dummy-ups cannot cut power: it says so, and killpower reports the failure
     assert "dummy-ups -a u1 -k -u root -> exit status 1" in done.stderr
     assert "shutdown not supported" in done.stderr and "u1: FAILED" in done.stdout
+
+
+def test_a_program_left_by_a_killed_upskit_is_stopped(tmp_path: Path, procs: Processes) -> None:
+    """upskit killed outright leaves its program running: the next upskit stops it
+    before starting its own (two programs never drive one port).  The port is a file
+    named relative to the configuration directory, as dummy-ups allows."""
+    ours = NutDir(tmp_path / "upskit",
+                  "[u1]\n  driver = dummy-ups\n  port = u1.dev\n  user = root\n"
+                  f"  upskit.external = yes\n  upskit.statepath = {tmp_path}/upskit/state\n")
+    (ours.root / "u1.dev").write_text(DEV)
+    run = ours.start_upskit(procs)
+    served("u1", ours.port, "ups.status", "OL CHRG")
+    [orphan] = children(run.pid)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait(10)
+    assert os.path.exists(f"/proc/{orphan}")
+    run = ours.start_upskit(procs)
+    served("u1", ours.port, "ups.status", "OL CHRG")
+    wait_until(lambda: not os.path.exists(f"/proc/{orphan}"), 10, "the old program to stop")
+    assert len(children(run.pid)) == 1
+    assert "left over by an earlier run" in ours.log(f"upskit-{ours.port}").read_text()

@@ -17,6 +17,8 @@ import contextlib
 import os
 import pwd
 import signal
+import socket
+import struct
 import time
 from pathlib import Path
 
@@ -176,6 +178,8 @@ class NutSocketDriver(Driver):
         for key, value in self.parameters.items():
             if key.startswith(("upskit.", "_")):
                 continue
+            if key == "port" and isinstance(value, str):
+                value = self._port_for_program(value)
             lines.append(f"  {key}" if value is True else f"  {key} = {quote(str(value))}")
         path = directory / "ups.conf"
         tmp = directory / "ups.conf.new"
@@ -184,10 +188,51 @@ class NutSocketDriver(Driver):
             out.write("\n".join(lines) + "\n")
         tmp.replace(path)
 
+    def _port_for_program(self, port: str) -> str:
+        """A port file named relative to the configuration directory (dummy-ups's
+        ``port = ups.dev``), made absolute: the program reads a private ups.conf."""
+        confdir = self.options.confdir
+        if confdir and not os.path.isabs(port) and os.path.isfile(os.path.join(confdir, port)):
+            return os.path.abspath(os.path.join(confdir, port))
+        return port
+
+    def _stop_leftover(self) -> None:
+        """Stop this UPS's program left running by an upskit that was killed (found
+        through its socket's peer credentials), so that two never drive one port."""
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+                probe.settimeout(1.0)
+                probe.connect(self.socket_path)
+                pid = peer_pid(probe)
+        except OSError:
+            return
+        if pid is None or pid == os.getpid():
+            return
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                argv = fh.read().split(b"\0")
+        except OSError:
+            return
+        if argv[:3] != [self.program.encode(), b"-a", self.device.name.encode()]:
+            self.log.error("%s: %s is held by process %d, not %s", self.device.name,
+                           self.socket_path, pid, self.program)
+            return
+        self.log.warning("%s: stopping %s left over by an earlier run (PID %d)",
+                         self.device.name, self.program, pid)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 5.0
+        while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
     async def _start_program(self) -> None:
         state, confdir = self._prepare_dirs()
         if not os.access(self.program, os.X_OK):
             raise OSError(f"{self.program} is not an executable NUT driver")
+        if os.path.exists(self.socket_path):
+            await asyncio.to_thread(self._stop_leftover)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.socket_path)  # a stale socket would be taken for the new one
         env = dict(os.environ, NUT_CONFPATH=str(confdir), NUT_STATEPATH=str(state))
@@ -280,3 +325,13 @@ class NutSocketDriver(Driver):
         code = await proc.wait()
         self.log.warning("%s: %s -> exit status %d", self.device.name, " ".join(argv), code)
         return CmdResult.HANDLED if code == 0 else CmdResult.FAILED
+
+
+def peer_pid(sock: socket.socket) -> int | None:
+    """The process id at the other end of a Unix socket, where the system says."""
+    option = getattr(socket, "SO_PEERCRED", None)
+    if option is None:
+        return None
+    pid, _uid, _gid = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, option,
+                                                          struct.calcsize("3i")))
+    return int(pid) or None
