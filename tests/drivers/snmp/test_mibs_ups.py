@@ -23,6 +23,11 @@ CPS = "1.3.6.1.4.1.3808.1.1.1"
 XPPC = "1.3.6.1.4.1.935.1.1.1"
 HW = "1.3.6.1.4.1.2011.6.174.1"
 DELTA = "1.3.6.1.4.1.2254.2.4"
+NV = "1.3.6.1.4.1.4555.1.1.1.1"
+CPQ = "1.3.6.1.4.1.232.165.3"
+BEST = "1.3.6.1.4.1.2947.1"
+LGP = "1.3.6.1.4.1.476.1.42"
+POINT = f"{LGP}.3.9.30.1.20.1.2.1"
 IETF = "1.3.6.1.2.1.33.1"
 
 
@@ -158,6 +163,44 @@ def huawei() -> list[Record]:
     ]
 
 
+def netvision() -> list[Record]:
+    return [
+        *system("1.3.6.1.4.1.4555.1.1.1", "NET VISION"),
+        (f"{NV}.1.1.0", "4", "MASTERYS 60"),
+        (f"{NV}.1.4.0", "4", "SN123"),
+        (f"{NV}.2.1.0", "2", 5),                      # discharging
+        (f"{NV}.2.3.0", "2", 12),                     # minutes
+        (f"{NV}.2.4.0", "2", 80),
+        (f"{NV}.3.1.0", "2", 3),
+        *((f"{NV}.3.3.1.5.{n}", "2", 2300 + n) for n in (1, 2, 3)),
+        (f"{NV}.4.1.0", "2", 5),                      # battery
+        (f"{NV}.4.3.0", "2", 1),
+        (f"{NV}.4.4.1.2.1", "2", 2290),
+        (f"{NV}.4.4.1.4.1", "2", 41),
+    ]
+
+
+def cpqpower() -> list[Record]:
+    return [
+        *system(CPQ, "HP UPS Network Module"),
+        (f"{CPQ}.1.1.0", "4", "HP"),
+        (f"{CPQ}.1.2.0", "4", "R1500 G3"),
+        (f"{CPQ}.2.4.0", "2", 99),
+        (f"{CPQ}.2.5.0", "2", 1),                     # charging
+        (f"{CPQ}.3.1.0", "2", 600),
+        (f"{CPQ}.4.1.0", "2", 22),
+        (f"{CPQ}.4.3.0", "2", 1),
+        (f"{CPQ}.4.4.1.2.1", "2", 120),
+        (f"{CPQ}.4.5.0", "2", 3),
+        (f"{CPQ}.7.1.0", "2:writecache", 0),
+        (f"{CPQ}.8.1.0", "2:writecache", -1),
+        (f"{CPQ}.10.1.0", "2", 2),
+        (f"{CPQ}.10.2.1.2.1", "2", 1),
+        (f"{CPQ}.10.2.1.2.2", "2", 2),
+        *((f"{CPQ}.10.2.1.3.{n}", "2:writecache", -1) for n in (1, 2)),
+    ]
+
+
 AGENTS: dict[str, list[Record]] = {
     "apc": apc(),
     "apc-onbattery": apc(output_status=3, battery_status=3, replace=2),
@@ -176,6 +219,21 @@ AGENTS: dict[str, list[Record]] = {
     "rfc1628-unknown": rfc1628("1.3.6.1.4.1.99999.3"),
     "huawei": huawei(),
     "linux-host": [*system("1.3.6.1.4.1.8072.3.2.10", "Linux server")],
+    "netvision": netvision(),
+    "cpqpower": cpqpower(),
+    "bestpower": [*system("1.3.6.1.4.1.99999.9", "ConnectUPS"),
+                  (f"{BEST}.1.2.0", "4", "FE850VA"),
+                  (f"{BEST}.2.1.0", "2", 2),
+                  (f"{BEST}.2.3.0", "2", 9),
+                  (f"{BEST}.2.4.0", "2", 1275)],
+    "vertiv": [*system("1.3.6.1.4.1.476.1.42", "Liebert IS-UNITY"),
+               (f"{LGP}.2.1.1.0", "4", "Vertiv"),
+               (f"{LGP}.2.4.2.1.4.1", "4", "PSI5-1500RT120"),
+               (f"{POINT}.4872", "2", 3),
+               (f"{POINT}.4153", "2", 100),
+               (f"{POINT}.4150", "2", 45),
+               (f"{POINT}.4096", "2", 1201),
+               (f"{POINT}.6188", "2:writecache", 1)],
     "xppc": [*system("1.3.6.1.4.1.935.1.1.1", "My UPS"),
              (f"{XPPC}.1.1.1.0", "4", ""),
              (f"{XPPC}.2.1.1.0", "2", 2),
@@ -199,7 +257,10 @@ def agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snmpsim]:
 @pytest.mark.parametrize(("community", "table"), [
     ("apc", "apcc"), ("xups", "pw"), ("pxg", "eaton_pxg_ups"), ("mge", "mge"),
     ("cyberpower", "cyberpower"), ("tripplite", "tripplite"), ("huawei", "huawei"),
-    ("xppc", "xppc"), ("delta", "delta_ups"),
+    ("xppc", "xppc"), ("delta", "delta_ups"), ("netvision", "netvision"),
+    ("cpqpower", "cpqpower"), ("vertiv", "vertiv"),
+    # no sysObjectID names Best Power cards: found by their model OID
+    ("bestpower", "bestpower"),
     # a card announcing CyberPower's sysObjectID but serving RFC 1628 only
     ("powerwalker", "ietf"),
     # RFC 1628 of a vendor no table knows: ietf, not tripplite (NUT 2.8.0's choice)
@@ -323,3 +384,31 @@ async def test_small_tables(agent: Snmpsim) -> None:
     assert dev.get("ups.model") == "E1500RTXL2U" and dev.get("ups.status") == "OB"
     dev = (await started(agent.port, "tripplite")).device
     assert dev.get("ups.model") == "500R" and dev.get("ups.status") == "OL"
+
+
+async def test_netvision_cpqpower_bestpower_vertiv(agent: Snmpsim) -> None:
+    dev = (await started(agent.port, "netvision")).device
+    assert dev.get("ups.mfr") == "SOCOMEC SICON UPS" and dev.get("ups.model") == "MASTERYS 60"
+    assert dev.get("ups.status") == "OB DISCHRG" and dev.get("battery.runtime") == "720"
+    assert [dev.get(f"input.L{n}-N.voltage") for n in (1, 2, 3)] == \
+        ["230.10", "230.20", "230.30"]
+    drv = await started(agent.port, "cpqpower")
+    dev = drv.device
+    assert dev.get("ups.mfr") == "HP" and dev.get("ups.status") == "OL CHRG"
+    assert dev.get("input.frequency") == "60" and dev.get("outlet.2.status") == "off"
+    assert await drv.instcmd("load.off", None) is CmdResult.HANDLED
+    assert await on_agent(drv, f"{CPQ}.8.1.0") == 1
+    assert await drv.instcmd("test.battery.start", None) is CmdResult.HANDLED
+    assert await on_agent(drv, f"{CPQ}.7.1.0") == 1
+    assert await drv.instcmd("outlet.1.load.off", None) is CmdResult.HANDLED
+    assert await on_agent(drv, f"{CPQ}.10.2.1.3.1") == 0
+    dev = (await started(agent.port, "bestpower")).device
+    assert dev.get("ups.mfr") == "EATON" and dev.get("ups.status") == "OB"
+    assert dev.get("battery.runtime") == "540" and dev.get("battery.voltage") == "127.50"
+    drv = await started(agent.port, "vertiv")
+    dev = drv.device
+    assert dev.get("device.model") == "PSI5-1500RT120" and dev.get("ups.status") == "OL"
+    assert dev.get("battery.runtime") == "2700" and dev.get("input.voltage") == "120.10"
+    assert await drv.instcmd("beeper.disable", None) is CmdResult.HANDLED
+    assert await on_agent(drv, f"{POINT}.6188") == 2
+    assert dev.get("ups.beeper.status") == "enabled"

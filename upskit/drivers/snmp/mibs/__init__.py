@@ -24,6 +24,10 @@ MIBS: dict[str, str] = {
     "huawei": "huawei",
     "delta_ups": "delta_ups",
     "eaton_pxg_ups": "eaton_pxg_ups",
+    "netvision": "netvision",
+    "bestpower": "bestpower",
+    "cpqpower": "cpqpower",
+    "vertiv": "vertiv",
     "apc_pdu": "apc_pdu",
     "apc_ats": "apc_ats",
     "eaton_epdu": "eaton_epdu",
@@ -42,7 +46,8 @@ DETECTION_ORDER: tuple[str, ...] = ("apc_pdu", "apc_ats", "eaton_epdu", "raritan
                                      "raritan-px2", "hpe_epdu", "emerson_avocent_pdu",
                                      "eaton_ats16_nm2", "eaton_ats16_nmc", "baytech",
                                      "apcc", "pw", "eaton_pxg_ups", "mge", "cyberpower",
-                                     "huawei", "delta_ups", "xppc", "tripplite", "ietf")
+                                     "huawei", "delta_ups", "netvision", "cpqpower", "vertiv",
+                                     "bestpower", "xppc", "tripplite", "ietf")
 
 #: SNMPv2-MIB ``system`` rows published whatever the table (as NUT 2.8 does).
 SYSTEM = "1.3.6.1.2.1.1"
