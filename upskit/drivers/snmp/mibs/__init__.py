@@ -38,7 +38,7 @@ MIBS: dict[str, str] = {
     "emerson_avocent_pdu": "emerson_avocent_pdu",
     "eaton_ats16_nmc": "eaton_ats16_nmc",
     "eaton_ats16_nm2": "eaton_ats16_nm2",
-    "eaton_ats16": "eaton_ats16_nmc",
+    "eaton_ats16": "eaton_ats16",
 }
 
 #: Probing order for ``mibs=auto``: vendor tables first, the generic RFC 1628 last.

@@ -3,6 +3,6 @@
 
 from __future__ import annotations
 
-from upskit.drivers.snmp.mibs.eaton_ats16 import IDENT, table
+from upskit.drivers.snmp.mibs.ats2 import IDENT, table
 
 MIB = table("eaton_ats16_nm2", "0.18", "1.3.6.1.4.1.534.10.2", f"{IDENT}.7.0")
