@@ -1,5 +1,6 @@
 """eaton_ats16_nm2 and eaton_ats16_nmc against EATON-ATS2-MIB agents (snmpsim): the two
-cards told apart by sysObjectID, sources, output status, settings on the wire."""
+cards told apart by sysObjectID, sources, output status, settings on the wire; and
+eaton_ats30's status from its failure bitmap."""
 
 from __future__ import annotations
 
@@ -46,10 +47,29 @@ def ats16(sysoid: str, mode: int = 4, output: int = 2) -> list[Record]:
     ]
 
 
+ATS30 = "1.3.6.1.4.1.534.10.1"
+
+
+def ats30(failures: int) -> list[Record]:
+    return [
+        *system(ATS30, "Eaton ATS30"),
+        (f"{ATS30}.1.1.0", "4", "Eaton"),
+        (f"{ATS30}.2.1.0", "4", "STS30002SR10019 "),
+        (f"{ATS30}.2.4.0", "4", "JA00E52021          "),
+        (f"{ATS30}.3.1.1.2.1", "2", 2379),
+        (f"{ATS30}.3.1.1.2.2", "2", 0),
+        (f"{ATS30}.3.2.1.0", "2", 2375),
+        (f"{ATS30}.3.3.0", "2", 25),
+        (f"{ATS30}.3.7.0", "2", 4),
+        (f"{ATS30}.4.5.0", "2", failures),
+    ]
+
+
 @pytest.fixture(scope="module")
 def agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snmpsim]:
     with snmpsim(tmp_path_factory.mktemp("ats16"), {
         "nm2": ats16(ATS2), "nmc": ats16("1.3.6.1.4.1.705.1", mode=7, output=1),
+        "ats30ok": ats30(0), "ats30over": ats30(4 | 8), "ats30off": ats30(2 | 4 | 1),
     }) as sim:
         yield sim
 
@@ -80,4 +100,18 @@ async def test_legacy_nmc(agent: Snmpsim) -> None:
     values = drv.device.snapshot()
     expected = {"ups.firmware.aux": "JF", "input.source": "fault", "ups.status": "OFF",
                 "ambient.contacts.1.status": "closed"}
+    assert {k: values.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(("community", "status"), [
+    ("ats30ok", "OL"), ("ats30over", "OL OVER"), ("ats30off", "OFF OVER")])
+async def test_ats30_status_from_the_failure_bits(agent: Snmpsim, community: str,
+                                                   status: str) -> None:
+    drv = await started(agent.port, community)
+    assert drv.mib is not None and drv.mib.name == "eaton_ats30"
+    assert drv.device.get("ups.status") == status
+    expected = {"device.model": "STS30002SR10019", "device.serial": "JA00E52021",
+                "input.1.voltage": "237.90", "input.2.voltage": "0", "input.source": "1",
+                "output.voltage": "237.50", "ups.temperature": "25"}
+    values = drv.device.snapshot()
     assert {k: values.get(k) for k in expected} == expected

@@ -39,12 +39,14 @@ MIBS: dict[str, str] = {
     "eaton_ats16_nmc": "eaton_ats16_nmc",
     "eaton_ats16_nm2": "eaton_ats16_nm2",
     "eaton_ats16": "eaton_ats16",
+    "eaton_ats30": "eaton_ats30",
 }
 
 #: Probing order for ``mibs=auto``: vendor tables first, the generic RFC 1628 last.
 DETECTION_ORDER: tuple[str, ...] = ("apc_pdu", "apc_ats", "eaton_epdu", "raritan",
                                      "raritan-px2", "hpe_epdu", "emerson_avocent_pdu",
-                                     "eaton_ats16_nm2", "eaton_ats16_nmc", "baytech",
+                                     "eaton_ats16_nm2", "eaton_ats16_nmc", "eaton_ats30",
+                                     "baytech",
                                      "apcc", "pw", "eaton_pxg_ups", "mge", "cyberpower",
                                      "huawei", "delta_ups", "netvision", "cpqpower", "vertiv",
                                      "bestpower", "xppc", "tripplite", "ietf")
