@@ -95,6 +95,35 @@ def run_until_signal(main: Callable[[asyncio.Event], Awaitable[int | None]]) -> 
         return int(result or 0)
 
     try:
-        return asyncio.run(runner())
+        with asyncio.Runner(loop_factory=event_loop_factory()) as loop_runner:
+            return loop_runner.run(runner())
     except KeyboardInterrupt:
         return 130
+
+
+#: Environment variable choosing the event loop of the daemon commands.
+LOOP_VARIABLE = "UPSKIT_EVENT_LOOP"
+
+
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """The loop the daemon commands run on: asyncio's own (None), or uvloop's when
+    ``UPSKIT_EVENT_LOOP=uvloop`` and the ``uvloop`` extra is installed (faster network
+    serving for about 2 MB more memory); a wrong or unavailable choice is said once on
+    standard error and asyncio's loop used."""
+    import os
+
+    wanted = os.environ.get(LOOP_VARIABLE, "").strip().lower()
+    if wanted in ("", "asyncio"):
+        return None
+    if wanted != "uvloop":
+        print(f"upskit: {LOOP_VARIABLE}={wanted!r} is not a known event loop (asyncio, "
+              "uvloop); using asyncio's", file=sys.stderr)
+        return None
+    try:
+        import uvloop
+    except ImportError:
+        print(f"upskit: {LOOP_VARIABLE}=uvloop but uvloop is not installed (pip install "
+              "'upskit[uvloop]'); using asyncio's loop", file=sys.stderr)
+        return None
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory

@@ -19,6 +19,7 @@ from upskit.server.auth import Accounts
 from upskit.server.commands import Commands, ServerState
 from upskit.server.limits import DescriptorBudget, descriptor_budget
 from upskit.server.listener import Acceptor, bind
+from upskit.server.memory import MemoryReturner
 from upskit.server.session import Session
 from upskit.server.tracking import TrackingTable
 
@@ -77,6 +78,7 @@ class NutServer:
         self._stall_closes = Throttle(_REFUSAL_LOG_INTERVAL)
         self._budget: DescriptorBudget | None = None
         self.maxconn = settings.maxconn
+        self._memory = MemoryReturner()
 
     # ------------------------------------------------------------- life cycle
     async def start(self) -> None:
@@ -143,6 +145,7 @@ class NutServer:
                 await self._sweeper
             self._sweeper = None
         self._acceptor.close()
+        self._memory.cancel()
         for task in list(self._opening):
             task.cancel()
         for session in list(self._sessions):
@@ -202,6 +205,7 @@ class NutServer:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _SEND_BUFFER)
         session = Session(self)
         self._sessions.add(session)
+        self._memory.changed(len(self._sessions))
         loop = asyncio.get_running_loop()
         task: asyncio.Task[object] = asyncio.ensure_future(
             loop.connect_accepted_socket(lambda: session, sock))
@@ -219,6 +223,7 @@ class NutServer:
     def forget(self, session: Session) -> None:
         """Drop a connection that has closed (every close ends here, via ``connection_lost``)."""
         self._sessions.discard(session)
+        self._memory.changed(len(self._sessions))
         if session.conn.login_ups is not None:
             self.state.logins.remove(session.conn)
         self._acceptor.resume()

@@ -7,7 +7,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
     import ssl
@@ -85,10 +85,10 @@ class Session(asyncio.BufferedProtocol):
 
     # ------------------------------------------------------------ asyncio hooks
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-        transport.set_write_buffer_limits(high=WRITE_HIGH_WATER)
-        peer = transport.get_extra_info("peername")
+        # uvloop's transports offer asyncio.Transport's methods without subclassing it
+        self.transport = stream = cast(asyncio.Transport, transport)
+        stream.set_write_buffer_limits(high=WRITE_HIGH_WATER)
+        peer = stream.get_extra_info("peername")
         if isinstance(peer, tuple) and len(peer) >= 2:
             self.conn.host, self.conn.port = str(peer[0]), int(peer[1])
 
@@ -122,6 +122,20 @@ class Session(asyncio.BufferedProtocol):
     def buffer_updated(self, nbytes: int) -> None:
         if self._closed or self._eof:
             return
+        if (not self._buffer and not self._lines and self._busy is None
+                and not self._write_paused and not self._discarding):
+            # The common case: one whole request line and nothing else waiting.  It is
+            # answered straight from the read buffer, with no queue in between.
+            chunk = self._chunk
+            end = chunk.find(b"\n", 0, nbytes)
+            if end == nbytes - 1 and end <= self.host.max_line:
+                self.last_active = time.monotonic()
+                out: list[str] = []
+                if self._take(self._answer(bytes(chunk[:end])), out):
+                    self._write(out)
+                else:
+                    self._update_reading()
+                return
         self._buffer += self._view[:nbytes]
         self._split_lines()
         self._pump()
@@ -189,7 +203,6 @@ class Session(asyncio.BufferedProtocol):
             return
         out: list[str] = []
         size = 0
-        conn = self.conn
         while True:
             if not self._lines:
                 if not self._buffer:
@@ -203,28 +216,35 @@ class Session(asyncio.BufferedProtocol):
                 if self._write_paused or self._closed:
                     return
             line = self._next_line()
-            reply = _OVERLONG_REPLY if line is None else self._answer(line)
-            if not isinstance(reply, str):
-                self._write(out)
-                self._busy = asyncio.ensure_future(self._finish(reply))
+            if not self._take(_OVERLONG_REPLY if line is None else self._answer(line), out):
                 return
-            out.append(reply)
-            size += len(reply)
-            if conn.close_requested:
-                self._write(out)
-                self._close()
-                return
-            if conn.tls_requested:
-                conn.tls_requested = False
-                self._set_reading(False)  # the handshake's first bytes are not request lines
-                self._write(out)
-                self._clear_lines()
-                self._buffer.clear()
-                self._busy = asyncio.ensure_future(self._start_tls())
-                return
+            size += len(out[-1])
         self._write(out)
         if self._eof:
             self._close()  # every complete line sent before the end has its reply
+
+    def _take(self, reply: str | Coroutine[Any, Any, str], out: list[str]) -> bool:
+        """Add ``reply`` to ``out``; False when answering must stop for now (a reply
+        still being worked out, LOGOUT, STARTTLS), with ``out`` already written."""
+        if not isinstance(reply, str):
+            self._write(out)
+            self._busy = asyncio.ensure_future(self._finish(reply))
+            return False
+        out.append(reply)
+        conn = self.conn
+        if conn.close_requested:
+            self._write(out)
+            self._close()
+            return False
+        if conn.tls_requested:
+            conn.tls_requested = False
+            self._set_reading(False)  # the handshake's first bytes are not request lines
+            self._write(out)
+            self._clear_lines()
+            self._buffer.clear()
+            self._busy = asyncio.ensure_future(self._start_tls())
+            return False
+        return True
 
     def _answer(self, line: bytes) -> str | Coroutine[Any, Any, str]:
         try:
