@@ -51,7 +51,8 @@ def both(tmp_path: Path, procs: Processes, dev: str = DEV) -> tuple[NutDir, NutD
     nut.start_upsd(procs)
     ours = NutDir(tmp_path / "upskit",
                   f"[u1]\n  driver = dummy-ups\n  port = {tmp_path}/u1.dev\n  user = root\n"
-                  f"  upskit.external = yes\n  upskit.statepath = {tmp_path}/upskit/state\n")
+                  f"  upskit.external = yes\n  upskit.statepath = {tmp_path}/upskit/state\n",
+                  "MAXAGE 5\n")
     ours.start_upskit(procs)
     for side in (nut, ours):
         served("u1", side.port, "ups.status", "OL CHRG")
@@ -77,6 +78,8 @@ def without_descriptions(listing: str) -> list[str]:
 def test_dummy_ups_under_upskit_equals_debian_upsd(tmp_path: Path, procs: Processes) -> None:
     nut, ours = both(tmp_path, procs)
     try:
+        assert upsc_dict("u1", ours.port) == upsc_dict("u1", nut.port)
+        time.sleep(6)  # dummy-ups says nothing new: past MAXAGE its PONGs keep it fresh
         assert upsc_dict("u1", ours.port) == upsc_dict("u1", nut.port)
         commands = [UPSCMD or "upscmd", "-l"]
         assert command_names(tool([*commands, f"u1@127.0.0.1:{ours.port}"])[1]) == \

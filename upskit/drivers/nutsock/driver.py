@@ -50,7 +50,8 @@ class NutSocketOptions(CommonOptions):
                        help="directory for the program's socket and private ups.conf")
     socket = Option(text, None, key="upskit.socket",
                     help="attach to this driver socket instead of starting a program")
-    pinginterval = Option(number(0.1, unit="seconds"), 5.0, key="upskit.pinginterval")
+    pinginterval = Option(number(0.1, unit="seconds"), 2.0, key="upskit.pinginterval",
+                          help="seconds of silence before a PING (keep under MAXAGE/3)")
     commandtimeout = Option(number(0.1, unit="seconds"), 15.0, key="upskit.commandtimeout")
 
 

@@ -26,13 +26,13 @@ class DriverLink:
     """A session with the driver at ``path`` mirrored into ``device``.
 
     :meth:`run` connects, asks for ``DUMPALL`` and mirrors every line until the link is
-    lost (it then raises :class:`LinkLost`); a ``PING`` goes out every
-    ``ping_interval`` seconds and a driver silent for three of them counts as gone.
+    lost (it then raises :class:`LinkLost`); a ``PING`` goes out after ``ping_interval``
+    seconds of silence and a driver silent for three of them counts as gone.
     :meth:`command` sends ``INSTCMD``/``SET`` with a TRACKING id and waits for its result.
     """
 
     def __init__(self, path: str, device: Device, log: logging.LoggerAdapter[logging.Logger],
-                 *, ping_interval: float = 5.0, command_timeout: float = 15.0,
+                 *, ping_interval: float = 2.0, command_timeout: float = 15.0,
                  write_timeout: float = WRITE_TIMEOUT) -> None:
         self.path = path
         self.device = device
@@ -46,6 +46,8 @@ class DriverLink:
         self._pending: dict[str, asyncio.Future[int]] = {}
         #: Why this side dropped the link (the reader then only sees it closed).
         self._lost = ""
+        #: When the driver last said something (loop time).
+        self._heard = 0.0
         self._ids = itertools.count(1)
         self._prefix = f"upskit-{os.getpid()}-"
 
@@ -59,6 +61,7 @@ class DriverLink:
         reader, writer = await asyncio.open_unix_connection(self.path, limit=_READ_CHUNK)
         self._writer = writer
         self._lost = ""
+        self._heard = asyncio.get_running_loop().time()
         self.mirror.begin_dump()
         self.dumped.clear()
         try:
@@ -94,6 +97,7 @@ class DriverLink:
                 raise LinkLost(self._lost or f"{self.path}: {exc.strerror or exc}") from None
             if not data:
                 raise LinkLost(self._lost or f"{self.path} closed by the driver")
+            self._heard = asyncio.get_running_loop().time()
             for text in lines.feed(data):
                 self._handle(split_words(text))
             if not self.device.stale:
@@ -120,9 +124,12 @@ class DriverLink:
                 future.set_result(reply.status)
 
     async def _keepalive(self) -> None:
+        """A PING whenever the driver was silent for ``ping_interval`` (as upsd does)."""
+        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(self.ping_interval)
-            await self._send(line("PING"))
+            if loop.time() - self._heard >= self.ping_interval * 0.9:
+                await self._send(line("PING"))
 
     async def _send(self, data: bytes) -> None:
         writer = self._writer
