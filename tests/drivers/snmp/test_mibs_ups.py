@@ -212,6 +212,9 @@ AGENTS: dict[str, list[Record]] = {
     "mge": mge(),
     "mge-onbattery": mge(on_battery=1, low=1),
     "mge-3phase": mge(phases=3),
+    # Eaton NMC cards answer XUPS identity too, and their sysObjectID is also claimed by
+    # the NMC ATS table: the sysObjectID's tables are tried before probing all of them
+    "mge-and-xups": [*mge(), (f"{XUPS}.1.2.0", "4", "Eaton 9PX")],
     "cyberpower": cyberpower(),
     "powerwalker": rfc1628("1.3.6.1.4.1.3808.1.1.1", mfr=False),
     "tripplite": [*rfc1628("1.3.6.1.4.1.850.1"),
@@ -256,6 +259,7 @@ def agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snmpsim]:
 
 @pytest.mark.parametrize(("community", "table"), [
     ("apc", "apcc"), ("xups", "pw"), ("pxg", "eaton_pxg_ups"), ("mge", "mge"),
+    ("mge-and-xups", "mge"),
     ("cyberpower", "cyberpower"), ("tripplite", "tripplite"), ("huawei", "huawei"),
     ("xppc", "xppc"), ("delta", "delta_ups"), ("netvision", "netvision"),
     ("cpqpower", "cpqpower"), ("vertiv", "vertiv"),

@@ -2,7 +2,7 @@
 
 1. ``sysObjectID`` (1.3.6.1.2.1.1.2.0): the first table in detection order that lists
    it exactly, else the first that lists a prefix of it (``"1.3.6.1.4.1.318."``) --
-   provided that table's ``model_oid`` answers (PowerWalker cards announce CyberPower's
+   the first of those whose ``model_oid`` answers (PowerWalker cards announce CyberPower's
    sysObjectID and speak RFC 1628 only; Huawei cards net-snmp's generic Linux one).
 2. Probing, when no table claims the ``sysObjectID`` (or the agent has none): the
    identity OIDs of every table are read in one GET; the first table in detection
@@ -27,14 +27,17 @@ class NoMibFits(CommunicationError):
 
 def by_sysoid(tables: list[Mib], sysoid: str) -> Mib | None:
     """The table whose ``sysoids`` list ``sysoid`` exactly, else by prefix."""
+    found = claiming(tables, sysoid)
+    return found[0] if found else None
+
+
+def claiming(tables: list[Mib], sysoid: str) -> list[Mib]:
+    """Every table claiming ``sysoid``: exact matches first, then prefixes, each in
+    ``tables`` order (an Eaton NMC's sysObjectID names its UPS and its ATS tables)."""
     oid = sysoid.strip(".")
-    for mib in tables:
-        if any(k.strip(".") == oid and not k.endswith(".") for k in mib.sysoids):
-            return mib
-    for mib in tables:
-        if mib.matches_sysoid(oid):
-            return mib
-    return None
+    exact = [m for m in tables
+             if any(k.strip(".") == oid and not k.endswith(".") for k in m.sysoids)]
+    return exact + [m for m in tables if m not in exact and m.matches_sysoid(oid)]
 
 
 def _answered(value: Value | None) -> bool:
@@ -66,11 +69,11 @@ async def choose_mib(port: SnmpPort, wanted: str = "auto") -> Mib:
     answer = (await port.get([mibs.SYS_OBJECT_ID])).get(mibs.SYS_OBJECT_ID)
     sysoid = answer if isinstance(answer, str) else ""
     if sysoid:
-        found = by_sysoid(tables, sysoid)
         # a sysObjectID shared by other agents (net-snmp's generic Linux one, a vendor's
         # reused by another) counts only when the table's model OID answers as well
-        if found is not None and (not found.model_oid or await _has(port, found.model_oid)):
-            return found
+        for found in claiming(tables, sysoid):
+            if not found.model_oid or await _has(port, found.model_oid):
+                return found
     probes = [m.model_oid for m in tables if m.model_oid]
     values = await port.get(probes)
     for mib in tables:

@@ -99,6 +99,9 @@ _output = (
 
 _environment = (
     Var("ambient.temperature", f"{ENV}.1.0", digits=1),
+    # the UPS output as one outlet, "outlet 0" in NUT's naming
+    Var("outlet.id", "", default="0"),
+    Var("outlet.desc", "", default="Main Outlet"),
     Var("ambient.humidity", f"{ENV}.2.0"),
     Var("ambient.contacts.1.status", f"{ENV}.7.1.9.1", enum=enum_of((1, "closed"),
                                                                     (2, "opened"))),

@@ -174,6 +174,7 @@ _tests_and_settings = (
         writable=Writable(SetType.INTEGER)),
     Var("ups.delay.shutdown", "", default="120", writable=Writable(low=0, high=7200)),
     Var("ups.delay.start", "", default="1", writable=Writable(low=0, high=7200)),
+    Var("outlet.id", "", default="0"),     # the whole output, NUT's "outlet 0"
     Var("outlet.count", f"{RECEP}.1.0", poll=Poll.STATIC),
     Var("outlet.switchable", f"{CTRL}.7.0", enum=enum_of((1, "yes"), (2, "no"))),
     Var("outlet.%i.id", f"{RECEP}.2.1.1.%i", each=(OUTLETS,), poll=Poll.STATIC),
