@@ -4,8 +4,14 @@ per-driver control of ``upskit run`` and ``upskit run --check``."""
 from __future__ import annotations
 
 import os
+import pwd
+import shutil
 import signal
+import socket
+import tempfile
 from pathlib import Path
+
+import pytest
 
 from tests.nutreal import UPSCMD, UPSRW, run_tool
 from tests.nutsock.nutenv import NutDir, idle_cpu, needs_nut, served, upsc, upsc_dict
@@ -139,3 +145,36 @@ def test_upskit_driver_refuses_what_it_cannot_run(tmp_path: Path) -> None:
     finally:
         os.kill(pid, signal.SIGTERM)
     wait_until(lambda: not (nut.state / "dummy-ups-u1.pid").exists(), 10, "the driver to stop")
+
+
+def test_upskit_driver_becomes_its_user(tmp_path: Path) -> None:
+    """``-u nut`` as root: the socket and PID file are nut's, and so is the process."""
+    try:
+        nut_user = pwd.getpwnam("nut")
+    except KeyError:
+        pytest.skip("no nut user here")
+    if os.geteuid() != 0:
+        pytest.skip("needs root")
+    root = Path(tempfile.mkdtemp(prefix="upskit-driveruser-"))  # pytest's are root-only
+    try:
+        root.chmod(0o755)
+        nut = NutDir(root, f"[u1]\n  driver = dummy-ups\n  port = {root}/u1.dev\n")
+        os.chown(nut.state, nut_user.pw_uid, nut_user.pw_gid)
+        (root / "u1.dev").write_text(DEV)
+        (root / "u1.dev").chmod(0o644)
+        env = {**os.environ, **nut.env}
+        assert run_upskit("driver", "-a", "u1", "-u", "nut", env=env).returncode == 0
+        pidfile = nut.state / "dummy-ups-u1.pid"
+        pid = int(pidfile.read_text())
+        try:
+            assert os.stat(f"/proc/{pid}").st_uid == nut_user.pw_uid
+            assert (nut.state / "dummy-ups-u1").stat().st_uid == nut_user.pw_uid
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.settimeout(5)
+                sock.connect(str(nut.state / "dummy-ups-u1"))
+                sock.sendall(b"PING\n")
+                assert sock.recv(100) == b"PONG\n"
+        finally:
+            assert drvctl(nut, "stop", "u1")[0] == 0
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
