@@ -85,6 +85,10 @@ def test_pw_rows() -> None:
     assert status_words(pw, "1.3.6.1.4.1.534.1.2.5.0", 1) == "CHRG"
     assert render(first(pw, "battery.date"), "01/01/2001") == "2001-01-01"
     assert render(first(pw, "ups.type"), 64) == "On-Line UPS, Single Phase"
+    # topology codes are hexadecimal families: 0x22 is a three-phase line-interactive
+    assert render(first(pw, "ups.type"), 0x22) == "Line-Interactive UPS, Three Phase"
+    assert render(first(pw, "ups.type"), 0x61) == "Parallel for Capacity On-Line UPS, Two Phase"
+    assert render(first(pw, "ups.type"), 20) is None
     (column,) = pw.alarms
     alarm = column.find("1.3.6.1.4.1.534.1.7.13")
     assert alarm is not None and alarm.status == "OFF"

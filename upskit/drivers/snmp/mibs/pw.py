@@ -44,19 +44,26 @@ IN_PHASES = Index("input.phases", at_least=2)
 _CONTACTS = Index(2)
 OUT_PHASES = Index("output.phases", at_least=2)
 
+_PHASE_WORDS = ("Single Phase", "Two Phase", "Three Phase")
+_TOPOLOGIES: tuple[tuple[int | str, str], ...] = (
+    (0x00, ""), (0x10, "Off-line switcher, Single Phase"),
+    *((family + n, f"{kind}, {_PHASE_WORDS[n]}")
+      for family, kind in ((0x20, "Line-Interactive UPS"),
+                           (0x30, "Dual AC Input, On-Line UPS"),
+                           (0x40, "On-Line UPS"),
+                           (0x50, "Parallel Redundant On-Line UPS"),
+                           (0x60, "Parallel for Capacity On-Line UPS"))
+      for n in range(3)),
+)
+
 _ident = (
     Var("ups.mfr", f"{ID}.1.0", string=True, poll=Poll.STATIC),
     Var("ups.model", MODEL, string=True, poll=Poll.STATIC),
     Var("ups.firmware", f"{ID}.3.0", string=True, poll=Poll.STATIC),
     Var("ups.firmware.aux", f"{IETF}.1.4.0", string=True, poll=Poll.STATIC),
     Var("ups.serial", f"{IETF}.1.5.0", string=True, poll=Poll.STATIC),
-    Var("ups.type", f"{TOPO}.1.0", poll=Poll.STATIC, enum=enum_of(
-        (0, "None"), (10, "Offline switcher, Single Phase"),
-        (11, "Offline switcher, Three Phase"), (20, "Line-Interactive, Single Phase"),
-        (21, "Line-Interactive, Three Phase"), (30, "Ferro resonant, Single Phase"),
-        (31, "Ferro resonant, Three Phase"), (40, "On-Line UPS, Single Phase"),
-        (41, "On-Line UPS, Three Phase"), (64, "On-Line UPS, Single Phase"),
-        (65, "On-Line UPS, Three Phase"))),
+    # xupsTopologyType: the BCM/XCP topology codes (hexadecimal families)
+    Var("ups.type", f"{TOPO}.1.0", poll=Poll.STATIC, enum=enum_of(*_TOPOLOGIES)),
     Var("ups.realpower.nominal", f"{CONF}.3.0", poll=Poll.STATIC),
     Var("ups.power.nominal", f"{IETF}.9.5.0", poll=Poll.STATIC),
 )
