@@ -338,7 +338,11 @@ async def test_pw_commands(agent: Snmpsim) -> None:
     assert await drv.instcmd("shutdown.return", None) is CmdResult.HANDLED
     assert await on_agent(drv, f"{XUPS}.9.6.0") == 60
     assert await drv.instcmd("load.off", None) is CmdResult.HANDLED
+    assert await on_agent(drv, f"{XUPS}.9.1.0") == 1   # 0 would cancel
+    assert await drv.instcmd("shutdown.stop", None) is CmdResult.HANDLED
     assert await on_agent(drv, f"{XUPS}.9.1.0") == 0
+    assert await drv.instcmd("load.on", None) is CmdResult.HANDLED
+    assert await on_agent(drv, f"{XUPS}.9.2.0") == 1
     assert await drv.instcmd("test.battery.start", None) is CmdResult.HANDLED
     assert await on_agent(drv, f"{XUPS}.8.1.0") == 1
     assert await drv.instcmd("outlet.2.load.off", None) is CmdResult.HANDLED

@@ -212,8 +212,12 @@ ALARMS = AlarmColumn(f"{ALARM}.2.1.2", (
 
 COMMANDS = (
     Command("test.battery.start", f"{TEST}.1.0", 1),             # xupsTestBattery: startTest
-    Command("load.off", f"{CTRL}.1.0", 0),                       # xupsControlOutputOffDelay
-    Command("load.on", f"{CTRL}.2.0", 0),                        # xupsControlOutputOnDelay
+    Command("test.battery.start.quick", f"{TEST}.1.0", 1),       # NUT's name for it
+    # xupsControlOutputOffDelay / OnDelay: seconds until off / on; 0 cancels, so "now"
+    # is one second
+    Command("load.off", f"{CTRL}.1.0", 1),
+    Command("load.on", f"{CTRL}.2.0", 1),
+    Command("shutdown.stop", f"{CTRL}.1.0", 0),
     Command("load.off.delay", f"{CTRL}.1.0", 120, value_from="ups.delay.shutdown"),
     Command("load.on.delay", f"{CTRL}.2.0", 1, value_from="ups.delay.start"),
     # xupsLoadShedSecsWithRestart: off after the delay, on again with the mains
