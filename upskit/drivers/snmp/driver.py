@@ -266,13 +266,15 @@ class SnmpDriver(Driver):
         now = self.context.clock()
         full = now - self._last_full >= self.pollfreq
         rows = self.status_rows + (self.slow_rows if full else [])
-        values = await port.get([b.oid for b in rows]) if rows else {}
-        if rows and all(v is None for v in values.values()):
+        counters = [c.count_oid for c in self.mib.alarms if c.count_oid] if self.mib else []
+        oids = [b.oid for b in rows] + counters
+        values = await port.get(oids) if oids else {}
+        if rows and all(values.get(b.oid) is None for b in rows):
             raise CommunicationError(f"the agent answered none of the {len(rows)} OIDs")
         for b in rows:
             if b.row.status is None:
                 self._publish(b, values.get(b.oid))
-        alarms_found = await self._alarms(port)
+        alarms_found = await self._alarms(port, values)
         self._compose_status(values, alarms_found)
         if full:
             self._last_full = now
@@ -296,12 +298,16 @@ class SnmpDriver(Driver):
         if is_new:
             self._describe(b.row, b.name)
 
-    async def _alarms(self, port: SnmpPort) -> list[tuple[str, str]]:
+    async def _alarms(self, port: SnmpPort,
+                      values: dict[str, Value | None]) -> list[tuple[str, str]]:
         """(text, status tokens) of every alarm the alarm columns list."""
         found: list[tuple[str, str]] = []
         if self.mib is None:
             return found
         for column in self.mib.alarms:
+            count = values.get(column.count_oid) if column.count_oid else None
+            if isinstance(count, int) and count <= 0:
+                continue  # the agent says there is none: no walk
             for _, value in await port.walk(column.oid, limit=256):
                 alarm = column.find(value if isinstance(value, int) else str(value))
                 if alarm is not None:

@@ -218,6 +218,9 @@ class AlarmColumn:
 
     oid: str
     alarms: tuple[Alarm, ...]
+    #: an OID counting the rows present (RFC 1628's ``upsAlarmsPresent``): read with
+    #: the status rows, it spares the walk while it says 0
+    count_oid: str | None = None
 
     def find(self, value: int | str) -> Alarm | None:
         for alarm in self.alarms:

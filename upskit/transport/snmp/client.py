@@ -17,21 +17,16 @@ import ipaddress
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from pysnmp.entity.rfc3413 import cmdgen
 from pysnmp.hlapi.v3arch.asyncio import (
     CommunityData,
-    ContextData,
-    ObjectIdentity,
-    ObjectType,
     SnmpEngine,
     Udp6TransportTarget,
     UdpTransportTarget,
     UsmUserData,
-    bulk_cmd,
-    get_cmd,
-    next_cmd,
-    set_cmd,
 )
 from pysnmp.hlapi.v3arch.asyncio import auth as _auth
+from pysnmp.hlapi.v3arch.asyncio.cmdgen import LCD
 from pysnmp.proto import errind, rfc1902, rfc1905
 
 from upskit.transport.base import Port, PortGarbled, PortGone, PortSilent, TransportError
@@ -191,8 +186,7 @@ class SnmpPort(Port):
         found: dict[str, Value | None] = {}
         todo = list(oids)
         while todo:
-            status, index, binds = await self._request(
-                get_cmd, *(ObjectType(ObjectIdentity(o)) for o in todo))
+            status, index, binds = await self._request(_GET, _names(todo))
             if status == "tooBig" and len(todo) > 1:
                 self.max_oids = max(1, len(todo) // 2)
                 half = len(todo) // 2
@@ -212,25 +206,23 @@ class SnmpPort(Port):
 
     async def get_next(self, oids: Sequence[str]) -> list[tuple[str, Value | None]]:
         """One GETNEXT: for each OID, the next OID and its value (``None`` at the end)."""
-        status, _, binds = await self._request(
-            next_cmd, *(ObjectType(ObjectIdentity(o.strip("."))) for o in oids))
+        status, _, binds = await self._request(_NEXT, _names(oids))
         if status == "noSuchName":  # v1: the end of the MIB
             return [(o, None) for o in oids]
         if status:
             raise SnmpRefused(f"{self.target.address}: GETNEXT failed: {status}", status)
-        return [(str(name), _python(value)) for name, value in binds]
+        return [(_dotted(name), _python(value)) for name, value in binds]
 
     async def get_bulk(self, oids: Sequence[str], repetitions: int = 10,
                        non_repeaters: int = 0) -> list[tuple[str, Value | None]]:
         """One GETBULK (v2c and v3): up to ``repetitions`` successors of each OID."""
         if self.target.version is Version.V1:
             raise SnmpError("GETBULK needs SNMP v2c or v3")
-        status, _, binds = await self._request(
-            bulk_cmd, non_repeaters, repetitions,
-            *(ObjectType(ObjectIdentity(o.strip("."))) for o in oids))
+        status, _, binds = await self._request(_BULK, _names(oids),
+                                               bulk=(non_repeaters, repetitions))
         if status:
             raise SnmpRefused(f"{self.target.address}: GETBULK failed: {status}", status)
-        return [(str(name), _python(value)) for name, value in binds]
+        return [(_dotted(name), _python(value)) for name, value in binds]
 
     async def walk(self, oid: str, *, limit: int = 10_000) -> list[tuple[str, Value]]:
         """Every OID under ``oid`` with its value, by GETBULK (v2c, v3) or GETNEXT (v1)."""
@@ -258,30 +250,66 @@ class SnmpPort(Port):
         ``i`` INTEGER, ``u`` Unsigned32, ``g`` Gauge32, ``t`` TimeTicks, ``s`` string,
         ``x`` hex octets, ``o`` OID, ``a`` IpAddress)."""
         typed = _typed(value, kind)
-        status, _, _ = await self._request(
-            set_cmd, ObjectType(ObjectIdentity(oid.strip(".")), typed))
+        status, _, _ = await self._request(_SET, [(rfc1902.ObjectName(oid.strip(".")), typed)])
         if status:
             raise SnmpRefused(f"{self.target.address}: SET {oid} = {value!r} refused: {status}",
                               status, oid)
 
-    async def _request(self, command: Any, *args: Any) -> tuple[str, int, list[Any]]:
-        """Run one pysnmp command: ``(error-status name or "", error index, varbinds)``."""
+    async def _request(self, kind: Any, binds: list[tuple[Any, Any]],
+                       bulk: tuple[int, int] | None = None) -> tuple[str, int, list[Any]]:
+        """Send one request: ``(error-status name or "", error index, varbinds)``.
+
+        pysnmp's high-level commands resolve every OID through a MIB view (most of
+        their CPU time); numeric OIDs need none, so requests go to the command
+        generators directly, with the high-level layer's target configuration.
+        """
         if self._transport is None:
             raise PortGone(f"{self.target.address}: the port is not open")
         engine = self.service.engine()
         self.service.requests += 1
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[tuple[Any, Any, Any, Any]] = loop.create_future()
+
+        def done(_engine: Any, _handle: Any, indication: Any, status: Any, index: Any,
+                 answer: Any, _ctx: Any) -> None:
+            if not future.done():
+                future.set_result((indication, status, index, answer))
+
         try:
-            indication, status, index, binds = await command(
-                engine, self._auth, self._transport, ContextData(), *args, lookupMib=False)
+            address, _ = LCD.configure(engine, self._auth, self._transport, b"")
+            if bulk is None:
+                kind().send_varbinds(engine, address, None, b"", binds, done, None)
+            else:
+                kind().send_varbinds(engine, address, None, b"", bulk[0], bulk[1], binds,
+                                     done, None)
+            indication, status, index, answer = await future
         except TransportError:
             raise
-        except Exception as exc:  # pyasn1 decoding, a value of the wrong type ...
+        except Exception as exc:  # pyasn1 encoding or decoding, a value of the wrong type
             raise PortGarbled(f"{self.target.address}: {type(exc).__name__}: {exc}") from None
         if indication:
             raise _indication_error(indication, self.target)
         name = status.prettyPrint() if status else ""
         return (name if name not in ("", "0", "noError") else "",
-                int(index or 0), list(binds))
+                int(index or 0), list(answer or ()))
+
+
+_GET = cmdgen.GetCommandGenerator
+_NEXT = cmdgen.NextCommandGenerator
+_BULK = cmdgen.BulkCommandGenerator
+_SET = cmdgen.SetCommandGenerator
+_NULL = rfc1902.Null("")
+
+
+def _names(oids: Iterable[str]) -> list[tuple[Any, Any]]:
+    return [(rfc1902.ObjectName(o.strip(".")), _NULL) for o in oids]
+
+
+def _dotted(name: object) -> str:
+    as_tuple = getattr(name, "asTuple", None)
+    if callable(as_tuple):
+        return ".".join(str(p) for p in as_tuple())
+    return str(name)
 
 
 #: URL schemes of ``port`` that name an agent started elsewhere: scheme -> async

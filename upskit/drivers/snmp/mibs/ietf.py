@@ -155,7 +155,7 @@ ALARMS = AlarmColumn(f"{ALARM}.2.1.2", (
     _alarm(22, "Shutdown pending"),
     _alarm(23, "Shutdown imminent"),
     _alarm(24, ""),
-))
+), count_oid=f"{ALARM}.1.0")
 
 COMMANDS = (
     Command("test.battery.start", f"{TEST}.1.0", f"{WELL_KNOWN_TEST}.3", SetType.OID),
