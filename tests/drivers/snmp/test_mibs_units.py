@@ -96,6 +96,8 @@ def test_pw_rows() -> None:
     assert shed is not None and shed.oid == "1.3.6.1.4.1.534.1.9.6.0"
     assert shed.value_from == "ups.delay.shutdown"
     assert mibs.load("eaton_pxg_ups").variables == pw.variables
+    alias = mibs.load("pxgx_ups")  # NUT 2.8.0's name, accepted in ups.conf
+    assert alias.name == "pxgx_ups" and alias.variables == pw.variables
 
 
 def test_mge_rows() -> None:

@@ -24,6 +24,7 @@ MIBS: dict[str, str] = {
     "huawei": "huawei",
     "delta_ups": "delta_ups",
     "eaton_pxg_ups": "eaton_pxg_ups",
+    "pxgx_ups": "pxgx_ups",
     "netvision": "netvision",
     "bestpower": "bestpower",
     "cpqpower": "cpqpower",

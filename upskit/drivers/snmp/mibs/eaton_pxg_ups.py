@@ -6,13 +6,19 @@ from __future__ import annotations
 from upskit.drivers.snmp.mibs.pw import ALARMS, COMMANDS, MODEL, VARIABLES
 from upskit.drivers.snmp.table import Mib
 
-MIB = Mib(
-    name="eaton_pxg_ups",
-    version="0.104",
-    description="Eaton Power Xpert Gateway (XUPS-MIB)",
-    sysoids=("1.3.6.1.4.1.534.2.12", "1.3.6.1.4.1.534.2.12."),
-    model_oid=MODEL,
-    variables=VARIABLES,
-    commands=COMMANDS,
-    alarms=(ALARMS,),
-)
+
+def pxg(name: str) -> Mib:
+    """The Power Xpert Gateway table under the ``mibs=`` name ``name``."""
+    return Mib(
+        name=name,
+        version="0.104",
+        description="Eaton Power Xpert Gateway (XUPS-MIB)",
+        sysoids=("1.3.6.1.4.1.534.2.12", "1.3.6.1.4.1.534.2.12."),
+        model_oid=MODEL,
+        variables=VARIABLES,
+        commands=COMMANDS,
+        alarms=(ALARMS,),
+    )
+
+
+MIB = pxg("eaton_pxg_ups")
