@@ -21,7 +21,7 @@ from upskit.ratelimit import LogBudget
 from upskit.server.auth import Accounts
 from upskit.server.connection import ConnectionState, LoginTable
 from upskit.server.descriptions import command_description, variable_description
-from upskit.server.protocol import PROTOCOL_VERSION, NutError, quote
+from upskit.server.protocol import PROTOCOL_VERSION, NutError, quote, split_request
 from upskit.server.tracking import TrackingTable
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,35 @@ class ServerState:
 
 Handler = Callable[[ConnectionState, list[str]], Reply]
 
+#: GET VAR request lines whose replies are remembered (forgotten all at once beyond).
+_RECENT_REPLIES = 1024
+
+
+class _Remembered:
+    """A GET VAR reply, valid while everything it was made from is unchanged."""
+
+    __slots__ = ("device", "name", "reply", "ups", "value", "var")
+
+    def __init__(self, ups: str, device: Device, var: Variable, value: str,
+                 reply: str) -> None:
+        self.ups = ups
+        self.device = device
+        self.var = var
+        self.name = var.name
+        self.value = value
+        self.reply = reply
+
+    def valid_reply(self, state: ServerState) -> str | None:
+        """The reply, or None when the UPS, the variable, its value or the data's
+        freshness is not what it was."""
+        device = self.device
+        var = self.var
+        if (var.value is self.value and state.registry.get(self.ups) is device
+                and device.variable(self.name) is var and device.connected
+                and not device.fsd and not device.is_stale(state.settings.maxage)):
+            return self.reply
+        return None
+
 
 class Commands:
     """Dispatches request words to the command handlers."""
@@ -113,6 +142,7 @@ class Commands:
             "NUMLOGINS": (1, self._get_numlogins),
             "TRACKING": (0, self._get_tracking),
         }
+        self._recent: dict[bytes, _Remembered] = {}
         self._list_table: dict[str, tuple[int, Handler]] = {
             "UPS": (0, self._list_ups),
             "VAR": (1, self._list_var),
@@ -124,6 +154,37 @@ class Commands:
         }
 
     # ---------------------------------------------------------------- dispatch
+    def answer(self, conn: ConnectionState, line: bytes) -> Reply:
+        """The reply to one request line (without its newline).
+
+        ``GET VAR`` answers are remembered by request line and given again while the
+        UPS, its variable and the value are the very same objects and the data is
+        fresh: the usual poll of a status costs a lookup instead of parsing and
+        dispatching the line.
+        """
+        remembered = self._recent.get(line)
+        if remembered is not None:
+            known = remembered.valid_reply(self.state)
+            if known is not None:
+                return known
+        words = split_request(line)
+        reply = self.handle(conn, words)
+        if (len(words) == 4 and isinstance(reply, str) and reply.startswith("VAR ")
+                and words[0] == "GET" and words[1] == "VAR"):
+            self._remember(line, words[2], words[3], reply)
+        return reply
+
+    def _remember(self, line: bytes, ups: str, name: str, reply: str) -> None:
+        device = self.state.registry.get(ups)
+        if device is None or device.fsd:
+            return
+        var = device.variable(name)
+        if var is None:
+            return
+        if len(self._recent) >= _RECENT_REPLIES:
+            self._recent.clear()
+        self._recent[line] = _Remembered(ups, device, var, var.value, reply)
+
     def handle(self, conn: ConnectionState, words: list[str]) -> Reply:
         """The reply to one request (already split into words)."""
         try:

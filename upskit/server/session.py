@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 
 from upskit.server.commands import Commands
 from upskit.server.connection import ConnectionState
-from upskit.server.protocol import split_request
 
 log = logging.getLogger(__name__)
 
@@ -248,8 +247,7 @@ class Session(asyncio.BufferedProtocol):
 
     def _answer(self, line: bytes) -> str | Coroutine[Any, Any, str]:
         try:
-            words = split_request(line)
-            return self.host.commands.handle(self.conn, words)
+            return self.host.commands.answer(self.conn, line)
         except Exception:  # a bug must cost one reply, never the server
             log.exception("Internal error answering %r from %s", line[:80], self.conn.who)
             return _INTERNAL_ERROR_REPLY
