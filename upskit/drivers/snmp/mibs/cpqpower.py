@@ -58,7 +58,7 @@ _values = (
     Var("battery.runtime", f"{BAT}.1.0", poll=Poll.STATUS),
     Var("battery.voltage", f"{BAT}.2.0", scale=0.1),
     Var("battery.current", f"{BAT}.3.0", scale=0.1),
-    Var("input.phases", f"{IN}.3.0", poll=Poll.STATIC),
+    Var("input.phases", f"{IN}.3.0", poll=Poll.STATIC, default="1"),
     Var("input.frequency", f"{IN}.1.0", scale=0.1),
     Var("input.quality", f"{IN}.2.0"),
     Var("input.voltage", f"{IN}.4.1.2.1"),
@@ -91,6 +91,8 @@ _values = (
     Var("ups.timer.start", f"{CTRL}.2.0"),
     Var("ups.delay.shutdown", "", default="20", writable=Writable(low=0, high=7200)),
     Var("ups.delay.start", "", default="30", writable=Writable(low=0, high=7200)),
+    Var("outlet.id", "", default="0"),     # the whole output, NUT's "outlet 0"
+    Var("outlet.desc", "", default="All outlets"),
     Var("outlet.count", f"{RECEP}.1.0", poll=Poll.STATIC, default="0"),
     Var("outlet.%i.status", f"{RECEP}.2.1.2.%i", each=(OUTLETS,), enum=enum_of(
         (1, "on"), (2, "off"), (3, "pendingOff"), (4, "pendingOn"), (5, "unknown"))),
@@ -112,7 +114,7 @@ COMMANDS = (
 
 MIB = Mib(
     name="cpqpower",
-    version="1.63",
+    version="1.66",
     description="HP/Compaq CPQPOWER-MIB (UPS)",
     sysoids=(CPQ,),
     model_oid=MODEL,

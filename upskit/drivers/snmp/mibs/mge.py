@@ -71,7 +71,7 @@ _battery = (
 )
 
 _input = (
-    Var("input.phases", f"{IN}.1.0", poll=Poll.STATIC),
+    Var("input.phases", f"{IN}.1.0", poll=Poll.STATIC, default="1"),
     Var("input.voltage", f"{IN}.2.1.2.1", scale=0.1),
     Var("input.frequency", f"{IN}.2.1.3.1", scale=0.1),
     Var("input.voltage.minimum", f"{IN}.2.1.4.1", scale=0.1),
