@@ -10,7 +10,7 @@ import pytest
 
 from bench import snmp_compare
 from tests.drivers.snmp.test_mibs_ups import apc, xups
-from tests.transport.snmp.agents import snmprec
+from tests.transport.snmp.agents import SNMPSIM, snmprec
 
 
 def test_the_comparison_of_two_dumps() -> None:
@@ -33,7 +33,7 @@ def test_both_drivers_on_written_recordings(tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     if not snmp_compare.NUT_DRIVER.exists():
         pytest.skip("Debian's snmp-ups (nut-snmp) is not installed")
-    if not snmp_compare.SNMPSIM.exists():
+    if not SNMPSIM.exists():
         pytest.skip("snmpsim is not installed")
     for name, records in (("smart-ups", apc()), ("pw9130", xups())):
         (tmp_path / name).mkdir()
