@@ -413,3 +413,5 @@ async def test_the_first_requests_of_many_devices_are_spread(
     assert waits == [0.6, 0.6]
     assert opened[0] < 0.5 and min(opened[1:]) >= 0.55
     assert context.service(SnmpEngineService).devices == 3
+    context.service(SnmpEngineService).devices = 1000
+    assert drivers[0].start_window() == 20.0  # a thousand devices: over 20 s

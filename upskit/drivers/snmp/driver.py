@@ -121,7 +121,7 @@ class SnmpDriver(Driver):
         if self._spread:
             self._spread = False
             # a thousand agents configured together must not all be asked at once
-            await asyncio.sleep(random.uniform(0, min(self.poll_interval, 5.0)))
+            await asyncio.sleep(random.uniform(0, self.start_window()))
         if not self._given_port:
             url = (self.options.port or "").strip()
             try:
@@ -136,6 +136,12 @@ class SnmpDriver(Driver):
             self.port = SnmpPort(url, target, self.engine)
         assert self.port is not None
         await self.port.open()
+
+    def start_window(self) -> float:
+        """Seconds over which the first requests of the process's SNMP devices spread:
+        the poll interval (at most 5 s), longer for many devices (20 ms each, at most
+        60 s) so that initialising them never floods the loop or the network."""
+        return min(60.0, max(min(self.poll_interval, 5.0), 0.02 * self.engine.devices))
 
     async def close(self) -> None:
         if self.port is not None:
