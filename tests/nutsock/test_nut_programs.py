@@ -143,13 +143,25 @@ def test_attached_to_a_running_program_survives_its_restart(tmp_path: Path,
     procs.stop(program)
     wait_until(lambda: upsc("u1", ours.port, "ups.status").startswith("ERROR"), 20,
                "the data to go stale")
-    assert idle_cpu(run.pid, 5) < 0.5, "upskit busy while the driver is gone"
+    assert idle_cpu(run.pid, 4) < 0.5, "upskit busy while the driver is gone"
     (tmp_path / "u1.dev").write_text(DEV.replace("OL CHRG", "OB DISCHRG"))
-    procs.start(argv, nut.env, nut.log("dummy-ups"))
+    program = procs.start(argv, nut.env, nut.log("dummy-ups"))
     served("u1", ours.port, "ups.status", "OB DISCHRG", 60)
-    start = time.monotonic()
-    assert idle_cpu(run.pid, 3) < 0.5
-    assert time.monotonic() - start < 30
+    assert idle_cpu(run.pid, 2) < 0.5
+    # upskit restarted under the running program: the data flows again at once; NUT
+    # 2.8.0's program spins once its server left (its bug): upskit says so in its log
+    procs.stop(run)
+    log = ours.log(f"upskit-{ours.port}")
+    log.write_text("")
+    run = ours.start_upskit(procs)
+    served("u1", ours.port, "ups.status", "OB DISCHRG", 20)
+    share = idle_cpu(program.pid, 3) / 3
+    if share > 0.6:
+        wait_until(lambda: "NUT 2.8.0's drivers spin" in log.read_text(), 25, "the warning")
+    elif share < 0.1:
+        time.sleep(4)
+        assert "NUT 2.8.0's drivers spin" not in log.read_text()
+    assert idle_cpu(run.pid, 2) < 0.5
 
 
 def test_a_program_run_as_the_nut_user_gets_its_state_directory(procs: Processes) -> None:

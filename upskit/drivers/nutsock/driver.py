@@ -18,14 +18,13 @@ import os
 import pwd
 import signal
 import socket
-import struct
 import time
 from pathlib import Path
 
 from upskit.config.settings import UpsSettings
 from upskit.drivers.base import Driver, DriverOptions
 from upskit.drivers.context import DriverContext
-from upskit.drivers.nutsock.link import DriverLink, LinkLost
+from upskit.drivers.nutsock.link import DriverLink, LinkLost, cpu_seconds, peer_pid
 from upskit.drivers.nutsock.wire import quote, word
 from upskit.drivers.options import CommonOptions, UpsOptions
 from upskit.model import CmdResult, Device
@@ -37,6 +36,8 @@ DEFAULT_DRIVER_PATH = "/lib/nut"
 DEFAULT_STATE_PATH = "/run/upskit/nut"
 #: A session that lasted this long resets the restart back-off.
 _STEADY = 60.0
+#: Seconds over which an attached program's CPU use is measured once connected.
+_CPU_WINDOW = 5.0
 
 
 class NutSocketOptions(CommonOptions):
@@ -146,15 +147,41 @@ class NutSocketDriver(Driver):
         dumped = asyncio.create_task(self.link.dumped.wait())
         try:
             await asyncio.wait({task, dumped}, return_when=asyncio.FIRST_COMPLETED)
+            watch = None
             if dumped.done():
                 self.device.set_connected(True)
                 self.log.info("%s: mirroring %s", self.device.name, self.socket_path)
-            await task
+                if self.options.socket is not None and self.link.peer_pid is not None:
+                    watch = asyncio.create_task(self._watch_cpu(self.link.peer_pid))
+            try:
+                await task
+            finally:
+                if watch is not None:
+                    watch.cancel()
         finally:
             dumped.cancel()
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+
+    async def _watch_cpu(self, pid: int) -> None:
+        """Say once when a program upskit only attached to burns CPU (NUT 2.8.0's
+        drivers spin after a server disconnects; that program is the system's).
+        Measured over the first few windows of a session only."""
+        for _window in range(6):
+            before = cpu_seconds(pid)
+            await asyncio.sleep(_CPU_WINDOW)
+            after = cpu_seconds(pid)
+            if before is None or after is None:
+                return
+            share = (after - before) / _CPU_WINDOW
+            if share > 0.3:
+                self.log.warning(
+                    "%s: the NUT driver at %s (PID %d) uses %.0f %% CPU: NUT 2.8.0's drivers "
+                    "spin once a server disconnected from them; restart it (upsdrvctl "
+                    "restart %s, or systemctl restart nut-driver@%s)", self.device.name,
+                    self.socket_path, pid, 100 * share, self.device.name, self.device.name)
+                return
 
     # ---------------------------------------------------------------- program
     async def _ensure_program(self) -> None:
@@ -326,13 +353,3 @@ class NutSocketDriver(Driver):
         code = await proc.wait()
         self.log.warning("%s: %s -> exit status %d", self.device.name, " ".join(argv), code)
         return CmdResult.HANDLED if code == 0 else CmdResult.FAILED
-
-
-def peer_pid(sock: socket.socket) -> int | None:
-    """The process id at the other end of a Unix socket, where the system says."""
-    option = getattr(socket, "SO_PEERCRED", None)
-    if option is None:
-        return None
-    pid, _uid, _gid = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, option,
-                                                          struct.calcsize("3i")))
-    return int(pid) or None

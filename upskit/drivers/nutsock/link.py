@@ -8,6 +8,8 @@ import contextlib
 import itertools
 import logging
 import os
+import socket
+import struct
 
 from upskit.drivers.nutsock.mirror import Mirror
 from upskit.drivers.nutsock.wire import LineBuffer, line, quote, split_words, word
@@ -48,6 +50,8 @@ class DriverLink:
         self._lost = ""
         #: When the driver last said something (loop time).
         self._heard = 0.0
+        #: The driver's process id, from the socket's peer credentials (None: unknown).
+        self.peer_pid: int | None = None
         self._ids = itertools.count(1)
         self._prefix = f"upskit-{os.getpid()}-"
 
@@ -59,6 +63,8 @@ class DriverLink:
         """Connect and mirror until the link is lost; raises :class:`LinkLost` (or
         ``OSError`` when the socket cannot be reached)."""
         reader, writer = await asyncio.open_unix_connection(self.path, limit=_READ_CHUNK)
+        sock = writer.get_extra_info("socket")
+        self.peer_pid = peer_pid(sock) if sock is not None else None
         self._writer = writer
         self._lost = ""
         self._heard = asyncio.get_running_loop().time()
@@ -170,3 +176,26 @@ class DriverLink:
             return CmdResult(status)
         except ValueError:
             return CmdResult.FAILED
+
+
+def peer_pid(sock: socket.socket) -> int | None:
+    """The process id at the other end of a Unix socket, where the system says."""
+    option = getattr(socket, "SO_PEERCRED", None)
+    if option is None:
+        return None
+    try:
+        raw = sock.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i"))
+    except OSError:
+        return None
+    pid, _uid, _gid = struct.unpack("3i", raw)
+    return int(pid) or None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU seconds process ``pid`` used so far (None: unknown)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
