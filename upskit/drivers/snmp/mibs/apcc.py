@@ -80,8 +80,9 @@ _battery = (
     Var("battery.date", f"{BAT}.1.3.0", string=True, poll=Poll.STATIC,
         writable=Writable(SetType.STRING, 8)),
     Var("battery.charge.restart", f"{CONF}.2.6.0", writable=Writable(low=0, high=100)),
-    # upsAdvConfigLowBatteryRunTime: TimeTicks
-    Var("battery.runtime.low", f"{CONF}.2.8.0", convert="ticks"),
+    # upsAdvConfigLowBatteryRunTime: TimeTicks (hundredths), written back as TimeTicks
+    Var("battery.runtime.low", f"{CONF}.2.8.0", scale=0.01, digits=0,
+        writable=Writable(SetType.TIMETICKS, low=0, high=7200)),
     Var("ups.temperature", f"{BAT}.3.2.0", scale=0.1),
     Var("ups.temperature", f"{BAT}.2.2.0"),
 )
@@ -141,8 +142,10 @@ _output = (
 
 _settings_and_tests = (
     # upsAdvConfigShutoffDelay / ReturnDelay: TimeTicks on the wire
-    Var("ups.delay.shutdown", f"{CONF}.2.10.0", convert="ticks"),
-    Var("ups.delay.start", f"{CONF}.2.9.0", convert="ticks"),
+    Var("ups.delay.shutdown", f"{CONF}.2.10.0", scale=0.01, digits=0,
+        writable=Writable(SetType.TIMETICKS, low=0, high=7200)),
+    Var("ups.delay.start", f"{CONF}.2.9.0", scale=0.01, digits=0,
+        writable=Writable(SetType.TIMETICKS, low=0, high=7200)),
     Var("ups.test.result", f"{TEST}.2.3.0",
         enum=enum_of((1, "Ok"), (2, "Failed"), (3, "InvalidTest"), (4, "TestInProgress"))),
     Var("ups.test.date", f"{TEST}.2.4.0", string=True, poll=Poll.STATIC),
