@@ -51,6 +51,7 @@ def apc(output_status: int = 2, battery_status: int = 2, replace: int = 1) -> li
         (f"{APC}.5.2.2.0", "2:writecache", 253),
         (f"{APC}.5.2.3.0", "2:writecache", 196),
         (f"{APC}.5.2.7.0", "2:writecache", 3),
+        (f"{APC}.5.2.4.0", "2:writecache", 2),        # upsAdvConfigAlarm: atLowBattery
         (f"{APC}.5.2.10.0", "67:writecache", 9000),   # upsAdvConfigShutoffDelay: 90 s
         (f"{APC}.6.1.1.0", "2:writecache", 1),
         (f"{APC}.6.2.1.0", "2:writecache", 1),
@@ -318,6 +319,11 @@ async def test_apcc_commands_and_settings(agent: Snmpsim) -> None:
     assert await on_agent(drv, f"{APC}.5.2.7.0") == 4
     assert await drv.setvar("input.transfer.high", "900") is CmdResult.INVALID
     assert drv.device.get("ups.delay.shutdown") == "90"
+    assert drv.device.get("ups.beeper.status") == "enabled"
+    assert await drv.instcmd("beeper.mute", None) is CmdResult.HANDLED
+    assert await on_agent(drv, f"{APC}.5.2.4.0") == 4
+    assert await drv.setvar("ups.beeper.status", "disabled") is CmdResult.HANDLED
+    assert await on_agent(drv, f"{APC}.5.2.4.0") == 3
     assert await drv.setvar("ups.delay.shutdown", "180") is CmdResult.HANDLED
     assert await on_agent(drv, f"{APC}.5.2.10.0") == 18000   # TimeTicks on the wire
 

@@ -146,6 +146,10 @@ _settings_and_tests = (
         writable=Writable(SetType.TIMETICKS, low=0, high=7200)),
     Var("ups.delay.start", f"{CONF}.2.9.0", scale=0.01, digits=0,
         writable=Writable(SetType.TIMETICKS, low=0, high=7200)),
+    # upsAdvConfigAlarm: timed(1), atLowBattery(2), never(3), mute(4)
+    Var("ups.beeper.status", f"{CONF}.2.4.0",
+        enum=enum_of((1, "enabled"), (2, "enabled"), (3, "disabled"), (4, "muted")),
+        writable=Writable(SetType.INTEGER)),
     Var("ups.test.result", f"{TEST}.2.3.0",
         enum=enum_of((1, "Ok"), (2, "Failed"), (3, "InvalidTest"), (4, "TestInProgress"))),
     Var("ups.test.date", f"{TEST}.2.4.0", string=True, poll=Poll.STATIC),
@@ -174,6 +178,9 @@ COMMANDS = (
     Command("test.battery.start", f"{TEST}.2.2.0", 2),   # upsAdvTestDiagnostics
     Command("calibrate.start", f"{TEST}.2.5.0", 2),      # upsAdvTestRuntimeCalibration
     Command("calibrate.stop", f"{TEST}.2.5.0", 3),
+    Command("beeper.enable", f"{CONF}.2.4.0", 1),        # upsAdvConfigAlarm: timed
+    Command("beeper.disable", f"{CONF}.2.4.0", 3),       # ... never
+    Command("beeper.mute", f"{CONF}.2.4.0", 4),          # ... mute
 )
 
 MIB = Mib(
