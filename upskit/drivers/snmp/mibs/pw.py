@@ -208,7 +208,7 @@ ALARMS = AlarmColumn(f"{ALARM}.2.1.2", (
     _alarm(14, "Input failure"),             # xupsInputFailure
     _alarm(16, "Shutdown imminent"),         # xupsShutdownImminent
     _alarm(27, "Shutdown pending"),          # xupsUpsShutdownPending
-))
+), count_oid=f"{ALARM}.1.0")                 # xupsAlarms: rows present
 
 COMMANDS = (
     Command("test.battery.start", f"{TEST}.1.0", 1),             # xupsTestBattery: startTest
