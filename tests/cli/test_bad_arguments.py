@@ -104,6 +104,10 @@ CASES: list[tuple[str, list[str], int, str]] = [
     # scan
     ("scan-unknown-sim", ["scan", "--simulate", "bogus", "--no-serial"], 2, "cypress"),
     ("scan-bad-time", ["scan", "--time", "abc"], 2, "--time"),
+    ("scan-snmp-too-wide", ["scan", "--no-usb", "--no-serial", "--snmp", "10.0.0.0/16"], 2,
+     "at most 256"),
+    ("scan-snmp-bad-port", ["scan", "--no-usb", "--no-serial", "--snmp", "host:99999"], 2,
+     "bad UDP port"),
     ("scan-infinite-time", ["scan", "--time", "inf", "--no-usb", "--no-serial"], 2, "--time"),
     ("scan-missing-serial", ["scan", "--no-usb", "--serial", "{tmp}/ttyNONE"], 0, ""),
     # udev-rules

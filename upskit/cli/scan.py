@@ -6,7 +6,8 @@ the real transport with the Q* driver's protocol detection.  A unit a HID
 subdriver claims (and no bridge entry supports) is a ``usbhid-ups`` unit: the scan
 names the subdriver, without probing it.  Serial ports
 (``/dev/ttyUSB*``, ``/dev/ttyACM*`` and any ``--serial PATH``) are probed in
-parallel.  The whole scan stays under ``--time`` seconds (default 4.5).
+parallel.  The whole scan stays under ``--time`` seconds (default 4.5).  SNMP agents
+are asked only when named: ``--snmp HOST[/CIDR][:PORT]`` (:mod:`upskit.cli.scan_snmp`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="scan a simulated USB bus with this device (repeatable)")
     parser.add_argument("--time", type=positive_number, default=4.5,
                         help="seconds the whole scan may take (default 4.5)")
+    parser.add_argument("--snmp", action="append", default=[], metavar="HOST[/CIDR][:PORT]",
+                        help="ask this SNMP agent (or every address of a network of at "
+                             "most 256) which MIB it speaks (repeatable)")
+    parser.add_argument("--community", default="public",
+                        help="SNMP community for --snmp (default public)")
+    parser.add_argument("--snmp-version", choices=("v1", "v2c"), default="v1",
+                        help="SNMP version for --snmp (default v1, as snmp-ups)")
 
 
 @dataclass
@@ -55,9 +63,13 @@ class Found:
     hid_probe: bool = False
     #: nothing but its HID interface makes it a candidate (no table knows its vendor)
     hid_only: bool = False
+    #: an SNMP agent's snmp-ups options (mibs, community, snmp_version)
+    snmp: dict[str, str] | None = None
 
     @property
     def driver(self) -> str:
+        if self.snmp:
+            return "snmp-ups"
         return "usbhid-ups" if self.hid else "nutdrv_qx"
 
 
@@ -201,6 +213,8 @@ def toml(items: list[Found]) -> str:
 
 
 def _options(item: Found) -> dict[str, str]:
+    if item.snmp:
+        return dict(item.snmp)
     opts = {k: v for k, v in item.options.items() if k != "bus"} if item.port == "auto" else {}
     if item.bridge:
         opts["subdriver"] = item.bridge
@@ -256,6 +270,12 @@ async def scan(args: argparse.Namespace, simulated: Any = None) -> list[Found]:
     remaining = max(0.1, deadline - time.monotonic())
     tasks = [asyncio.create_task(_probe_hid(t, item) if item.hid_probe else _probe(t, item))
              for item, t in jobs]
+    snmp_task = None
+    if args.snmp:
+        from upskit.cli.scan_snmp import scan_hosts
+
+        snmp_task = asyncio.create_task(scan_hosts(
+            args.snmp, args.community, args.snmp_version, min(1.0, remaining / 2)))
     if tasks:
         _done, pending = await asyncio.wait(tasks, timeout=remaining)
         for task in pending:
@@ -263,6 +283,8 @@ async def scan(args: argparse.Namespace, simulated: Any = None) -> list[Found]:
         for (item, _t), task in zip(jobs, tasks, strict=True):
             if task in pending:
                 item.note += " (no answer in time)"
+    if snmp_task is not None:
+        results += await snmp_task
     # a HID device whose descriptor said no power page (a keyboard) is not a UPS
     return [r for r in results if not (r.hid_only and r.note == "not a HID Power Device")]
 
@@ -292,9 +314,18 @@ def run(args: argparse.Namespace) -> int:
         except (UsbUnavailable, ValueError) as exc:  # no pyusb, or an unknown device name
             print(f"upskit scan: {exc}", file=sys.stderr)
             return 2
+    if args.snmp:
+        from upskit.cli.scan_snmp import BadSnmpTarget, expand
+
+        try:
+            for spec in args.snmp:
+                expand(spec)
+        except BadSnmpTarget as exc:
+            print(f"upskit scan: {exc}", file=sys.stderr)
+            return 2
     results = asyncio.run(scan(args, simulated))
     if not results:
-        print("No UPS-like USB device or serial port found.")
+        print("No UPS-like USB device, serial port or SNMP agent found.")
         return 1
     print("Found:")
     for item in results:
@@ -304,6 +335,8 @@ def run(args: argparse.Namespace) -> int:
                         "`upskit hid explore`)")
         elif item.hid:
             what.append(f"usbhid-ups, subdriver {item.hid}")
+        if item.snmp:
+            what.append(f"snmp-ups, mibs {item.snmp['mibs']}")
         if item.bridge:
             what.append(f"bridge {item.bridge}")
         if item.dialect:
@@ -313,7 +346,7 @@ def run(args: argparse.Namespace) -> int:
         extra = f" [{item.note.strip()}]" if item.note.strip() else ""
         none = "HID device" if item.hid_only else "no Q* UPS detected"
         print(f"  {item.label}: {', '.join(what) or none}{extra}")
-    usable = [i for i in results if i.port and (i.dialect or i.bridge or i.hid)]
+    usable = [i for i in results if i.port and (i.dialect or i.bridge or i.hid or i.snmp)]
     if usable:
         print("\n# ups.conf\n" + ups_conf(usable))
         print("# upskit.toml\n" + toml(usable))
