@@ -109,6 +109,7 @@ def test_set_errors(oid: str, value: object, v2_status: int, v1_status: int) -> 
         reply = set_value(agent, oid, value, version=version)
         assert (reply.status, reply.index) == (status, 1)
     assert not unit.sets
+    assert len(unit.refused) == 2 and unit.refused[0][0] == oid
 
 
 def test_set_is_all_or_nothing() -> None:

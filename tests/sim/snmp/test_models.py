@@ -88,6 +88,15 @@ def test_ietf_no_auto_restart_waits_for_startup_after_delay() -> None:
     assert get(agent, f"{UPS}.4.1.0") == 3 and get(agent, f"{UPS}.8.3.0") == -1
 
 
+def test_ietf_shutdown_on_mains_stays_off_until_startup() -> None:
+    agent, unit = local_agent("ietf")
+    set_value(agent, f"{UPS}.8.2.0", Int(0))  # upsAutoRestart is on, but no power loss
+    unit.physics.advance(30)
+    assert get(agent, f"{UPS}.4.1.0") == 2
+    set_value(agent, f"{UPS}.8.3.0", Int(0))
+    assert get(agent, f"{UPS}.4.1.0") == 3
+
+
 def test_ietf_reboot_with_duration_and_abort() -> None:
     agent, unit = local_agent("ietf")
     set_value(agent, f"{UPS}.8.4.0", Int(20))

@@ -17,7 +17,7 @@ from pyasn1.codec.ber import decoder, encoder  # type: ignore[import-untyped]
 from pyasn1.error import PyAsn1Error  # type: ignore[import-untyped]
 from pysnmp.proto import api
 
-from upskit.sim.snmp.mib import Kind, MibObject, MibTable, Oid, SetError, Value
+from upskit.sim.snmp.mib import Kind, MibObject, MibTable, Oid, SetError, Value, oid_text
 from upskit.sim.snmp.ups import SnmpUps
 
 #: SNMPv2 error-status numbers (RFC 3416).
@@ -259,28 +259,32 @@ class SnmpAgent:
     def _set(self, version: int, table: MibTable[SnmpUps], unit: SnmpUps,
              names: Sequence[Oid], values: Sequence[Any]) -> None:
         # Check every binding first, then apply them all: a SET is all or nothing.
+        def refuse(status: str, index: int) -> _Refused:
+            unit.note_refused(oid_text(names[index - 1]), status)
+            return _Refused(status, index)
+
         checked: list[tuple[MibObject[SnmpUps], Value]] = []
         for index, (name, value) in enumerate(zip(names, values, strict=True), 1):
             obj = table.get(name, unit)
             if obj is None:
-                raise _Refused("notWritable" if table.defines(name) else "noCreation", index)
+                raise refuse("notWritable" if table.defines(name) else "noCreation", index)
             if obj.write is None:
-                raise _Refused("notWritable", index)
+                raise refuse("notWritable", index)
             if value.tagSet != _TAGS[version][obj.kind]:
-                raise _Refused("wrongType", index)
+                raise refuse("wrongType", index)
             plain = _plain(obj.kind, value)
             try:
                 obj.check(plain)
             except SetError as refused:
-                raise _Refused(refused.status, index) from None
+                raise refuse(refused.status, index) from None
             checked.append((obj, plain))
         for index, (obj, plain) in enumerate(checked, 1):
             try:
                 assert obj.write is not None
                 obj.write(unit, plain)
             except SetError as refused:
-                raise _Refused(refused.status, index) from None
-            unit.note_set(".".join(map(str, obj.oid)), plain)
+                raise refuse(refused.status, index) from None
+            unit.note_set(oid_text(obj.oid), plain)
         unit.refresh()
 
 

@@ -48,7 +48,8 @@ class SnmpUps:
     """One simulated UPS behind an SNMP card (thread-safe through the physics lock).
 
     ``settings`` holds the writable configuration by name (MIB tables give each its
-    object); ``sets`` remembers the last SETs received as ``(oid, value)``, bounded.
+    object); ``sets`` remembers the last SETs applied as ``(oid, value)`` and
+    ``refused`` the last refused as ``(oid, error)``, both bounded.
     """
 
     def __init__(self, mib: str, device: SimDevice, community: str,
@@ -59,6 +60,8 @@ class SnmpUps:
         self.settings: dict[str, Any] = dict(defaults or {})
         self.test = TestRecord()
         self.sets: deque[tuple[str, object]] = deque(maxlen=64)
+        #: The last SETs refused: ``(oid, SNMPv2 error name)``, bounded.
+        self.refused: deque[tuple[str, str]] = deque(maxlen=64)
         self.line_bads = 0
         self.on_battery_since: float | None = None
         self.bypass_at: float | None = None
@@ -223,3 +226,6 @@ class SnmpUps:
 
     def note_set(self, at: str, value: object) -> None:
         self.sets.append((at, value))
+
+    def note_refused(self, at: str, status: str) -> None:
+        self.refused.append((at, status))

@@ -97,7 +97,10 @@ def _write_shutdown(s: SnmpUps, value: int) -> None:
     if value < 0:
         s.cancel_shutdown()
         return
-    restart = None if int(s.settings["auto_restart"]) == 1 else NEVER
+    # upsAutoRestart on(1) brings the output back with the mains only after a shutdown
+    # ordered during a power loss; otherwise it stays off until a startup.
+    on_mains = s.physics.mains
+    restart = None if int(s.settings["auto_restart"]) == 1 and not on_mains else NEVER
     s.shutdown(value, restart)
 
 

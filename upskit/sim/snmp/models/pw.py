@@ -124,6 +124,22 @@ def _bypass_remaining(s: SnmpUps) -> int:
     return 0 if s.bypass_at is None else max(0, round(s.bypass_at - s.now()))
 
 
+def _write_recep_off(s: SnmpUps, value: int) -> None:
+    # seconds until the receptacle turns off; -1 cancels
+    if value < 0:
+        s.cancel_shutdown()
+    else:
+        s.shutdown(value, NEVER)
+
+
+def _write_recep_on(s: SnmpUps, value: int) -> None:
+    # seconds until the receptacle turns on; -1 cancels
+    if value < 0:
+        s.cancel_startup()
+    else:
+        s.startup(value)
+
+
 def _recep_status(s: SnmpUps) -> int:
     """on(1), off(2), pendingOff(3), pendingOn(4)."""
     if s.physics.output_on:
@@ -230,6 +246,10 @@ def build() -> Model:
     b.const(f"{BASE}.12.1.0", Kind.INTEGER, 1, "xupsNumReceptacles")
     b.const(f"{BASE}.12.2.1.1.1", Kind.INTEGER, 1, "xupsRecepIndex")
     b.add(f"{BASE}.12.2.1.2.1", Kind.INTEGER, _recep_status, name="xupsRecepStatus")
+    b.add(f"{BASE}.12.2.1.3.1", Kind.INTEGER, SnmpUps.shutdown_remaining, _write_recep_off,
+          name="xupsRecepOffDelaySecs", minimum=-1, maximum=2**31 - 1)
+    b.add(f"{BASE}.12.2.1.4.1", Kind.INTEGER, SnmpUps.startup_remaining, _write_recep_on,
+          name="xupsRecepOnDelaySecs", minimum=-1, maximum=2**31 - 1)
     # xupsTopology
     b.const(f"{BASE}.13.1.0", Kind.INTEGER, 20, "xupsTopologyType")  # onLineDoubleConv
     return Model(
