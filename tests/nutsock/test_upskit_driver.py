@@ -15,7 +15,7 @@ import pytest
 
 from tests.nutreal import UPSCMD, UPSRW, run_tool
 from tests.nutsock.nutenv import NutDir, idle_cpu, needs_nut, served, upsc, upsc_dict
-from tests.support import Processes, free_port, run_upskit, wait_until
+from tests.support import Processes, Simulator, free_port, run_upskit, wait_until
 
 DEV = """\
 ups.status: OL
@@ -178,3 +178,26 @@ def test_upskit_driver_becomes_its_user(tmp_path: Path) -> None:
             assert drvctl(nut, "stop", "u1")[0] == 0
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_drvctl_shutdown_stops_the_driver_and_commands_the_ups(tmp_path: Path) -> None:
+    """``upsdrvctl shutdown``: each UPS in sdorder order through ``upskit driver -k``;
+    a running driver gives up the port first; a UPS that cannot cut power fails."""
+    sim = Simulator()
+    try:
+        (tmp_path / "d.dev").write_text(DEV)
+        nut = NutDir(tmp_path / "conf",
+                     f"[q]\n  driver = nutdrv_qx\n  port = {sim.path}\n  protocol = megatec\n"
+                     f"[d]\n  driver = dummy-ups\n  port = {tmp_path}/d.dev\n"
+                     "[never]\n  driver = dummy-ups\n  port = x\n  sdorder = -1\n")
+        assert drvctl(nut, "start", "q")[0] == 0
+        pidfile = nut.state / "nutdrv_qx-q.pid"
+        assert pidfile.exists()
+        code, text = drvctl(nut, "shutdown")
+        assert code == 1, text  # dummy-ups cannot cut power
+        assert "q: shutdown commanded" in text and "d: shutdown not done" in text
+        assert "never" not in text
+        wait_until(lambda: not pidfile.exists(), 10, "the running driver to stop")
+    finally:
+        sim.close()
+        drvctl(nut, "stop")

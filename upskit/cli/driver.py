@@ -27,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="more log output (repeatable); stays in the foreground")
     parser.add_argument("-F", dest="foreground", action="store_true",
                         help="stay in the foreground")
+    parser.add_argument("-k", dest="killpower", action="store_true",
+                        help="tell the UPS to cut the load and return, then exit (a running "
+                             "driver for it is stopped first), as NUT's drivers do")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,12 +52,41 @@ def run(args: argparse.Namespace) -> int:
     sock = socket_path(ups.driver, ups.name)
     pidfile = pid_path(ups.driver, ups.name)
     running = read_pid(pidfile)
+    if args.killpower:
+        return _killpower(ups, running)
     if running is not None and running != os.getpid():
         print(f"upskit driver: a driver for {ups.name} already runs (PID {running}, "
               f"{pidfile})", file=sys.stderr)
         return 1
     ready = None if args.foreground or args.debug else _daemonize()
     return _serve(driver, str(sock), pidfile, args.user, ready, str(confpath()))
+
+
+def _killpower(ups: UpsSettings, running: int | None) -> int:
+    """``-k``: stop a running driver of ``ups`` (it holds the port), then command the
+    shutdown; 0 when the UPS accepted it, 1 otherwise."""
+    import asyncio
+    import os
+    import signal
+    import sys
+    import time
+
+    from upskit.cli.nutstate import confpath
+    from upskit.config.settings import Settings
+    from upskit.model import CmdResult
+    from upskit.monitor.killpower import shutdown_ups
+
+    if running is not None and running != os.getpid():
+        os.kill(running, signal.SIGTERM)
+        deadline = time.monotonic() + 15.0
+        while os.path.exists(f"/proc/{running}") and time.monotonic() < deadline:
+            time.sleep(0.05)
+    result = asyncio.run(shutdown_ups(ups, Settings(source=str(confpath()))))
+    if result is not CmdResult.HANDLED:
+        print(f"upskit driver: {ups.name}: shutdown not done ({result.name})", file=sys.stderr)
+        return 1
+    print(f"{ups.name}: shutdown commanded")
+    return 0
 
 
 class _Refused(Exception):

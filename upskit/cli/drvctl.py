@@ -1,4 +1,4 @@
-"""``upskit drvctl start|stop|restart|reload|status [NAME]``: ``upsdrvctl`` for upskit
+"""``upskit drvctl start|stop|restart|reload|status|shutdown [NAME]``: ``upsdrvctl`` for upskit
 drivers (``reload`` is NUT's ``upsdrvctl -c reload``: the driver reads its section again).
 
 Without ``--run``: each UPS of NUT's ups.conf (or only NAME) gets its own
@@ -13,9 +13,13 @@ Exit codes follow upsdrvctl: 0 when every driver did what was asked, 1 otherwise
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from upskit.config.settings import UpsSettings
 
 HELP = "start, stop or show drivers like upsdrvctl (or one UPS inside upskit run)"
-ACTIONS = ("start", "stop", "restart", "reload", "status")
+ACTIONS = ("start", "stop", "restart", "reload", "status", "shutdown")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -78,6 +82,8 @@ def _standalone(args: argparse.Namespace) -> int:
     else:
         names = list(sections)
     failed = 0
+    if args.action == "shutdown":
+        return _shutdown([sections[n] for n in names], args.timeout)
     for name in names:
         driver = sections[name].driver
         if args.action in ("stop", "restart"):
@@ -142,6 +148,27 @@ def _stop(name: str, driver: str, timeout: float) -> bool:
         time.sleep(0.1)
     print(f"{name}: driver {driver} stopped")
     return True
+
+
+def _shutdown(sections: list[UpsSettings], timeout: float) -> int:
+    """``upsdrvctl shutdown``: ``upskit driver -a NAME -k`` for each UPS, in
+    ``sdorder`` order (a negative one is left alone); 1 when one failed."""
+    import subprocess
+    import sys
+
+    from upskit.monitor.killpower import shutdown_order
+
+    failed = 0
+    for ups in shutdown_order(sections):
+        argv = [sys.executable, "-m", "upskit", "driver", "-a", ups.name, "-k"]
+        try:
+            code = subprocess.run(argv, stdin=subprocess.DEVNULL, timeout=timeout + 15,
+                                  check=False).returncode
+        except subprocess.TimeoutExpired:
+            print(f"{ups.name}: shutdown timed out", file=sys.stderr)
+            code = 1
+        failed += code != 0
+    return 1 if failed else 0
 
 
 def _reload(name: str, driver: str) -> bool:
