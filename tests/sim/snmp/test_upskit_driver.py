@@ -5,9 +5,13 @@ its commands reach the card (checked on the agent side)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from tests.sim.snmp.support import AgentThread
+from tests.sim.snmp.test_nut_snmp_ups import dump
+from tests.support import nut_binary
 from upskit.drivers.context import DriverContext
 from upskit.drivers.snmp.driver import SnmpDriver
 from upskit.drivers.snmp.mibs import MIBS
@@ -34,14 +38,14 @@ def _stop() -> None:
         _ENGINES.pop().close()
 
 
-def driver_for(url: str) -> SnmpDriver:
+def driver_for(url: str, **options: str) -> SnmpDriver:
     engine = SnmpEngineService()
     _ENGINES.append(engine)
     context = DriverContext()
     context.services.get(SnmpEngineService, lambda: engine)
     engine.devices = 0  # type: ignore[attr-defined]  # no start-up spread in a test
-    return SnmpDriver(Device("sim"), {"port": url, "snmp_timeout": "1", "snmp_retries": "1"},
-                      context=context)
+    return SnmpDriver(Device("sim"), {"port": url, "snmp_timeout": "1", "snmp_retries": "1",
+                                      **options}, context=context)
 
 
 @pytest.mark.asyncio
@@ -99,3 +103,31 @@ def test_sim_snmp_is_no_port_for_other_drivers() -> None:
 
     with pytest.raises(ValueError, match="serves snmp-ups only"):
         make_transport("sim://snmp/ietf", {})
+
+
+#: Variables both drivers must agree on, whatever else their tables publish.
+CORE = ("ups.status", "battery.charge", "battery.voltage", "input.voltage", "output.voltage",
+        "output.frequency", "ups.load", "device.mfr", "device.model", "ups.firmware")
+
+
+@pytest.mark.asyncio
+@pytest.mark.skipif(nut_binary("snmp-ups") is None, reason="Debian's snmp-ups is not installed")
+@pytest.mark.parametrize("mib", ["ietf", "apcc", "pw"])
+@pytest.mark.parametrize("mains", ["on", "off"])
+async def test_upskit_and_nut_agree_on_the_same_card(mib: str, mains: str,
+                                                     tmp_path: Path) -> None:
+    if mib not in MIBS:
+        pytest.skip(f"upskit has no {mib} mapping table yet")
+    # an almost frozen clock: both drivers read the same battery
+    with AgentThread(mib, {"mains": mains, "speed": "1e-6"}) as agent:
+        theirs = dump(agent, tmp_path)
+        drv = driver_for(agent.address, community=agent.served.community, mibs=mib)
+        await drv.open()
+        try:
+            await drv.initialise()
+            await drv.poll()
+            ours = drv.device.snapshot()
+        finally:
+            await drv.close()
+            _stop()
+    assert {k: ours.get(k) for k in CORE} == {k: theirs.get(k) for k in CORE}
