@@ -23,7 +23,7 @@ from upskit.sim.device import SimDevice
 from upskit.sim.physics import UpsPhysics
 from upskit.sim.snmp.agent import SnmpAgent
 from upskit.sim.snmp.models import load
-from upskit.sim.snmp.ups import SnmpUps, _NoCommands
+from upskit.sim.snmp.ups import NoCommands, SnmpUps
 
 #: The most simulated UPSes one agent serves.
 MAX_COUNT = 10000
@@ -61,7 +61,7 @@ def build_unit(mib: str, community: str, query: Mapping[str, str]) -> SnmpUps:
         physics.mains = False
     physics.load = _number(options, "load", physics.load)
     physics.charge = min(1.0, _number(options, "charge", physics.charge))
-    device = SimDevice(f"snmp/{model.name}", physics, options, responder=_NoCommands())
+    device = SimDevice(f"snmp/{model.name}", physics, options, responder=NoCommands())
     if options.get("fault"):
         delay = float(options["delay"]) if "delay" in options else None
         device.faults.set(options["fault"], delay=delay)

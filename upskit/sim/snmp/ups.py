@@ -19,7 +19,7 @@ NEVER = 1e12
 QUICK_TEST = 10.0
 
 
-class _NoCommands:
+class NoCommands:
     """The serial side of a simulated SNMP UPS: it has none."""
 
     def respond(self, command: bytes) -> bytes | None:
