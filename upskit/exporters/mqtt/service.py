@@ -96,8 +96,7 @@ class MqttService:
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            await asyncio.wait({task}, timeout=5.0)
         await self.commands.aclose()
         self.connected = False
 
@@ -253,9 +252,7 @@ class MqttService:
         finally:
             for task in (sender, receiver):
                 task.cancel()
-            for task in (sender, receiver):
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+            await asyncio.wait({sender, receiver}, timeout=5.0)
 
     async def _send(self, client: aiomqtt.Client) -> None:
         while True:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import concurrent.futures
-import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -94,9 +93,8 @@ class NotifyService:
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if tasks:  # a task is only waited for so long: stopping must never hang
+            await asyncio.wait(tasks, timeout=2.0)
         pool, self._pool = self._pool, None
         if pool is not None:  # a delivery still hanging in a thread is abandoned
             pool.shutdown(wait=False, cancel_futures=True)
@@ -140,9 +138,9 @@ class NotifyService:
                 kind, ups, message = box.waiting.popleft()
                 title = self._title(kind, ups, message)
                 try:
-                    call = loop.run_in_executor(self._pool, _send, box.apprise, title,
-                                                message, apprise_type(kind))
-                    ok = await asyncio.wait_for(call, self.settings.timeout)
+                    async with asyncio.timeout(self.settings.timeout):
+                        ok = await loop.run_in_executor(self._pool, _send, box.apprise,
+                                                        title, message, apprise_type(kind))
                 except TimeoutError:
                     ok = False
                     log.error("notify: %s did not answer within %g s; %s for %s not sent",
