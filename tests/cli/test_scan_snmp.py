@@ -34,12 +34,11 @@ async def test_agents_are_named_by_their_mib() -> None:
     finally:
         for agent in (apc, rfc, other):
             agent.close()
-    by_port = {item.port: item for item in found}
+    by_port = {item.where: item for item in found}
     assert set(by_port) == {f"127.0.0.1:{apc.port}", f"127.0.0.1:{rfc.port}"}
-    assert by_port[f"127.0.0.1:{apc.port}"].snmp == {
+    assert by_port[f"127.0.0.1:{apc.port}"].options == {
         "mibs": "apcc", "community": "lab", "snmp_version": "v2c"}
-    assert by_port[f"127.0.0.1:{rfc.port}"].snmp["mibs"] == "ietf"  # type: ignore[index]
-    assert by_port[f"127.0.0.1:{apc.port}"].driver == "snmp-ups"
+    assert by_port[f"127.0.0.1:{rfc.port}"].options["mibs"] == "ietf"
     assert by_port[f"127.0.0.1:{apc.port}"].model
 
 

@@ -284,7 +284,8 @@ async def scan(args: argparse.Namespace, simulated: Any = None) -> list[Found]:
             if task in pending:
                 item.note += " (no answer in time)"
     if snmp_task is not None:
-        results += await snmp_task
+        results += [Found(a.where, f"SNMP agent {a.where}", model=a.model, note=a.note,
+                          snmp=a.options or None) for a in await snmp_task]
     # a HID device whose descriptor said no power page (a keyboard) is not a UPS
     return [r for r in results if not (r.hid_only and r.note == "not a HID Power Device")]
 

@@ -9,10 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from typing import Any
+from dataclasses import dataclass
 
 #: The most addresses one ``--snmp`` network may hold (a /24).
 MAX_HOSTS = 256
+
+
+@dataclass(frozen=True)
+class Agent:
+    """An agent that answered: where, its snmp-ups options (empty when no table fits or
+    it refused the credentials), its model and any note."""
+
+    where: str
+    options: dict[str, str]
+    model: str = ""
+    note: str = ""
 
 
 class BadSnmpTarget(ValueError):
@@ -85,10 +96,8 @@ async def probe(host: str, port: int, community: str, version: str,
 
 
 async def scan_hosts(specs: list[str], community: str, version: str,
-                     timeout: float) -> list[Any]:
-    """One :class:`~upskit.cli.scan.Found` per agent that answered."""
-    from upskit.cli.scan import Found
-
+                     timeout: float) -> list[Agent]:
+    """One :class:`Agent` per agent that answered."""
     targets = [t for spec in specs for t in expand(spec)]
     limit = asyncio.Semaphore(64)
 
@@ -103,8 +112,6 @@ async def scan_hosts(specs: list[str], community: str, version: str,
         mib, model, note = result
         where = host if port == 161 else (f"[{host}]:{port}" if ":" in host
                                           else f"{host}:{port}")
-        item = Found(where, f"SNMP agent {where}", model=model, note=note)
-        if mib:
-            item.snmp = {"mibs": mib, "community": community, "snmp_version": version}
-        found.append(item)
+        options = {"mibs": mib, "community": community, "snmp_version": version} if mib else {}
+        found.append(Agent(where, options, model, note))
     return found
