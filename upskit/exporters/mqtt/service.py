@@ -62,6 +62,9 @@ class MqttService:
         self._events: collections.deque[Outgoing] = collections.deque(
             maxlen=settings.mqtt.queue)
         self._dirty: set[str] = set()
+        #: Retained messages to clear (a removed UPS): the last word per topic, unbounded
+        #: by the event queue since there are only so many topics.
+        self._retained: dict[str, str] = {}
         self._wake = asyncio.Event()
         self._published: dict[str, tuple[str, list[str]]] = {}  # ups -> (signature, topics)
         self._undo: dict[str, Callable[[], None]] = {}
@@ -177,7 +180,8 @@ class MqttService:
         _signature, topics = self._published.pop(ups, ("", []))
         names = Topics(self.topic, ups)
         for topic in [*topics, names.state, names.availability]:
-            self._queue(topic, "", retain=True)
+            self._retained[topic] = ""
+        self._wake.set()
 
     # ------------------------------------------------------------ connection
     async def _run(self) -> None:
@@ -259,6 +263,9 @@ class MqttService:
             await self._wake.wait()
             self._wake.clear()
             await asyncio.sleep(COALESCE)
+            for topic, payload in list(self._retained.items()):
+                await client.publish(topic, payload, qos=1, retain=True)
+                self._retained.pop(topic, None)
             for name in list(self._dirty):
                 self._dirty.discard(name)
                 device = self.registry.get(name)

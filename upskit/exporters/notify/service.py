@@ -169,12 +169,18 @@ def _send(instance: Any, title: str, body: str, kind: str) -> bool:
     return bool(instance.notify(body=body, title=title, notify_type=kind))
 
 
+#: Schemes whose first part is a host name (anything else may be a token).
+_HOST_SCHEMES = frozenset({"json", "jsons", "form", "forms", "xml", "xmls", "mailto",
+                           "mailtos", "ntfy", "ntfys", "gotify", "gotifys", "mqtt", "mqtts"})
+
+
 def _redacted(url: str) -> str:
-    """The URL with any password or token after ``://`` hidden, for logs."""
+    """The URL for logs: its scheme, and its host where the scheme has one; never a
+    password or token."""
     scheme, sep, rest = url.partition("://")
     if not sep:
-        return url
-    host = rest.split("/", 1)[0]
-    if "@" in host:
-        host = "***@" + host.rsplit("@", 1)[1]
-    return f"{scheme}://{host}/..." if "/" in rest else f"{scheme}://{host}"
+        return "***"
+    if scheme.lower() not in _HOST_SCHEMES:
+        return f"{scheme}://***"
+    host = rest.split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+    return f"{scheme}://{host}/..."
