@@ -163,3 +163,25 @@ def test_a_failing_listener_does_not_stop_the_other_notifications() -> None:
     notifier.notify(NotifyType.ONBATT, "rack@localhost")
     assert heard == [("ONBATT", "rack@localhost", "UPS rack@localhost on battery")]
     assert spawned == [["/bin/notify-me", "UPS rack@localhost on battery"]]
+
+
+async def test_notifications_go_to_the_history_event_log(tmp_path: Path) -> None:
+    from upskit.runtime.exporters import add_exporters
+
+    root, _port = nut_dir(tmp_path, f"hist-{next(_ids)}", "TIMEOUT 1\n")
+    settings = load_nut_dir(root)
+    settings.web.history.enabled = True
+    settings.web.history.path = str(tmp_path / "h.sqlite")
+    runtime = Runtime(settings)
+    history, _http = add_exporters(runtime)
+    add_integrations(runtime)
+    assert history is not None and runtime.monitor_service is not None
+    await history.start()
+    try:
+        for listener in runtime.monitor_service.listeners:
+            listener("ONBATT", "rack@localhost:3493", "UPS rack@localhost:3493 on battery")
+        assert history.store is not None
+        assert [(e.ups, e.kind, e.text) for e in history.store.events()] == [
+            ("rack", "notification", "ONBATT: UPS rack@localhost:3493 on battery")]
+    finally:
+        await history.stop()

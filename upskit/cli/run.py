@@ -19,6 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     add_config_arguments(parser)
     add_http_argument(parser)
+    from upskit.cli.mqttopt import add_mqtt_argument
+
+    add_mqtt_argument(parser)
     parser.add_argument(
         "--listen", action="append", type=parse_listen, metavar="HOST:PORT",
         help="listen here instead of upsd.conf's LISTEN lines (repeatable)",
@@ -55,8 +58,10 @@ def run(args: argparse.Namespace) -> int:
     if args.listen:
         settings.upsd.listen = list(args.listen)
     apply_http(settings, args.http)
+    from upskit.cli.mqttopt import apply_mqtt
     from upskit.runtime.integrations import integrations_missing
 
+    apply_mqtt(settings, args.mqtt)
     missing = web_extra_missing(settings) or integrations_missing(
         settings.mqtt.enabled, settings.notify.enabled)
     if missing:
@@ -110,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
             if args.listen:
                 fresh.upsd.listen = list(args.listen)
             apply_http(fresh, args.http)
+            apply_mqtt(fresh, args.mqtt)
             try:
                 await runtime.reload(fresh)
             except Exception:

@@ -20,9 +20,17 @@ log = logging.getLogger(__name__)
 def add_integrations(runtime: Runtime) -> tuple[MqttService | None, NotifyService | None]:
     """Append the notification service (when ``[notify]`` has targets) and the MQTT
     service (when ``[mqtt]`` is enabled) to ``runtime``'s services; both hear every
-    notification of the in-process monitor."""
+    notification of the in-process monitor, which also goes to the history's event log
+    when :func:`~upskit.runtime.exporters.add_exporters` added one before."""
     settings = runtime.settings
     listeners = runtime.monitor_service.listeners if runtime.monitor_service else None
+    history = next((s for s in runtime.services if s.name == "history"), None)
+    record = getattr(history, "record", None)
+    if listeners is not None and record is not None:
+        def log_notification(kind: str, ups: str, message: str) -> None:
+            record(ups.split("@", 1)[0], "notification", f"{kind}: {message}")
+
+        listeners.append(log_notification)
     notify = mqtt = None
     if settings.notify.enabled:
         from upskit.exporters.notify import NotifyService
