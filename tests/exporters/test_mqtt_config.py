@@ -84,3 +84,21 @@ def test_toml_errors_name_file_and_line(tmp_path: Path, text: str, line: int,
         load_toml(path)
     assert (info.value.file, info.value.line) == (str(path), line)
     assert message in info.value.message
+
+
+def test_toml_writer_round_trip(tmp_path: Path) -> None:
+    from upskit.config.toml import dump_toml, parse_toml
+
+    (tmp_path / "upskit-mqtt.conf").write_text(
+        "BROKER [::1]:1884\nUSERNAME u\nPASSWORD p\nTLS yes\nCOMMAND_USER ha\n"
+        "BUTTONS beeper.toggle\nQUEUE 5\n")
+    (tmp_path / "upskit-notify.conf").write_text(
+        "NOTIFY json://h/x ONBATT+ONLINE\nNOTIFY ntfy://ntfy.sh/t\nTIMEOUT 5\n")
+    settings = load_nut_dir(tmp_path)
+    text = dump_toml(settings)
+    again = parse_toml(text, "dumped.toml")
+    assert again.mqtt == settings.mqtt and again.notify == settings.notify
+    assert "[mqtt]" in text and "[[notify.target]]" in text
+    (tmp_path / "none").mkdir()
+    plain = load_nut_dir(tmp_path / "none")
+    assert "mqtt" not in dump_toml(plain) and "notify" not in dump_toml(plain)

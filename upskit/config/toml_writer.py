@@ -77,6 +77,7 @@ def dump_toml(settings: Settings) -> str:
             if rule.args:
                 out.pair("args", rule.args)
     _web(out, settings.web)
+    _integrations(out, settings)
     return out.text()
 
 
@@ -141,6 +142,31 @@ def _web(out: _Out, web: WebSettings) -> None:
         out.table("history")
         for key, value in changed:
             out.pair(key, value)
+
+
+def _integrations(out: _Out, settings: Settings) -> None:
+    """``[mqtt]`` and ``[notify]``, when configured."""
+    from upskit.config.integrations import MqttSettings, NotifySettings
+    from upskit.config.notify import NOTIFY_TYPES
+
+    mqtt = settings.mqtt
+    changed = _changed(mqtt, MqttSettings(), ("host", "port", "origin"))
+    if changed or (mqtt.host, mqtt.port) != ("localhost", None):
+        out.table("mqtt")
+        out.pair("broker", join_host_port(mqtt.host, mqtt.port) if mqtt.port else mqtt.host)
+        for key, value in changed:
+            out.pair(key, value)
+    notify = settings.notify
+    changed = _changed(notify, NotifySettings(), ("targets",))
+    if changed:
+        out.table("notify")
+        for key, value in changed:
+            out.pair(key, value)
+    for target in notify.targets:
+        out.array_table("notify.target")
+        out.pair("url", target.url)
+        if target.events != frozenset(NOTIFY_TYPES):
+            out.pair("events", [t for t in NOTIFY_TYPES if t in target.events])
 
 
 def _nut(out: _Out, nut: NutConf) -> None:
