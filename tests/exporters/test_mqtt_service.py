@@ -161,3 +161,49 @@ def test_queue_setting_bounds_the_waiting_events(queue: int) -> None:
     for n in range(queue + 4):
         service.notification("ONBATT", "rack", f"m{n}")
     assert service.dropped == 4
+
+
+async def test_command_messages_that_are_wrong_are_refused_not_raised() -> None:
+    import asyncio
+
+    from upskit.exporters.mqtt.commands import CommandHandler
+    from upskit.model import CmdResult
+
+    registry = ups()
+    ran: list[tuple[str, str | None]] = []
+
+    async def instcmd(name: str, param: str | None) -> CmdResult:
+        ran.append((name, param))
+        return CmdResult.HANDLED if name == "beeper.toggle" else CmdResult.FAILED
+
+    registry.get("rack").bind(instcmd, None)  # type: ignore[union-attr]
+    settings = Settings(users=dict(USERS))
+    settings.mqtt = MqttSettings(enabled=True, command_users=["ha", "ghost"])
+    results: list[tuple[str, str, str]] = []
+    handler = CommandHandler(registry, lambda: settings,
+                             lambda ups, body: results.append(
+                                 (ups, body["command"], body["result"])))
+    for topic, payload in [
+        ("upskit/rack/command/ha", "beeper.toggle"),
+        ("upskit/rack/command/ha", "test.battery.start 30"),
+        ("upskit/rack/command/ha", ""),
+        ("upskit/rack/command/ha", "x" * 1000),
+        ("upskit/rack/command/ha", "no.such.command"),
+        ("upskit/rack/command/ghost", "beeper.toggle"),  # configured, not in upsd.users
+        ("upskit/rack/command/ha/extra", "beeper.toggle"),  # not a command topic: ignored
+        ("other/rack/command/ha", "beeper.toggle"),
+        ("upskit/rack/command/ha", "bad\x00name"),
+    ]:
+        handler.received(topic, payload)
+    await handler.aclose()
+    await asyncio.sleep(0)
+    assert sorted(results) == sorted([
+        ("rack", "beeper.toggle", "OK"),
+        ("rack", "test.battery.start", "ERR INSTCMD-FAILED"),
+        ("rack", "", "ERR INVALID-ARGUMENT"),
+        ("rack", "x" * 64, "ERR INVALID-ARGUMENT"),
+        ("rack", "no.such.command", "ERR CMD-NOT-SUPPORTED"),
+        ("rack", "beeper.toggle", "ERR ACCESS-DENIED"),
+        ("rack", "bad\x00name", "ERR INVALID-ARGUMENT"),
+    ])
+    assert sorted(ran) == [("beeper.toggle", None), ("test.battery.start", "30")]

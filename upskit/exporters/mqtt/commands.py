@@ -47,7 +47,7 @@ class CommandHandler:
         words = payload.strip().split(None, 1)
         command = words[0] if words else ""
         param = words[1] if len(words) > 1 else None
-        body = {"user": user, "command": command}
+        body = {"user": user[:64], "command": command[:64]}
         refused = self._refusal(settings, user, command, payload)
         if refused is None and device is None:
             refused = "ERR UNKNOWN-UPS"

@@ -207,6 +207,9 @@ class MqttService:
                 failures += 1
                 log.error("mqtt: cannot connect to %s:%d: %s", mqtt.host, mqtt.broker_port,
                           exc)
+            except Exception:  # a bug here must not end publishing for good
+                failures += 1
+                log.exception("mqtt: unexpected failure; reconnecting")
             finally:
                 self._client = None
                 self.connected = False
