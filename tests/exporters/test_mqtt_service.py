@@ -207,3 +207,36 @@ async def test_command_messages_that_are_wrong_are_refused_not_raised() -> None:
         ("rack", "bad\x00name", "ERR INVALID-ARGUMENT"),
     ])
     assert sorted(ran) == [("beeper.toggle", None), ("test.battery.start", "30")]
+
+
+@needs_mosquitto
+async def test_reload_moves_to_the_new_topic_and_can_turn_it_off(tmp_path: Path) -> None:
+    import copy
+
+    registry = ups()
+    broker = Broker(tmp_path)
+    broker.start()
+    settings = Settings(users=dict(USERS))
+    settings.mqtt = MqttSettings(enabled=True, host="127.0.0.1", port=broker.port,
+                                 reconnect_max=0.5)
+    service = MqttService(registry, settings)
+    await service.start()
+    try:
+        async with recording(broker.port, ["#"]) as seen:
+            await eventually(lambda: "upskit/rack/state" in seen.last, 30, "first topic")
+            fresh = copy.deepcopy(settings)
+            fresh.mqtt.topic = "site/ups"
+            await service.reload(fresh)
+            await eventually(lambda: "site/ups/rack/state" in seen.last
+                             and seen.last.get("site/ups/status") == "online", 30,
+                             "the new topic")
+            assert seen.last["upskit/status"] == "offline"
+            off = copy.deepcopy(fresh)
+            off.mqtt.enabled = False
+            await service.reload(off)
+            await eventually(lambda: seen.last.get("site/ups/status") == "offline", 15,
+                             "offline when turned off")
+            assert not service.connected
+    finally:
+        await service.stop()
+        broker.stop()

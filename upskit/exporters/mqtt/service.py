@@ -71,6 +71,7 @@ class MqttService:
         self._undo_registry: Callable[[], None] | None = None
         self._task: asyncio.Task[None] | None = None
         self._client: aiomqtt.Client | None = None
+        self._status_topic = f"{settings.mqtt.topic}/status"
         self.commands = CommandHandler(registry, lambda: self.settings, self._queue_result)
 
     @property
@@ -94,8 +95,8 @@ class MqttService:
         client = self._client
         if client is not None and self.connected:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(client.publish(
-                    f"{self.topic}/status", "offline", qos=1, retain=True), 2.0)
+                async with asyncio.timeout(2.0):  # the connection's topic, before a reload
+                    await client.publish(self._status_topic, "offline", qos=1, retain=True)
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
@@ -106,11 +107,14 @@ class MqttService:
     async def reload(self, settings: Settings) -> None:
         old, self.settings = self.settings, settings
         if old.mqtt != settings.mqtt:
-            log.info("mqtt: new settings; reconnecting")
             await self.stop()
             self._events = collections.deque(self._events, maxlen=settings.mqtt.queue)
             self._published.clear()
-            await self.start()
+            if settings.mqtt.enabled:
+                log.info("mqtt: new settings; reconnecting")
+                await self.start()
+            else:
+                log.info("mqtt: turned off")
         elif old.users != settings.users:  # buttons follow the command user's rights
             self._published.clear()
             self._dirty.update(d.name for d in self.registry)
@@ -241,7 +245,8 @@ class MqttService:
 
     async def _serve(self, client: aiomqtt.Client) -> None:
         mqtt = self.settings.mqtt
-        await client.publish(f"{mqtt.topic}/status", "online", qos=1, retain=True)
+        self._status_topic = f"{mqtt.topic}/status"
+        await client.publish(self._status_topic, "online", qos=1, retain=True)
         if mqtt.discovery:
             await client.subscribe(f"{mqtt.discovery_prefix}/status")
         if mqtt.command_users:
