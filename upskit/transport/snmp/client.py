@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import importlib
 import ipaddress
+import socket
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -30,6 +31,8 @@ from pysnmp.hlapi.v3arch.asyncio.cmdgen import LCD
 from pysnmp.proto import errind, rfc1902, rfc1905
 
 from upskit.transport.base import Port, PortGarbled, PortGone, PortSilent, TransportError
+from upskit.transport.snmp import ber
+from upskit.transport.snmp.channel import CommunityChannel
 from upskit.transport.snmp.target import SecLevel, SnmpTarget, Version
 
 #: A value read from an agent: a number, text (strings, OIDs, addresses) or raw octets.
@@ -101,6 +104,8 @@ class SnmpEngineService:
     def __init__(self) -> None:
         self._engine: SnmpEngine | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        #: the v1/v2c GET/GETNEXT/GETBULK path (our own BER on one socket per family)
+        self.channel = CommunityChannel()
         #: requests sent, and SNMP devices using the engine (drivers count themselves)
         self.requests = 0
         self.devices = 0
@@ -115,6 +120,7 @@ class SnmpEngineService:
 
     def close(self) -> None:
         """Close the engine's sockets (the runtime calls this when it stops)."""
+        self.channel.close()
         engine, self._engine, self._loop = self._engine, None, None
         if engine is not None:
             # a dispatcher of a closed loop: nothing left to close
@@ -148,6 +154,9 @@ class SnmpPort(Port):
         self.timeout = target.timeout
         self.service = engine if engine is not None else default_engine()
         self._transport: UdpTransportTarget | Udp6TransportTarget | None = None
+        #: the resolved agent address and its socket family (the v1/v2c fast path)
+        self._address: tuple[str, int] = (target.host, target.port)
+        self._family: int = socket.AF_INET
         self._auth = _auth_data(target)
         #: The most OIDs one GET carries; halved when the agent says tooBig.
         self.max_oids = target.max_oids
@@ -167,6 +176,16 @@ class SnmpPort(Port):
                                                 timeout=target.timeout, retries=target.retries)
         except Exception as exc:  # pysnmp wraps resolver errors in PySnmpError
             raise PortGone(f"cannot resolve {target.address}: {exc}") from None
+        if target.version is not Version.V3:
+            try:
+                found = await asyncio.get_running_loop().getaddrinfo(
+                    target.host, target.port, type=socket.SOCK_DGRAM)
+            except OSError as exc:
+                self._transport = None
+                raise PortGone(f"cannot resolve {target.address}: {exc}") from None
+            family, _type, _proto, _name, sockaddr = found[0]
+            self._family = int(family)
+            self._address = (str(sockaddr[0]), int(sockaddr[1]))
 
     async def close(self) -> None:
         self._transport = None
@@ -186,7 +205,7 @@ class SnmpPort(Port):
         found: dict[str, Value | None] = {}
         todo = list(oids)
         while todo:
-            status, index, binds = await self._request(_GET, _names(todo))
+            status, index, binds = await self._request(_GET, todo)
             if status == "tooBig" and len(todo) > 1:
                 self.max_oids = max(1, len(todo) // 2)
                 half = len(todo) // 2
@@ -200,29 +219,29 @@ class SnmpPort(Port):
                     continue
                 raise SnmpRefused(f"{self.target.address}: GET failed: {status}", status)
             for oid, (_, value) in zip(todo, binds, strict=False):
-                found[oid] = _python(value)
+                found[oid] = value
             return found
         return found
 
     async def get_next(self, oids: Sequence[str]) -> list[tuple[str, Value | None]]:
         """One GETNEXT: for each OID, the next OID and its value (``None`` at the end)."""
-        status, _, binds = await self._request(_NEXT, _names(oids))
+        status, _, binds = await self._request(_NEXT, [o.strip(".") for o in oids])
         if status == "noSuchName":  # v1: the end of the MIB
             return [(o, None) for o in oids]
         if status:
             raise SnmpRefused(f"{self.target.address}: GETNEXT failed: {status}", status)
-        return [(_dotted(name), _python(value)) for name, value in binds]
+        return binds
 
     async def get_bulk(self, oids: Sequence[str], repetitions: int = 10,
                        non_repeaters: int = 0) -> list[tuple[str, Value | None]]:
         """One GETBULK (v2c and v3): up to ``repetitions`` successors of each OID."""
         if self.target.version is Version.V1:
             raise SnmpError("GETBULK needs SNMP v2c or v3")
-        status, _, binds = await self._request(_BULK, _names(oids),
+        status, _, binds = await self._request(_BULK, [o.strip(".") for o in oids],
                                                bulk=(non_repeaters, repetitions))
         if status:
             raise SnmpRefused(f"{self.target.address}: GETBULK failed: {status}", status)
-        return [(_dotted(name), _python(value)) for name, value in binds]
+        return binds
 
     async def walk(self, oid: str, *, limit: int = 10_000) -> list[tuple[str, Value]]:
         """Every OID under ``oid`` with its value, by GETBULK (v2c, v3) or GETNEXT (v1)."""
@@ -250,23 +269,29 @@ class SnmpPort(Port):
         ``i`` INTEGER, ``u`` Unsigned32, ``g`` Gauge32, ``t`` TimeTicks, ``s`` string,
         ``x`` hex octets, ``o`` OID, ``a`` IpAddress)."""
         typed = _typed(value, kind)
-        status, _, _ = await self._request(_SET, [(rfc1902.ObjectName(oid.strip(".")), typed)])
+        status, _, _ = await self._request(_SET, [oid.strip(".")], typed=typed)
         if status:
             raise SnmpRefused(f"{self.target.address}: SET {oid} = {value!r} refused: {status}",
                               status, oid)
 
-    async def _request(self, kind: Any, binds: list[tuple[Any, Any]],
-                       bulk: tuple[int, int] | None = None) -> tuple[str, int, list[Any]]:
-        """Send one request: ``(error-status name or "", error index, varbinds)``.
+    async def _request(self, kind: Any, names: list[str],
+                       bulk: tuple[int, int] | None = None, typed: Any = None,
+                       ) -> tuple[str, int, list[tuple[str, Value | None]]]:
+        """Send one request for the OIDs ``names`` (a SET of ``typed``): ``(error-status
+        name or "", error index, varbinds as (dotted OID, value))``.
 
-        pysnmp's high-level commands resolve every OID through a MIB view (most of
-        their CPU time); numeric OIDs need none, so requests go to the command
-        generators directly, with the high-level layer's target configuration.
+        v1/v2c reads go through :mod:`~upskit.transport.snmp.ber` on the shared
+        :class:`~upskit.transport.snmp.channel.CommunityChannel`; SNMPv3 and SET through
+        pysnmp's command generators (directly: its high-level commands resolve every
+        OID through a MIB view, most of their CPU time).
         """
         if self._transport is None:
             raise PortGone(f"{self.target.address}: the port is not open")
-        engine = self.service.engine()
         self.service.requests += 1
+        if self.target.version is not Version.V3 and kind in _FAST:
+            return await self._fast_request(_FAST[kind], names, bulk)
+        binds = [(rfc1902.ObjectName(o), _NULL if typed is None else typed) for o in names]
+        engine = self.service.engine()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[tuple[Any, Any, Any, Any]] = loop.create_future()
 
@@ -291,7 +316,25 @@ class SnmpPort(Port):
             raise _indication_error(indication, self.target)
         name = status.prettyPrint() if status else ""
         return (name if name not in ("", "0", "noError") else "",
-                int(index or 0), list(answer or ()))
+                int(index or 0), [(_dotted(n), _python(v)) for n, v in answer or ()])
+
+    async def _fast_request(self, pdu: int, names: list[str], bulk: tuple[int, int] | None,
+                            ) -> tuple[str, int, list[tuple[str, Value | None]]]:
+        target = self.target
+        channel = self.service.channel
+        request_id = channel.new_id()
+        non_repeaters, repetitions = bulk or (0, 0)
+        try:
+            message = ber.encode_request(0 if target.version is Version.V1 else 1,
+                                         target.community, pdu, request_id, names,
+                                         non_repeaters, repetitions)
+        except (ber.BerError, UnicodeEncodeError) as exc:
+            raise SnmpError(f"{target.address}: cannot ask for {names[:3]}: {exc}") from None
+        answer = await channel.request(self._address, self._family, message, request_id,
+                                       target.timeout, target.retries)
+        if answer is None:
+            raise _indication_error(errind.requestTimedOut, target)
+        return answer
 
 
 _GET = cmdgen.GetCommandGenerator
@@ -299,10 +342,8 @@ _NEXT = cmdgen.NextCommandGenerator
 _BULK = cmdgen.BulkCommandGenerator
 _SET = cmdgen.SetCommandGenerator
 _NULL = rfc1902.Null("")
-
-
-def _names(oids: Iterable[str]) -> list[tuple[Any, Any]]:
-    return [(rfc1902.ObjectName(o.strip(".")), _NULL) for o in oids]
+#: the reads that take the v1/v2c fast path, with their PDU tags
+_FAST: dict[Any, int] = {_GET: ber.GET, _NEXT: ber.GETNEXT, _BULK: ber.GETBULK}
 
 
 def _dotted(name: object) -> str:
