@@ -4,6 +4,7 @@ filters; failing and hanging targets never hold up the monitor."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -185,3 +186,41 @@ async def test_notifications_go_to_the_history_event_log(tmp_path: Path) -> None
             ("rack", "notification", "ONBATT: UPS rack@localhost:3493 on battery")]
     finally:
         await history.stop()
+
+
+async def test_the_standalone_monitor_sends_to_apprise_too(
+        tmp_path: Path, short_dir: Path) -> None:
+    from tests.support import UPSKIT, Processes
+
+    sim_id = f"standalone-{next(_ids)}-{id(tmp_path)}"
+    server_dir, port = nut_dir(tmp_path, sim_id, "")
+    (server_dir / "upsmon.conf").unlink()
+    (server_dir / "upskit-notify.conf").unlink()
+    sink = HttpSink().start()
+    monitor_dir = tmp_path / "monitor"
+    monitor_dir.mkdir()
+    (monitor_dir / "upsmon.conf").write_text(
+        f"MONITOR rack@127.0.0.1:{port} 1 mon pw secondary\nPOLLFREQ 1\nPOLLFREQALERT 1\n"
+        f'SHUTDOWNCMD "touch {monitor_dir / "shutdown-ran"}"\n'
+        + "".join(f"NOTIFYFLAG {kind.value} SYSLOG\n" for kind in NotifyType))
+    (monitor_dir / "upskit-notify.conf").write_text(
+        f"NOTIFY json://127.0.0.1:{sink.port}/hook ONBATT\n")
+    runtime = Runtime(load_nut_dir(server_dir), with_monitor=False)
+    await runtime.start()
+    procs = Processes()
+    try:
+        await eventually(lambda: "OL" in (runtime.registry.get("rack").get("ups.status")  # type: ignore[union-attr]
+                                          or ""), 30, "the UPS on line")
+        procs.start([*UPSKIT, "monitor", "--nut-config-dir", str(monitor_dir),
+                     "--control-socket", str(short_dir / "m.sock")], {},
+                    tmp_path / "monitor.log")
+        await asyncio.sleep(2.0)  # the monitor's first poll sees the UPS on line
+        sim_device(sim_id).mains(False)
+        await eventually(lambda: sink.posts, 30, "ONBATT from upskit monitor")
+        assert sink.posts[0][1]["title"] == f"UPS rack@127.0.0.1:{port}: ONBATT"
+    finally:
+        procs.stop_all()
+        await runtime.stop()
+        sink.stop()
+        forget(sim_id)
+    assert "Traceback" not in (tmp_path / "monitor.log").read_text()

@@ -98,6 +98,17 @@ def _daemon(args: argparse.Namespace) -> int:
 
     async def main() -> int:
         daemon = MonitorDaemon(settings, load, args.control_socket or MONITOR_SOCKET)
-        return await daemon.serve()
+        notify = None
+        if settings.notify.enabled:  # Apprise URLs of upskit-notify.conf / [notify]
+            from upskit.exporters.notify import NotifyService
+
+            notify = NotifyService(settings)
+            await notify.start()
+            daemon.listeners.append(notify.deliver)
+        try:
+            return await daemon.serve()
+        finally:
+            if notify is not None:
+                await notify.stop()
 
     return asyncio.run(main())

@@ -50,10 +50,14 @@ class MonitorDaemon:
         self._finished = asyncio.Event()
         self._stopping = False
         self._reload_lock = asyncio.Lock()
+        #: Handed to every monitor's notifier: ``(type, ups, message)`` per notification.
+        self.listeners: list[Callable[[str, str, str], None]] = []
 
     def _build(self, settings: Settings) -> Monitor:
         assert settings.upsmon is not None
-        return Monitor(settings.upsmon, settings.upssched)
+        monitor = Monitor(settings.upsmon, settings.upssched)
+        monitor.notifier.listeners = self.listeners
+        return monitor
 
     def _start(self, monitor: Monitor) -> None:
         self.monitor = monitor
