@@ -174,3 +174,25 @@ async def test_the_channel_takes_only_the_answer_it_waits_for() -> None:
         channel.close()
         agent.close()
         stranger.close()
+
+
+def test_the_agent_side_reads_requests_and_writes_responses_as_pysnmp() -> None:
+    assert ber.decode_request(pysnmp_request(1, "bulk", 77, OIDS[:2], (1, 25))) == (
+        1, b"pub lic", ber.GETBULK, 77, 1, 25, OIDS[:2])
+    assert ber.decode_request(pysnmp_request(0, "next", 5, OIDS)) == (
+        0, b"pub lic", ber.GETNEXT, 5, 0, 0, OIDS)
+    with pytest.raises(ber.BerError):  # a response is no request
+        ber.decode_request(pysnmp_response(1, 5, [(OIDS[0], rfc1902.Integer32(1))]))
+    binds = [("1.3.6.1.2.1.1.1.0", rfc1902.OctetString("UPS 1500"), ber.OCTETS, "UPS 1500"),
+             ("1.3.6.1.2.1.1.2.0", rfc1902.ObjectIdentifier("1.3.6.1.4.1.534.1"), ber.OID,
+              "1.3.6.1.4.1.534.1"),
+             ("1.3.6.1.2.1.33.1.2.4.0", rfc1902.Integer32(-300), ber.INTEGER, -300),
+             ("1.3.6.1.2.1.33.1.4.4.1.4.1", rfc1902.Gauge32(4_000_000_000), ber.GAUGE32,
+              4_000_000_000),
+             ("1.3.6.1.2.1.1.3.0", rfc1902.TimeTicks(99), ber.TIMETICKS, 99),
+             ("1.3.6.1.2.1.2.2.1.10.1", rfc1902.Counter32(7), ber.COUNTER32, 7),
+             ("1.3.6.1.2.1.1.9.9", rfc1905.NoSuchObject(""), ber.NO_SUCH_OBJECT, None)]
+    mine = ber.encode_response(1, b"public", 31337, 0, 0,
+                               [(name, ber.encode_value(tag, plain))
+                                for name, _obj, tag, plain in binds])
+    assert mine == pysnmp_response(1, 31337, [(name, obj) for name, obj, _t, _p in binds])

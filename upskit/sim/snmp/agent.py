@@ -17,8 +17,9 @@ from pyasn1.codec.ber import decoder, encoder  # type: ignore[import-untyped]
 from pyasn1.error import PyAsn1Error  # type: ignore[import-untyped]
 from pysnmp.proto import api
 
-from upskit.sim.snmp.mib import Kind, MibObject, MibTable, Oid, SetError, Value, oid_text
+from upskit.sim.snmp.mib import Kind, MibObject, MibTable, Oid, SetError, Value, oid, oid_text
 from upskit.sim.snmp.ups import SnmpUps
+from upskit.transport.snmp import ber
 
 #: SNMPv2 error-status numbers (RFC 3416).
 ERRORS = {
@@ -58,6 +59,10 @@ def _classes(pmod: Any) -> dict[Kind, Any]:
 
 
 _CLASSES = {_V1: _classes(api.v1), _V2C: _classes(api.v2c)}
+_BER_TAGS = {Kind.INTEGER: ber.INTEGER, Kind.STRING: ber.OCTETS, Kind.OID: ber.OID,
+             Kind.GAUGE: ber.GAUGE32, Kind.COUNTER: ber.COUNTER32, Kind.TICKS: ber.TIMETICKS}
+_BER_EXCEPTIONS = {"noSuchObject": ber.NO_SUCH_OBJECT, "noSuchInstance": ber.NO_SUCH_INSTANCE,
+                   "endOfMibView": ber.END_OF_MIB_VIEW}
 _TAGS = {version: {kind: cls.tagSet for kind, cls in classes.items()}
          for version, classes in _CLASSES.items()}
 
@@ -152,6 +157,9 @@ class SnmpAgent:
     def handle(self, data: bytes) -> tuple[bytes | None, float]:
         """The reply to one datagram (None: no answer) and the delay before it."""
         self.requests += 1
+        fast = self._fast(data)
+        if fast is not None:
+            return fast
         try:
             version = _peek_version(data)
             if version not in _CLASSES:
@@ -171,6 +179,35 @@ class SnmpAgent:
         if reply is None:
             return None, 0.0
         return unit.device.faults.apply(reply)
+
+    def _fast(self, data: bytes) -> tuple[bytes | None, float] | None:
+        """A v1/v2c read answered through :mod:`upskit.transport.snmp.ber` (a tenth of
+        pyasn1's cost); ``None`` for anything else (a SET, an error to report, garbage),
+        which the pysnmp path then answers or drops as before."""
+        try:
+            version, community, pdu, request_id, first, second, names = \
+                ber.decode_request(data)
+        except (ber.BerError, IndexError):
+            return None
+        unit = self.units.get(community.decode("latin-1"))
+        if unit is None:
+            return None, 0.0
+        table = self.tables[community.decode("latin-1")]
+        oids = [oid(name) for name in names]
+        with unit.physics.lock:
+            unit.refresh()
+            try:
+                if pdu == ber.GET:
+                    found = self._get(version, api.v2c, table, unit, oids, plain=True)
+                elif pdu == ber.GETNEXT:
+                    found = self._next(version, api.v2c, table, unit, oids, plain=True)
+                else:
+                    found = self._bulk(api.v2c, table, unit, oids, first, second, plain=True)
+            except _Refused:
+                return None  # errors are rare: the full path writes them
+        binds = [(oid_text(name), value) for name, value in found]
+        return unit.device.faults.apply(ber.encode_response(
+            version, community, request_id, 0, 0, binds))
 
     def _answer(self, version: int, pmod: Any, message: Any, unit: SnmpUps,
                 table: MibTable[SnmpUps]) -> bytes | None:
@@ -208,51 +245,66 @@ class SnmpAgent:
         return encoded
 
     @staticmethod
-    def _encode(version: int, obj: MibObject[SnmpUps], unit: SnmpUps) -> Any:
-        return _CLASSES[version][obj.kind](obj.read(unit))
+    def _encode(version: int, obj: MibObject[SnmpUps], unit: SnmpUps,
+                plain: bool = False) -> Any:
+        value = obj.read(unit)
+        if plain:
+            return ber.encode_value(_BER_TAGS[obj.kind],
+                                    oid_text(value) if isinstance(value, tuple) else value)
+        return _CLASSES[version][obj.kind](value)
+
+    @staticmethod
+    def _exception(kind: str, plain: bool) -> Any:
+        """A v2c exception value (``noSuchObject``...) for pysnmp or as BER."""
+        if plain:
+            return ber.encode_value(_BER_EXCEPTIONS[kind], None)
+        return {"noSuchInstance": api.v2c.NoSuchInstance, "noSuchObject": api.v2c.NoSuchObject,
+                "endOfMibView": api.v2c.EndOfMibView}[kind]("")
 
     def _get(self, version: int, pmod: Any, table: MibTable[SnmpUps], unit: SnmpUps,
-             names: Sequence[Oid]) -> list[tuple[Oid, Any]]:
+             names: Sequence[Oid], plain: bool = False) -> list[tuple[Oid, Any]]:
         out: list[tuple[Oid, Any]] = []
         for index, name in enumerate(names, 1):
             obj = table.get(name, unit)
             if obj is not None:
-                out.append((name, self._encode(version, obj, unit)))
+                out.append((name, self._encode(version, obj, unit, plain)))
             elif version == _V1:
                 raise _Refused("noSuchName", index)
             elif table.defines(name) or (table.has_prefix(name[:-1])
                                          and not table.has_prefix(name)):
-                out.append((name, api.v2c.NoSuchInstance("")))
+                out.append((name, self._exception("noSuchInstance", plain)))
             else:
-                out.append((name, api.v2c.NoSuchObject("")))
+                out.append((name, self._exception("noSuchObject", plain)))
         return out
 
     def _next(self, version: int, pmod: Any, table: MibTable[SnmpUps], unit: SnmpUps,
-              names: Sequence[Oid]) -> list[tuple[Oid, Any]]:
+              names: Sequence[Oid], plain: bool = False) -> list[tuple[Oid, Any]]:
         out: list[tuple[Oid, Any]] = []
         for index, name in enumerate(names, 1):
             obj = table.next_after(name, unit)
             if obj is not None:
-                out.append((obj.oid, self._encode(version, obj, unit)))
+                out.append((obj.oid, self._encode(version, obj, unit, plain)))
             elif version == _V1:
                 raise _Refused("noSuchName", index)
             else:
-                out.append((name, api.v2c.EndOfMibView("")))
+                out.append((name, self._exception("endOfMibView", plain)))
         return out
 
     def _bulk(self, pmod: Any, table: MibTable[SnmpUps], unit: SnmpUps,
               names: Sequence[Oid], non_repeaters: int,
-              max_repetitions: int) -> list[tuple[Oid, Any]]:
+              max_repetitions: int, plain: bool = False) -> list[tuple[Oid, Any]]:
         non_repeaters = max(0, min(non_repeaters, len(names)))
-        out = self._next(_V2C, pmod, table, unit, names[:non_repeaters])
+        out = self._next(_V2C, pmod, table, unit, names[:non_repeaters], plain)
         columns = list(names[non_repeaters:])
+        end = self._exception("endOfMibView", plain)
         for _round in range(max(0, max_repetitions)):
             if not columns or len(out) + len(columns) > MAX_BULK:
                 break
-            row = self._next(_V2C, pmod, table, unit, columns)
+            row = self._next(_V2C, pmod, table, unit, columns, plain)
             out.extend(row)
             columns = [name for name, _value in row]
-            if all(isinstance(value, api.v2c.EndOfMibView) for _name, value in row):
+            if all((value == end) if plain else isinstance(value, api.v2c.EndOfMibView)
+                   for _name, value in row):
                 break
         return out
 

@@ -198,3 +198,63 @@ def decode_response(data: bytes) -> tuple[int, int, str, int, list[tuple[str, Va
                       _value(tag, data[value_start:value_end])))
     name = ERROR_NAMES[status] if 0 <= status < len(ERROR_NAMES) else f"error{status}"
     return version, request_id, name, index, found
+
+
+# ------------------------------------------------------------------ the agent's side
+#: value tags for :func:`encode_value`
+INTEGER, OCTETS, NULL, OID, COUNTER32, GAUGE32, TIMETICKS = 0x02, 0x04, 0x05, 0x06, 0x41, 0x42, 0x43
+NO_SUCH_OBJECT, NO_SUCH_INSTANCE, END_OF_MIB_VIEW = 0x80, 0x81, 0x82
+
+
+def encode_value(tag: int, value: int | str | bytes | None) -> bytes:
+    """One value TLV: numbers for INTEGER and the unsigned application types, text or
+    octets for OCTET STRING, a dotted OID, nothing for NULL and the v2c exceptions."""
+    if value is None or tag in (NULL, NO_SUCH_OBJECT, NO_SUCH_INSTANCE, END_OF_MIB_VIEW):
+        return bytes([tag, 0])
+    if tag == OID:
+        return encode_oid(str(value))
+    if tag == OCTETS:
+        raw = (value if isinstance(value, bytes) else
+               value.encode("utf-8") if isinstance(value, str) else str(value).encode())
+        return _tlv(OCTETS, raw)
+    number = int(value)
+    size = max(1, (number + (number < 0)).bit_length() // 8 + 1)
+    return _tlv(tag, number.to_bytes(size, "big", signed=True))
+
+
+def decode_request(data: bytes) -> tuple[int, bytes, int, int, int, int, list[str]]:
+    """``(version, community, PDU tag, request id, non-repeaters, max-repetitions,
+    OIDs)`` of a v1/v2c GET, GETNEXT or GETBULK request (raises :class:`BerError` for
+    anything else: a SET, a v3 message, garbage)."""
+    top = _Reader(data)
+    start, end = top.expect(0x30)
+    msg = _Reader(data, start, end)
+    version = msg.integer()
+    if version not in (0, 1):
+        raise BerError("not v1/v2c")
+    community_start, community_end = msg.expect(0x04)
+    pdu_tag, pdu_start, pdu_end = msg.item()
+    if pdu_tag not in (GET, GETNEXT, GETBULK) or (pdu_tag == GETBULK and version == 0):
+        raise BerError("not a read request")
+    pdu = _Reader(data, pdu_start, pdu_end)
+    request_id, first, second = pdu.integer(), pdu.integer(), pdu.integer()
+    binds_start, binds_end = pdu.expect(0x30)
+    binds = _Reader(data, binds_start, binds_end)
+    oids: list[str] = []
+    while not binds.done:
+        one_start, one_end = binds.expect(0x30)
+        one = _Reader(data, one_start, one_end)
+        name_start, name_end = one.expect(0x06)
+        one.item()
+        oids.append(decode_oid(data[name_start:name_end]))
+    return (version, data[community_start:community_end], pdu_tag, request_id,
+            first, second, oids)
+
+
+def encode_response(version: int, community: bytes, request_id: int, status: int,
+                    index: int, binds: Sequence[tuple[str, bytes]]) -> bytes:
+    """A Response message; ``binds`` pairs dotted OIDs with value TLVs
+    (:func:`encode_value`)."""
+    body = b"".join(_tlv(0x30, encode_oid(name) + value) for name, value in binds)
+    pdu = _integer(request_id) + _integer(status) + _integer(index) + _tlv(0x30, body)
+    return _tlv(0x30, _integer(version) + _tlv(0x04, community) + _tlv(RESPONSE, pdu))
