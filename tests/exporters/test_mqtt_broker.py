@@ -14,6 +14,7 @@ import pytest
 from tests.exporters.mqtt_broker import Broker, needs_mosquitto, recording
 from tests.support import eventually, free_port
 from upskit.config.nutfiles import load_nut_dir
+from upskit.monitor.events import NotifyType
 from upskit.runtime import Runtime
 from upskit.runtime.integrations import add_integrations
 from upskit.sim.ports import forget, sim_device
@@ -26,11 +27,16 @@ def nut_dir(root: Path, broker_port: int, sim_id: str, extra: str = "") -> Path:
     (root / "ups.conf").write_text(
         "pollinterval = 1\n[rack]\n  driver = nutdrv_qx\n"
         f"  port = sim://megatec?id={sim_id}\n  desc = \"Rack UPS\"\n")
-    (root / "upsd.conf").write_text(f"LISTEN 127.0.0.1 {free_port()}\n")
+    port = free_port()
+    (root / "upsd.conf").write_text(f"LISTEN 127.0.0.1 {port}\n")
     (root / "upsd.users").write_text(
-        "[ha]\n  instcmds = beeper.toggle\n  instcmds = test.battery.start.quick\n"
+        "[mon]\n  password = pw\n  upsmon primary\n[ha]\n  instcmds = beeper.toggle\n  instcmds = test.battery.start.quick\n"
         "  instcmds = shutdown.return\n"
         "[admin]\n  password = adminpw\n  instcmds = ALL\n")
+    (root / "upsmon.conf").write_text(
+        f"MONITOR rack@localhost:{port} 1 mon pw primary\nPOLLFREQ 1\n"
+        f'SHUTDOWNCMD "touch {root / "shutdown-ran"}"\n'
+        + "".join(f"NOTIFYFLAG {kind.value} SYSLOG\n" for kind in NotifyType))
     (root / "upskit-mqtt.conf").write_text(
         f"BROKER 127.0.0.1:{broker_port}\nCOMMAND_USER ha\nRECONNECT_MAX 1\n{extra}")
     return root
@@ -51,7 +57,7 @@ async def test_discovery_state_commands_and_broker_restart(tmp_path: Path,
     sim_id = f"mqtt-{next(_ids)}-{id(tmp_path)}"
     (tmp_path / "etc").mkdir()
     settings = load_nut_dir(nut_dir(tmp_path / "etc", broker.port, sim_id))
-    runtime = Runtime(settings, with_monitor=False)
+    runtime = Runtime(settings)
     mqtt, notify = add_integrations(runtime)
     assert mqtt is not None and notify is None
     await runtime.start()
@@ -103,6 +109,10 @@ async def test_discovery_state_commands_and_broker_restart(tmp_path: Path,
             await eventually(lambda: any(e["type"] == "status" and "OB" in e["status"]
                                          for e in seen.on("upskit/rack/event")), 15,
                              "status event")
+            # and the monitor's notification, as an event of the UPS
+            await eventually(lambda: any(e.get("notification") == "ONBATT"
+                                         for e in seen.on("upskit/rack/event")), 30,
+                             "ONBATT notification event")
 
             # a command of the configured user, within its rights, reaches the UPS
             before = sim_device(sim_id)
@@ -140,6 +150,13 @@ async def test_discovery_state_commands_and_broker_restart(tmp_path: Path,
             sim_device(sim_id).mains(True)
             await eventually(lambda: seen.json("upskit/rack/state")["online"] == "ON", 30,
                              "mains back after the restart")
+            # Home Assistant restarting asks for discovery again
+            count = len(seen.on("homeassistant/sensor/upskit_rack/battery_charge/config"))
+            await seen.publish("homeassistant/status", "online")
+            await eventually(lambda: len(seen.on(
+                "homeassistant/sensor/upskit_rack/battery_charge/config")) > count, 15,
+                "discovery again for Home Assistant")
+            assert not (tmp_path / "etc" / "shutdown-ran").exists()
             # a clean stop says offline
             await runtime.stop()
             await eventually(lambda: seen.last.get("upskit/status") == "offline", 15,
