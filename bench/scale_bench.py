@@ -109,7 +109,7 @@ def wait_started(port: int, count: int, started: float,
     """(seconds until the server answers, seconds until every UPS has data)."""
     while not _listening(port):
         if time.monotonic() - started > timeout:
-            raise SystemExit("the server did not start")
+            raise SystemExit(f"the server on port {port} did not start")
         time.sleep(0.01)
     listening = time.monotonic() - started
     while not _all_have_data(port, count):
@@ -119,10 +119,16 @@ def wait_started(port: int, count: int, started: float,
     return listening, time.monotonic() - started
 
 
+def _private(tmp: Path) -> list[str]:
+    """Options that keep a bench's ``upskit run`` off the machine's shared paths."""
+    return ["--no-monitor", "--control-socket", str(tmp / "ctl.sock")]
+
+
 @contextlib.contextmanager
 def upskit_run(argv: list[str]) -> Iterator[subprocess.Popen[bytes]]:
-    proc = subprocess.Popen([*UPSKIT, "run", *argv], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, cwd=ROOT)
+    log = open(Path(argv[-1]).parent / "upskit.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen([*UPSKIT, "run", *argv], stdout=log, stderr=subprocess.STDOUT,
+                            cwd=ROOT)
     try:
         yield proc
     finally:
@@ -132,6 +138,7 @@ def upskit_run(argv: list[str]) -> Iterator[subprocess.Popen[bytes]]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        log.close()
 
 
 def _nut_env(tmp: Path) -> dict[str, str]:
@@ -139,7 +146,7 @@ def _nut_env(tmp: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def nut_run(tmp: Path, count: int, port: int) -> Iterator[list[int]]:
+def nut_run(tmp: Path, count: int, port: int) -> Iterator[Path]:
     upsd, driver = nut_binary("upsd"), nut_binary("dummy-ups")
     if not upsd or not driver:
         raise SystemExit("Debian's nut-server is needed for the NUT side")
@@ -151,7 +158,7 @@ def nut_run(tmp: Path, count: int, port: int) -> Iterator[list[int]]:
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
         subprocess.run([upsd, "-u", "root"], env=env, check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, timeout=30)
-        yield [int(p.read_text().strip()) for p in tmp.glob("*.pid")]
+        yield tmp
     finally:
         for pidfile in tmp.glob("*.pid"):
             with contextlib.suppress(ValueError, ProcessLookupError):
@@ -212,10 +219,11 @@ def main() -> int:
                         context: contextlib.AbstractContextManager[object] = \
                             nut_run(tmp, count, port)
                     else:
-                        context = upskit_run(["--nut-config-dir", d])
+                        context = upskit_run(["--nut-config-dir", d, *_private(tmp)])
                     with context as running:
                         answering, ready = wait_started(port, count, started)
-                        pids = (running if isinstance(running, list)
+                        pids = ([int(p.read_text().strip()) for p in tmp.glob("*.pid")]
+                                if isinstance(running, Path)
                                 else [running.pid])  # type: ignore[attr-defined]
                         time.sleep(args.settle)
                         rss, cpu = measure(pids, args.window)
@@ -239,7 +247,7 @@ def main() -> int:
                 (tmp / "upsd.conf").write_text(f"LISTEN 127.0.0.1 {port}\nMAXCONN 1024\n")
                 (tmp / "upskit.toml").write_text(toml_conf("dummy", largest, tmp, port))
                 argv = (["--nut-config-dir", d] if form == "ups.conf"
-                        else ["--config", str(tmp / "upskit.toml")])
+                        else ["--config", str(tmp / "upskit.toml")]) + _private(tmp)
                 started = time.monotonic()
                 with upskit_run(argv):
                     answering, ready = wait_started(port, largest, started)

@@ -7,7 +7,7 @@ import asyncio
 from tests.support import eventually
 from upskit.drivers.base import Driver
 from upskit.drivers.context import DriverContext
-from upskit.drivers.scheduler import PollPhases
+from upskit.drivers.scheduler import POLL_SLOTS, PollPhases
 from upskit.drivers.supervisor import Supervisor
 from upskit.model import Device
 
@@ -17,12 +17,15 @@ def test_phases_cover_the_interval_evenly() -> None:
     taken = [phases.next() for _ in range(1000)]
     assert taken[0] == 0.0
     assert all(0.0 <= phase < 1.0 for phase in taken)
-    for count in (10, 100, 1000):
-        tenths = [0] * 10
+    assert all((phase * POLL_SLOTS).is_integer() for phase in taken)
+    assert len(set(taken[:10])) == 10  # a few drivers each get a slot of their own
+    for count in (100, 1000):
+        slots = [0] * POLL_SLOTS
         for phase in taken[:count]:
-            tenths[int(phase * 10)] += 1
-        # every tenth of the interval holds about a tenth of the drivers
-        assert max(tenths) <= count // 10 + 2 and min(tenths) >= count // 10 - 2, tenths
+            slots[int(phase * POLL_SLOTS)] += 1
+        # every slot of the interval holds about its share of the drivers
+        share = count / POLL_SLOTS
+        assert max(slots) <= share + 2 and min(slots) >= share - 2, slots
 
 
 class _Recorder(Driver):
@@ -45,7 +48,7 @@ class _Recorder(Driver):
 async def test_drivers_started_together_do_not_poll_together() -> None:
     context = DriverContext()
     drivers = [_Recorder(Device(f"ups{n}"), context) for n in range(20)]
-    assert len({d.poll_phase for d in drivers}) == 20
+    assert len({d.poll_phase for d in drivers}) == POLL_SLOTS
     async with Supervisor(drivers):
         await eventually(lambda: all(len(d.polled) >= 2 for d in drivers), 30)
     firsts = sorted(d.polled[0] for d in drivers)
@@ -62,10 +65,10 @@ async def test_drivers_started_together_do_not_poll_together() -> None:
 
 async def test_the_first_poll_still_comes_right_after_initialisation() -> None:
     context = DriverContext()
-    context.service(PollPhases).next()  # the next driver gets a phase above 0.6
+    context.service(PollPhases).next()  # the next driver gets a phase above a half
     drv = _Recorder(Device("ups"), context)
     drv.options.pollinterval = 60.0
-    assert drv.poll_phase > 0.6
+    assert drv.poll_phase > 0.5
     async with Supervisor([drv]):
-        await eventually(lambda: drv.polled, 30)  # not 37 s later
+        await eventually(lambda: drv.polled, 30)  # not 33 s later
         assert len(drv.polled) == 1

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import math
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -33,6 +34,9 @@ P = TypeVar("P", bound=Port)
 _SECRET_OPTIONS = frozenset({"password", "authpassword", "privpassword", "community", "secname"})
 #: Options owned by the core, never echoed either.
 _CORE_ONLY = frozenset({"driver", "desc"})
+#: Seconds of the grid that poll times are rounded up to (at most a sixteenth of the
+#: interval), so that drivers due at nearly the same moment poll in one pass.
+POLL_TICK = 0.01
 
 
 class CommunicationError(Exception):
@@ -121,6 +125,7 @@ class Driver(abc.ABC):
         #: The port's turn-taking: the driver's own I/O ``claim()``s it, commands queue.
         self.port_turns = PortScheduler(device.name, self.command_queue_limit)
         self._wakeup = asyncio.Event()
+        self._waiter: asyncio.Future[None] | None = None  # the pause between two polls
         self.initialised = False
         #: Health, for /metrics: port openings that reached initialisation, polls and
         #: failed polls so far, and how long the last poll took (seconds).
@@ -283,6 +288,12 @@ class Driver(abc.ABC):
     def request_update(self) -> None:
         """Ask the run loop to poll now instead of waiting for the next tick."""
         self._wakeup.set()
+        waiter = self._waiter
+        if waiter is not None:
+            _wake(waiter)
+
+    async def _pause(self, delay: float) -> None:
+        await _pause_driver(self, delay)
 
     # ----------------------------------------------------------- life cycle
     async def run(self) -> None:
@@ -379,12 +390,31 @@ class Driver(abc.ABC):
             pause = self.poll_interval
             self._wakeup.clear()
             if delay > 0:
-                # asyncio.timeout, not wait_for: wait_for in 3.11 can swallow a cancel.
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(delay):
-                        await self._wakeup.wait()
+                await self._pause(delay)
             else:
                 await asyncio.sleep(0)  # a poll as long as the interval still lets others run
+
+
+async def _pause_driver(driver: Driver, delay: float) -> None:
+    """Wait ``delay`` seconds, rounded up to the tick grid so that drivers due at nearly
+    the same moment poll in one pass of the loop; :meth:`Driver.request_update` ends the
+    wait early.  A bare future and timer: this runs once per poll of every driver."""
+    loop = asyncio.get_running_loop()
+    tick = min(POLL_TICK, driver.poll_interval / 16)
+    due = math.ceil((loop.time() + delay) / tick) * tick
+    waiter: asyncio.Future[None] = loop.create_future()
+    driver._waiter = waiter
+    timer = loop.call_at(due, _wake, waiter)
+    try:
+        await waiter
+    finally:
+        timer.cancel()
+        driver._waiter = None
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 async def _cancel_and_wait(*tasks: asyncio.Task[None] | None) -> None:

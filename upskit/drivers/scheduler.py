@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from upskit.model import CmdResult
@@ -20,6 +19,10 @@ DEFAULT_QUEUE_LIMIT = 16
 REFUSAL_LOG_INTERVAL = 10.0
 #: The fraction of the golden ratio: its multiples fall evenly over [0, 1) for any count.
 _GOLDEN_FRACTION = 0.6180339887498949
+#: Phases are whole sixteenths of the interval: the polls of one slot run together,
+#: while the interpreter's caches are warm (a poll alone after a pause costs about
+#: half as much again), and the server waits at most one slot's polls.
+POLL_SLOTS = 16
 
 
 class PollPhases:
@@ -37,10 +40,10 @@ class PollPhases:
         self._taken = 0
 
     def next(self) -> float:
-        """The next phase, a fraction in [0, 1)."""
+        """The next phase, a fraction in [0, 1): one of :data:`POLL_SLOTS` slots."""
         phase = (self._taken * _GOLDEN_FRACTION) % 1.0
         self._taken += 1
-        return phase
+        return int(phase * POLL_SLOTS) / POLL_SLOTS
 
 
 @dataclass(eq=False)
@@ -82,26 +85,25 @@ class PortScheduler:
         return len(self._queue)
 
     # ------------------------------------------------------------- claims
-    @contextlib.asynccontextmanager
-    async def claim(self) -> AsyncIterator[None]:
-        """Hold the port for the driver itself (after the command on the wire, if any)."""
-        if self._busy:
-            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            self._claims.append(waiter)
-            try:
-                await waiter
-            except asyncio.CancelledError:
-                if waiter.done() and not waiter.cancelled():
-                    self._release(commands_next=True)  # granted just as we were cancelled
-                elif waiter in self._claims:
-                    self._claims.remove(waiter)
-                raise
-        else:
+    def claim(self) -> _Claim:
+        """Hold the port for the driver itself (after the command on the wire, if any):
+        ``async with turns.claim(): ...``."""
+        return _Claim(self)
+
+    async def _acquire(self) -> None:
+        if not self._busy:
             self._busy = True
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._claims.append(waiter)
         try:
-            yield
-        finally:
-            self._release(commands_next=True)
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._release(commands_next=True)  # granted just as we were cancelled
+            elif waiter in self._claims:
+                self._claims.remove(waiter)
+            raise
 
     # ----------------------------------------------------------- commands
     async def run(self, work: Callable[[], Awaitable[CmdResult]], what: str) -> CmdResult:
@@ -200,3 +202,19 @@ class PortScheduler:
                                                 name=f"command:{self.name}")
             return True
         return False
+
+
+class _Claim:
+    """The driver's hold on its port (a class rather than a generator: it is taken at
+    every poll of every driver)."""
+
+    __slots__ = ("_turns",)
+
+    def __init__(self, turns: PortScheduler) -> None:
+        self._turns = turns
+
+    async def __aenter__(self) -> None:
+        await self._turns._acquire()
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._turns._release(commands_next=True)
