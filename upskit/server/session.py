@@ -23,6 +23,11 @@ _MAX_QUEUED_LINES = 64
 _MAX_QUEUED_BYTES = 8 * 1024
 #: Bytes taken from the socket at a time.
 _READ_SIZE = 2048
+#: The one buffer every session reads into: a transport fills it and hands it to
+#: ``buffer_updated`` at once, which copies out what it keeps before returning, so
+#: connections need no read buffer of their own (5,000 of them would hold 10 MB).
+_READ_BUFFER = bytearray(_READ_SIZE)
+_READ_VIEW = memoryview(_READ_BUFFER)
 #: Reply bytes gathered before they are written and the socket's fill level is checked.
 _BATCH = 8 * 1024
 #: Unsent reply bytes at which a session stops answering (and reading) until the client
@@ -64,8 +69,6 @@ class Session(asyncio.BufferedProtocol):
         self.conn = ConnectionState(host="?")
         #: When the last complete request line arrived (or the connection opened).
         self.last_active = time.monotonic()
-        self._chunk = bytearray(_READ_SIZE)
-        self._view = memoryview(self._chunk)
         self._buffer = bytearray()  # received, not yet split into lines
         self._lines: deque[bytes | None] = deque()  # None marks an over-long line
         self._queued = 0  # bytes in _lines
@@ -116,7 +119,7 @@ class Session(asyncio.BufferedProtocol):
         self._update_reading()
 
     def get_buffer(self, sizehint: int) -> memoryview:
-        return self._view
+        return _READ_VIEW
 
     def buffer_updated(self, nbytes: int) -> None:
         if self._closed or self._eof:
@@ -125,7 +128,7 @@ class Session(asyncio.BufferedProtocol):
                 and not self._write_paused and not self._discarding):
             # The common case: one whole request line and nothing else waiting.  It is
             # answered straight from the read buffer, with no queue in between.
-            chunk = self._chunk
+            chunk = _READ_BUFFER
             end = chunk.find(b"\n", 0, nbytes)
             if end == nbytes - 1 and end <= self.host.max_line:
                 self.last_active = time.monotonic()
@@ -135,7 +138,7 @@ class Session(asyncio.BufferedProtocol):
                 else:
                     self._update_reading()
                 return
-        self._buffer += self._view[:nbytes]
+        self._buffer += _READ_VIEW[:nbytes]
         self._split_lines()
         self._pump()
         self._update_reading()
