@@ -114,6 +114,7 @@ async def _session(port: object, action: str) -> list[str]:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    from upskit.cli.generated import WriteRefused, write_module_and_test
     from upskit.drivers.hid.generate import LogError, generate
 
     try:
@@ -127,18 +128,10 @@ def _generate(args: argparse.Namespace) -> int:
         result = generate(text, args.name, args.vendorid, args.productid)
     except LogError as exc:
         return _fail(f"{'standard input' if args.log == '-' else args.log}: {exc}")
-    directory = Path(args.directory)
-    module = directory / f"{result.name}.py"
-    test = directory / f"test_{result.name}.py"
-    if not args.force:
-        for path in (module, test):
-            if path.exists():
-                return _fail(f"{path} exists (use --force to overwrite)")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        module.write_text(result.module, encoding="utf-8")
-        test.write_text(result.test, encoding="utf-8")
-    except OSError as exc:
-        return _fail(f"cannot write to {directory}: {exc.strerror or exc}")
+        module, test = write_module_and_test(Path(args.directory), result.name,
+                                             result.module, result.test, force=args.force)
+    except WriteRefused as exc:
+        return _fail(str(exc))
     print(f"wrote {module} and {test}")
     return 0

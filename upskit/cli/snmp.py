@@ -47,6 +47,7 @@ def _read(path: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from upskit.cli.generated import WriteRefused, write_module_and_test
     from upskit.drivers.snmp.generate import WalkError, generate
 
     try:
@@ -60,19 +61,11 @@ def run(args: argparse.Namespace) -> int:
                           device_type=args.device_type, source=source)
     except WalkError as exc:
         return _fail(f"{source}: {exc}")
-    directory = Path(args.directory)
-    module = directory / f"{result.name}.py"
-    test = directory / f"test_{result.name}.py"
-    if not args.force:
-        for path in (module, test):
-            if path.exists():
-                return _fail(f"{path} exists (use --force to overwrite)")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        module.write_text(result.module, encoding="utf-8")
-        test.write_text(result.test, encoding="utf-8")
-    except OSError as exc:
-        return _fail(f"cannot write to {directory}: {exc.strerror or exc}")
+        module, test = write_module_and_test(Path(args.directory), result.name,
+                                             result.module, result.test, force=args.force)
+    except WriteRefused as exc:
+        return _fail(str(exc))
     mapped = ", ".join(sorted(result.mapped)) or "none (give --names)"
     print(f"wrote {module} and {test}; mapped: {mapped}")
     return 0
