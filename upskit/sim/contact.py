@@ -316,30 +316,17 @@ def build(name: str, query: Mapping[str, str]) -> ContactUps:
     kind = name.partition("/")[2]
     if not kind.isdigit():
         raise ValueError(f"sim://{name}: the upstype must be a number (sim://contact/2)")
-    physics = UpsPhysics(speed=_number(query, "speed", 1.0, positive=True))
+    physics = UpsPhysics(speed=ports.option_number(query, "speed", 1.0, positive=True))
     if parse_bool(query.get("mains", "on")) is False:
         physics.mains = False
     if "load" in query:
-        physics.load = _number(query, "load", 0.0)
+        physics.load = ports.option_number(query, "load", 0.0)
     if "charge" in query:
-        physics.charge = min(1.0, _number(query, "charge", 1.0))
-    device = ContactUps(int(kind), physics, query, hold=_number(query, "hold", 0.0))
+        physics.charge = min(1.0, ports.option_number(query, "charge", 1.0))
+    device = ContactUps(int(kind), physics, query, hold=ports.option_number(query, "hold", 0.0))
     if query.get("fault"):
         device.fault(query["fault"])
     return device
-
-
-def _number(query: Mapping[str, str], key: str, default: float, positive: bool = False) -> float:
-    text = query.get(key)
-    if text is None:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f'sim:// option {key} needs a number, got "{text}"') from None
-    if not value >= 0 or value == float("inf") or (positive and value == 0):
-        raise ValueError(f'sim:// option {key} is out of range: "{text}"')
-    return value
 
 
 _BUILD_LOCK = threading.Lock()

@@ -58,30 +58,35 @@ def forget(key: str | None = None) -> None:
 
 def build_device(dialect: str, query: Mapping[str, str]) -> SimDevice:
     """A new device for ``dialect`` set up from URL-style options."""
-    physics = UpsPhysics(speed=_number(query, "speed", 1.0))
+    physics = UpsPhysics(speed=option_number(query, "speed", 1.0, positive=True))
     if parse_bool(query.get("mains", "on")) is False:
         physics.mains = False
     if "load" in query:
-        physics.load = _number(query, "load", 0.0)
+        physics.load = option_number(query, "load", 0.0)
     if "charge" in query:
-        physics.charge = _number(query, "charge", 1.0)
+        physics.charge = option_number(query, "charge", 1.0)
     device = SimDevice(dialect, physics, query)
     if query.get("fault"):
-        delay = _number(query, "delay", 0.0) if "delay" in query else None
+        delay = option_number(query, "delay", 0.0) if "delay" in query else None
         device.faults.set(query["fault"], delay=delay)
     return device
 
 
-def _number(query: Mapping[str, str], key: str, default: float) -> float:
+def option_number(query: Mapping[str, str], key: str, default: float, *,
+                  positive: bool = False, scheme: str = "sim://") -> float:
+    """URL option ``key`` as a finite number >= 0 (> 0 when ``positive``), else ``default``.
+
+    A bad value is a :class:`ValueError` naming the option (``scheme`` starts the message).
+    """
     text = query.get(key)
     if text is None:
         return default
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f'sim:// option {key} needs a number, got "{text}"') from None
-    if not math.isfinite(value) or value < 0 or (key == "speed" and value == 0):
-        raise ValueError(f'sim:// option {key} is out of range: "{text}"')
+        raise ValueError(f'{scheme} option {key} needs a number, got "{text}"') from None
+    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        raise ValueError(f'{scheme} option {key} is out of range: "{text}"')
     return value
 
 

@@ -13,7 +13,6 @@ reachable with :func:`upskit.sim.ports.sim_device`, so a test pulls the mains wi
 from __future__ import annotations
 
 import asyncio
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -56,7 +55,7 @@ def build_unit(mib: str, community: str, query: Mapping[str, str]) -> SnmpUps:
     fault = options.get("fault")
     if fault:
         options["fault"] = _FAULT_ALIASES.get(fault, fault)
-    physics = UpsPhysics(speed=_number(options, "speed", 1.0), **model.physics)
+    physics = UpsPhysics(speed=_number(options, "speed", 1.0, positive=True), **model.physics)
     if parse_bool(options.get("mains", "on")) is False:
         physics.mains = False
     physics.load = _number(options, "load", physics.load)
@@ -68,17 +67,9 @@ def build_unit(mib: str, community: str, query: Mapping[str, str]) -> SnmpUps:
     return SnmpUps(model.name, device, community, model.defaults)
 
 
-def _number(query: Mapping[str, str], key: str, default: float) -> float:
-    text = query.get(key)
-    if text is None:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f'sim://snmp option {key} needs a number, got "{text}"') from None
-    if not math.isfinite(value) or value < 0 or (key == "speed" and value == 0):
-        raise ValueError(f'sim://snmp option {key} is out of range: "{text}"')
-    return value
+def _number(options: Mapping[str, str], key: str, default: float, *,
+            positive: bool = False) -> float:
+    return ports.option_number(options, key, default, positive=positive, scheme="sim://snmp")
 
 
 def _count(query: Mapping[str, str]) -> int:
