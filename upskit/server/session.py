@@ -132,8 +132,15 @@ class Session(asyncio.BufferedProtocol):
             end = chunk.find(b"\n", 0, nbytes)
             if end == nbytes - 1 and end <= self.host.max_line:
                 self.last_active = time.monotonic()
+                reply = self._answer(bytes(chunk[:end]))
+                conn = self.conn
+                if type(reply) is str and not (conn.close_requested or conn.tls_requested):
+                    transport = self.transport
+                    if transport is not None and not transport.is_closing():
+                        transport.write(reply.encode("utf-8", "replace"))
+                    return
                 out: list[str] = []
-                if self._take(self._answer(bytes(chunk[:end])), out):
+                if self._take(reply, out):
                     self._write(out)
                 else:
                     self._update_reading()
