@@ -21,9 +21,8 @@ from upskit.model import (
     DeviceEvent,
     DeviceRegistry,
     EventKind,
-    RegistryEvent,
-    RegistryEventKind,
 )
+from upskit.model.follow import DeviceFollower
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +65,7 @@ class HistoryRecorder:
         self.clock = clock
         self.store = store
         self._listeners: list[EventListener] = []
-        self._undo: dict[str, Callable[[], None]] = {}
-        self._undo_registry: Callable[[], None] | None = None
+        self._follower = DeviceFollower(registry, self._on_device)
         self._tasks: list[asyncio.Task[None]] = []
         self._dirty = False
         self._last_sample: dict[str, float] = {}
@@ -112,20 +110,6 @@ class HistoryRecorder:
             device = self.registry.get(event.device)
             if device is not None and self.clock() - self._last_sample.get(device.name, 0) >= 1:
                 self.sample(device)
-
-    def _on_registry(self, event: RegistryEvent) -> None:
-        if event.kind is RegistryEventKind.ADDED and event.device is not None:
-            self._watch(event.device)
-        elif event.kind is RegistryEventKind.REMOVED:
-            undo = self._undo.pop(event.name, None)
-            if undo is not None:
-                undo()
-
-    def _watch(self, device: Device) -> None:
-        old = self._undo.pop(device.name, None)
-        if old is not None:
-            old()
-        self._undo[device.name] = device.subscribe(self._on_device)
 
     # ---------------------------------------------------------------- samples
     def sample(self, device: Device) -> None:
@@ -182,9 +166,7 @@ class HistoryRecorder:
                 log.error("history: %s; the UPSes keep being served without history", exc)
                 return
             log.info("history: recording into %s", path)
-        self._undo_registry = self.registry.subscribe(self._on_registry)
-        for device in self.registry:
-            self._watch(device)
+        self._follower.start()
         self._tasks = [asyncio.create_task(self._sampling(), name="history:samples"),
                        asyncio.create_task(self._housekeeping(), name="history:commit")]
 
@@ -195,12 +177,7 @@ class HistoryRecorder:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks = []
-        if self._undo_registry is not None:
-            self._undo_registry()
-            self._undo_registry = None
-        for undo in self._undo.values():
-            undo()
-        self._undo.clear()
+        self._follower.stop()
         if self.store is not None:
             with contextlib.suppress(Exception):
                 self.store.commit()

@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Callable
 from typing import Any
 
 from upskit.exporters.history.store import EventRecord
 from upskit.exporters.http.views import summary
-from upskit.model import Device, DeviceEvent, DeviceRegistry, RegistryEvent, RegistryEventKind
+from upskit.model import Device, DeviceEvent, DeviceRegistry
+from upskit.model.follow import DeviceFollower
 
 FLUSH_EVERY = 0.3
 #: Messages waiting for one browser before it is dropped.
@@ -37,22 +37,16 @@ class LiveHub:
         self.registry = registry
         self.clients: set[asyncio.Queue[bytes | None]] = set()
         self._dirty: set[str] = set()
-        self._undo: dict[str, Callable[[], None]] = {}
-        self._undo_registry: Callable[[], None] | None = None
+        self._follower = DeviceFollower(registry, self._on_device, watched=self._watched,
+                                        removed=self._removed)
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        self._undo_registry = self.registry.subscribe(self._on_registry)
-        for device in self.registry:
-            self._watch(device)
+        self._follower.start()
         self._task = asyncio.create_task(self._flusher(), name="http:live")
 
     async def stop(self) -> None:
-        if self._undo_registry is not None:
-            self._undo_registry()
-        for undo in self._undo.values():
-            undo()
-        self._undo.clear()
+        self._follower.stop()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -60,21 +54,11 @@ class LiveHub:
         for queue in list(self.clients):
             self._close(queue)
 
-    def _watch(self, device: Device) -> None:
-        old = self._undo.pop(device.name, None)
-        if old is not None:
-            old()
-        self._undo[device.name] = device.subscribe(self._on_device)
+    def _watched(self, device: Device) -> None:
         self._dirty.add(device.name)
 
-    def _on_registry(self, event: RegistryEvent) -> None:
-        if event.kind is RegistryEventKind.ADDED and event.device is not None:
-            self._watch(event.device)
-        elif event.kind is RegistryEventKind.REMOVED:
-            undo = self._undo.pop(event.name, None)
-            if undo is not None:
-                undo()
-            self.publish(sse("removed", {"name": event.name}))
+    def _removed(self, name: str) -> None:
+        self.publish(sse("removed", {"name": name}))
 
     def _on_device(self, event: DeviceEvent) -> None:
         self._dirty.add(event.device)

@@ -15,8 +15,8 @@ from upskit import __version__
 from upskit.config.settings import Settings
 from upskit.exporters.mqtt.commands import CommandHandler
 from upskit.exporters.mqtt.discovery import Topics, available, discovery, state_document
-from upskit.model import Device, DeviceEvent, DeviceRegistry, EventKind, RegistryEvent
-from upskit.model import RegistryEventKind as Reg
+from upskit.model import Device, DeviceEvent, DeviceRegistry, EventKind
+from upskit.model.follow import DeviceFollower
 
 if TYPE_CHECKING:
     import ssl
@@ -67,8 +67,8 @@ class MqttService:
         self._retained: dict[str, str] = {}
         self._wake = asyncio.Event()
         self._published: dict[str, tuple[str, list[str]]] = {}  # ups -> (signature, topics)
-        self._undo: dict[str, Callable[[], None]] = {}
-        self._undo_registry: Callable[[], None] | None = None
+        self._follower = DeviceFollower(registry, self._on_device, watched=self._watched,
+                                        removed=self._forget)
         self._task: asyncio.Task[None] | None = None
         self._client: aiomqtt.Client | None = None
         self._status_topic = f"{settings.mqtt.topic}/status"
@@ -80,18 +80,11 @@ class MqttService:
 
     # ------------------------------------------------------------ life cycle
     async def start(self) -> None:
-        self._undo_registry = self.registry.subscribe(self._on_registry)
-        for device in self.registry:
-            self._watch(device)
+        self._follower.start()
         self._task = asyncio.create_task(self._run(), name="mqtt")
 
     async def stop(self) -> None:
-        if self._undo_registry is not None:
-            self._undo_registry()
-            self._undo_registry = None
-        for undo in self._undo.values():
-            undo()
-        self._undo.clear()
+        self._follower.stop()
         client = self._client
         if client is not None and self.connected:
             with contextlib.suppress(Exception):
@@ -126,20 +119,7 @@ class MqttService:
         return []
 
     # ---------------------------------------------------------- model events
-    def _on_registry(self, event: RegistryEvent) -> None:
-        if event.kind is Reg.ADDED and event.device is not None:
-            self._watch(event.device)
-        elif event.kind is Reg.REMOVED:
-            undo = self._undo.pop(event.name, None)
-            if undo is not None:
-                undo()
-            self._forget(event.name)
-
-    def _watch(self, device: Device) -> None:
-        old = self._undo.pop(device.name, None)
-        if old is not None:
-            old()
-        self._undo[device.name] = device.subscribe(self._on_device)
+    def _watched(self, device: Device) -> None:
         self._dirty.add(device.name)
         self._wake.set()
 
