@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from upskit.sim.snmp.mib import Builder, Kind, SetError, oid
 from upskit.sim.snmp.models import Model
-from upskit.sim.snmp.models.common import enum_setting, setting, ticks
+from upskit.sim.snmp.models.common import (
+    alarm_rows,
+    enum_setting,
+    output_source,
+    setting,
+    ticks,
+)
 from upskit.sim.snmp.models.system import add_system
 from upskit.sim.snmp.ups import NEVER, SnmpUps
 
@@ -36,20 +42,6 @@ def battery_status(s: SnmpUps) -> int:
     return 3 if s.low_battery(float(s.settings["low_batt_minutes"]) * 60) else 2
 
 
-def output_source(s: SnmpUps) -> int:
-    """other(1), none(2), normal(3), bypass(4), battery(5), booster(6), reducer(7)."""
-    ups = s.physics
-    if not ups.output_on:
-        return 2
-    if ups.on_battery:
-        return 5
-    if s.bypass:
-        return 4
-    if ups.avr_active:
-        return 6 if ups.input_voltage < ups.nominal_voltage else 7
-    return 3
-
-
 def active_alarms(s: SnmpUps) -> list[int]:
     """The well-known alarm numbers active now, in order."""
     ups = s.physics
@@ -65,19 +57,6 @@ def active_alarms(s: SnmpUps) -> list[int]:
         "testInProgress": ups.testing,
     }
     return [ALARMS[name] for name, on in active.items() if on]
-
-
-def _alarm_row(b: Builder[SnmpUps], number: int) -> None:
-    def present(s: SnmpUps) -> bool:
-        return number in active_alarms(s)
-
-    entry = f"{BASE}.6.2.1"
-    b.add(f"{entry}.1.{number}", Kind.INTEGER, lambda s: number, name="upsAlarmId",
-          present=present)
-    b.add(f"{entry}.2.{number}", Kind.OID, lambda s: oid(f"{BASE}.6.3.{number}"),
-          name="upsAlarmDescr", present=present)
-    b.add(f"{entry}.3.{number}", Kind.TICKS, lambda s: 0, name="upsAlarmTime",
-          present=present)
 
 
 def _write_test(s: SnmpUps, value: tuple[int, ...]) -> None:
@@ -195,8 +174,8 @@ def build() -> Model:
           name="upsBypassPower")
     # upsAlarm
     b.add(f"{BASE}.6.1.0", Kind.GAUGE, lambda s: len(active_alarms(s)), name="upsAlarmsPresent")
-    for number in sorted(ALARMS.values()):
-        _alarm_row(b, number)
+    alarm_rows(b, sorted(ALARMS.values()), active_alarms, entry=f"{BASE}.6.2.1",
+               descr=f"{BASE}.6.3", names=("upsAlarmId", "upsAlarmDescr", "upsAlarmTime"))
     # upsTest
     b.add(f"{BASE}.7.1.0", Kind.OID, lambda s: oid(f"{TESTS}.{_TEST_IDS.get(s.test.kind, 1)}"),
           _write_test, name="upsTestId")

@@ -11,9 +11,9 @@ well-known alarm (xupsOnBattery, xupsLowBattery ...).
 
 from __future__ import annotations
 
-from upskit.sim.snmp.mib import Builder, Kind, SetError, oid
+from upskit.sim.snmp.mib import Builder, Kind, SetError
 from upskit.sim.snmp.models import Model
-from upskit.sim.snmp.models.common import setting
+from upskit.sim.snmp.models.common import alarm_rows, output_source, setting
 from upskit.sim.snmp.models.system import add_system
 from upskit.sim.snmp.ups import NEVER, SnmpUps
 
@@ -42,21 +42,6 @@ def abm_status(s: SnmpUps) -> int:
     return 3
 
 
-def output_source(s: SnmpUps) -> int:
-    """xupsOutputSource: none(2), normal(3), bypass(4), battery(5), booster(6),
-    reducer(7)."""
-    ups = s.physics
-    if not ups.output_on:
-        return 2
-    if ups.on_battery:
-        return 5
-    if s.bypass:
-        return 4
-    if ups.avr_active:
-        return 6 if ups.input_voltage < ups.nominal_voltage else 7
-    return 3
-
-
 def active_alarms(s: SnmpUps) -> list[int]:
     ups = s.physics
     active = {
@@ -67,19 +52,6 @@ def active_alarms(s: SnmpUps) -> list[int]:
         "upsShutdownPending": ups.shutdown_at is not None,
     }
     return [ALARMS[name] for name, on in active.items() if on]
-
-
-def _alarm_row(b: Builder[SnmpUps], number: int) -> None:
-    def present(s: SnmpUps) -> bool:
-        return number in active_alarms(s)
-
-    entry = f"{BASE}.7.2.1"
-    b.add(f"{entry}.1.{number}", Kind.INTEGER, lambda s: number, name="xupsAlarmID",
-          present=present)
-    b.add(f"{entry}.2.{number}", Kind.OID, lambda s: oid(f"{BASE}.7.{number}"),
-          name="xupsAlarmDescr", present=present)
-    b.add(f"{entry}.3.{number}", Kind.TICKS, lambda s: 0, name="xupsAlarmTime",
-          present=present)
 
 
 def _write_off_delay(s: SnmpUps, value: int) -> None:
@@ -213,8 +185,8 @@ def build() -> Model:
             maximum=200)
     # xupsAlarm
     b.add(f"{BASE}.7.1.0", Kind.GAUGE, lambda s: len(active_alarms(s)), name="xupsAlarms")
-    for number in sorted(ALARMS.values()):
-        _alarm_row(b, number)
+    alarm_rows(b, sorted(ALARMS.values()), active_alarms, entry=f"{BASE}.7.2.1",
+               descr=f"{BASE}.7", names=("xupsAlarmID", "xupsAlarmDescr", "xupsAlarmTime"))
     # xupsTest
     b.add(f"{BASE}.8.1.0", Kind.INTEGER, lambda s: 0, _write_test, name="xupsTestBattery")
     b.add(f"{BASE}.8.2.0", Kind.INTEGER, lambda s: _TEST_STATUS[s.test.result],
