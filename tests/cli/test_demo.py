@@ -49,7 +49,8 @@ def test_demo_goes_through_a_power_failure_and_stops_on_ctrl_c() -> None:
 
 
 @pytest.mark.parametrize(("kind", "driver_name"), [
-    (["--hid"], "usbhid-ups"), (["--contact", "2"], "genericups")])
+    (["--hid"], "usbhid-ups"), (["--contact", "2"], "genericups"),
+    (["--snmp", "apcc"], "snmp-ups")])
 def test_other_demos_serve_their_ups_through_a_power_failure(kind: list[str],
                                                              driver_name: str) -> None:
     port = free_port()

@@ -15,7 +15,8 @@ FINALDELAY 5: at most about 27 s from low battery to SHUTDOWNCMD):
 
 ``--speed`` scales battery time only (drain and recharge), never the outage or a monitor.
 ``--hid`` serves a simulated USB HID Power Device (an APC Back-UPS on the simulated USB
-bus, read by ``usbhid-ups``) instead, through the same cycle; ``--contact UPSTYPE`` a
+bus, read by ``usbhid-ups``) instead, through the same cycle; ``--snmp MIB`` a simulated
+SNMP card (RFC 1628, APC or Eaton XUPS, read by ``snmp-ups``); ``--contact UPSTYPE`` a
 simulated contact-closure UPS of that genericups cable type (on line, on battery, low
 battery on its modem lines, read by ``genericups``).
 """
@@ -73,6 +74,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     kind.add_argument("--hid", action="store_true",
                       help="serve a simulated USB HID UPS (APC Back-UPS, usbhid-ups) "
                            "instead of the Megatec one")
+    kind.add_argument("--snmp", choices=("ietf", "apcc", "pw"), default=None, metavar="MIB",
+                      help="serve a simulated SNMP card (ietf, apcc or pw) read by snmp-ups "
+                           "instead")
     kind.add_argument("--contact", type=_upstype, default=None, metavar="UPSTYPE",
                       help="serve a simulated contact-closure UPS of this genericups cable "
                            "type (0-23, e.g. 2 for APC Back-UPS with cable 940-0020) instead")
@@ -120,17 +124,27 @@ def hid_sim_url(speed: float) -> str:
     return f"sim://usb/apc-back-ups?id={DEMO_HID_ID}&speed={speed:g}"
 
 
+def snmp_sim_url(mib: str, speed: float) -> str:
+    return f"sim://snmp/{mib}?id={DEMO_ID}-snmp&speed={speed:g}"
+
+
 def contact_sim_url(upstype: int, speed: float) -> str:
     return f"sim://contact/{upstype}?id={DEMO_ID}-contact&speed={speed:g}"
 
 
 def build_settings(listen_host: str, listen_port: int, speed: float = 1.0,
-                   hid: bool = False, contact: int | None = None) -> Settings:
+                   hid: bool = False, contact: int | None = None,
+                   snmp: str | None = None) -> Settings:
     from upskit.config.settings import Listen, Settings, UpsSettings, UserSettings
 
     settings = Settings(source="")
     settings.upsd.listen = [Listen(listen_host, listen_port)]
-    if contact is not None:
+    if snmp is not None:
+        url = snmp_sim_url(snmp, speed)
+        section = UpsSettings(name=DEMO_UPS, driver="snmp-ups", port=url,
+                              desc=f"Simulated SNMP card ({snmp})",
+                              options={"port": url, "mibs": snmp, "pollinterval": "1"})
+    elif contact is not None:
         url = contact_sim_url(contact, speed)
         section = UpsSettings(name=DEMO_UPS, driver="genericups", port=url,
                               desc=f"Simulated contact-closure UPS (upstype {contact})",
@@ -276,7 +290,7 @@ def run(args: argparse.Namespace) -> int:
 
     listen = args.listen
     host, port = (listen.host, listen.port) if listen else ("127.0.0.1", DEFAULT_PORT)
-    settings = build_settings(host, port, args.speed, args.hid, args.contact)
+    settings = build_settings(host, port, args.speed, args.hid, args.contact, args.snmp)
     apply_http(settings, args.http)
     missing = web_extra_missing(settings)
     if missing:
@@ -285,8 +299,10 @@ def run(args: argparse.Namespace) -> int:
     # the demo's history lives as long as the demo, sampled often enough for its charts
     settings.web.history.path = ":memory:"
     settings.web.history.interval = 2.0
-    sim: PowerSim
-    if args.contact is not None:
+    sim: PowerSim | None = None
+    if args.snmp is not None:
+        pass  # its agent starts in the demo's event loop, below
+    elif args.contact is not None:
         from upskit.sim.contact import get_or_create as contact_unit
 
         sim = contact_unit(contact_sim_url(args.contact, args.speed))
@@ -295,6 +311,14 @@ def run(args: argparse.Namespace) -> int:
 
     async def main(stop: asyncio.Event) -> int:
         from upskit.runtime.exporters import add_exporters
+
+        power = sim
+        if power is None:  # the simulated SNMP card: its agent lives in this loop
+            from upskit.sim.ports import sim_device
+            from upskit.sim.snmp.serve import serve_url
+
+            await serve_url(snmp_sim_url(args.snmp, args.speed))
+            power = sim_device(f"{DEMO_ID}-snmp")
 
         runtime = Runtime(settings, with_monitor=False)
         _, http = add_exporters(runtime)
@@ -327,7 +351,7 @@ def run(args: argparse.Namespace) -> int:
         if device.get("ups.status"):
             print(f"demo: ups.status = {device.get('ups.status')}", flush=True)
         script = asyncio.create_task(power_script(
-            sim, device,
+            power, device,
             lambda: len(server.clients(DEMO_UPS)), args.online, args.cycles, stop))
         stopped = asyncio.create_task(stop.wait())
         try:
