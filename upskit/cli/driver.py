@@ -27,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="more log output (repeatable); stays in the foreground")
     parser.add_argument("-F", dest="foreground", action="store_true",
                         help="stay in the foreground")
+    parser.add_argument("-x", dest="extra", action="append", default=[], metavar="VAR=VALUE",
+                        help="set a driver option as if ups.conf said it (repeatable; "
+                             "VAR alone sets a flag), as NUT's drivers take -x")
     parser.add_argument("-k", dest="killpower", action="store_true",
                         help="tell the UPS to cut the load and return, then exit (a running "
                              "driver for it is stopped first), as NUT's drivers do")
@@ -44,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
     elif args.verbose == 0:
         logging.getLogger().setLevel(logging.INFO)
     try:
-        prepared = _prepare(args.ups)
+        extra = _extra_options(args.extra)
+        prepared = _prepare(args.ups, extra=extra)
     except _Refused as exc:
         print(f"upskit driver: {exc}", file=sys.stderr)
         return 1
@@ -59,7 +63,22 @@ def run(args: argparse.Namespace) -> int:
               f"{pidfile})", file=sys.stderr)
         return 1
     ready = None if args.foreground or args.debug else _daemonize()
-    return _serve(driver, str(sock), pidfile, args.user, ready, str(confpath()))
+    return _serve(driver, str(sock), pidfile, args.user, ready, str(confpath()), extra)
+
+
+def _extra_options(words: list[str]) -> dict[str, str | bool]:
+    """``-x VAR=VALUE`` / ``-x FLAG`` -> options (raises :class:`_Refused`)."""
+    extra: dict[str, str | bool] = {}
+    for word in words:
+        key, sep, value = word.partition("=")
+        key = key.strip()
+        if not key:
+            raise _Refused(f"-x {word!r}: needs VAR=VALUE or a flag name")
+        if key == "driver":
+            raise _Refused("-x driver: the driver is the section's (its socket is named "
+                           "after it)")
+        extra[key] = value.strip() if sep else True
+    return extra
 
 
 def _killpower(ups: UpsSettings, running: int | None) -> int:
@@ -93,9 +112,10 @@ class _Refused(Exception):
     """The driver cannot be run: the message says why."""
 
 
-def _prepare(name: str, device: Device | None = None) -> tuple[UpsSettings, Driver]:
-    """The ups.conf section ``name`` and its upskit driver, built (not started) for
-    ``device`` (a fresh one by default)."""
+def _prepare(name: str, device: Device | None = None,
+             extra: dict[str, str | bool] | None = None) -> tuple[UpsSettings, Driver]:
+    """The ups.conf section ``name`` (with the ``-x`` options ``extra`` over it) and its
+    upskit driver, built (not started) for ``device`` (a fresh one by default)."""
     from upskit.cli.nutstate import confpath
     from upskit.config.settings import ConfigError, Settings
     from upskit.config.ups_conf import load_ups_conf
@@ -112,6 +132,10 @@ def _prepare(name: str, device: Device | None = None) -> tuple[UpsSettings, Driv
     if ups is None:
         known = ", ".join(settings.ups.ups) or "none"
         raise _Refused(f"no UPS called {name!r} in {conf} (known: {known})")
+    if extra:
+        ups.options.update(extra)
+        if isinstance(extra.get("port"), str):
+            ups.port = str(extra["port"])
     try:
         cls = driver_class(ups.driver)
         options = cls.parse_options(driver_options(settings, ups), ups)
@@ -195,7 +219,7 @@ def _drop_privileges(user: str, paths: list[str]) -> None:
 
 
 def _serve(driver: Driver, sock: str, pidfile: Path, user: str | None,
-           ready: int | None, confdir: str) -> int:
+           ready: int | None, confdir: str, extra: dict[str, str | bool] | None = None) -> int:
     import asyncio
     import contextlib
     import logging
@@ -228,7 +252,7 @@ def _serve(driver: Driver, sock: str, pidfile: Path, user: str | None,
         _report(ready, True)
         hangups: asyncio.Queue[None] = asyncio.Queue()
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, hangups.put_nowait, None)
-        reloader = asyncio.create_task(_reload_on_hangup(hangups, supervisor, driver))
+        reloader = asyncio.create_task(_reload_on_hangup(hangups, supervisor, driver, extra))
         try:
             await stop.wait()
         finally:
@@ -246,7 +270,7 @@ def _serve(driver: Driver, sock: str, pidfile: Path, user: str | None,
 
 
 async def _reload_on_hangup(hangups: asyncio.Queue[None], supervisor: Supervisor,
-                            first: Driver) -> None:
+                            first: Driver, extra: dict[str, str | bool] | None = None) -> None:
     """SIGHUP (``upskit drvctl reload``, NUT's ``upsdrvctl -c reload``): read the
     section again; when its options changed, a new driver takes over the same device
     (and socket).  A section that cannot be used keeps the running driver."""
@@ -258,7 +282,7 @@ async def _reload_on_hangup(hangups: asyncio.Queue[None], supervisor: Supervisor
         await hangups.get()
         name = running.device.name
         try:
-            ups, fresh = _prepare(name, running.device)
+            ups, fresh = _prepare(name, running.device, extra)
         except _Refused as exc:
             log.error("%s: reload refused, the driver keeps running: %s", name, exc)
             running.device.bind(running._guarded_instcmd, running._guarded_setvar)
