@@ -22,7 +22,7 @@ from upskit.drivers.hid.subdrivers.apc import USAGES as APC_USAGES
 from upskit.drivers.hid.usages import GENERIC
 from upskit.model import Device
 from upskit.sim.usb.hidcapture import CapturedHidPort, parse_nut_log
-from upskit.sim.usb.hidpaths import PathField, rebuild
+from upskit.sim.usb.hidpaths import rebuild
 
 FIELDS = """\
 UPS.BatterySystem.Battery.Test, Feature, 0x24, 0, 8, 6
@@ -68,8 +68,7 @@ def write_log(path: Path) -> Path:
 
 def test_every_placed_field_reads_back_as_logged() -> None:
     capture = parse_nut_log("\n".join(path_lines()))
-    made = rebuild(PathField(f.path, f.type, f.report_id, f.offset, f.size, f.value)
-                   for f in capture.fields)
+    made = rebuild(capture.fields)
     assert made.skipped == ["UPS.PowerSummary.Frobnication (Feature, report 0x45, bit 0)"]
     parse_descriptor(made.descriptor)  # a descriptor the parser takes without a word
     assert made.reports[0x09] == b"\x09\xff\xff\xff\xff"

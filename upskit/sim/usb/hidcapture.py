@@ -29,6 +29,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from upskit.sim.usb.hidfield import CapturedField
 from upskit.transport.base import PortGone
 from upskit.transport.hid import HidPort
 
@@ -47,18 +48,6 @@ READ_KINDS = frozenset({"get", "buf", "err"})
 
 class CaptureError(ValueError):
     """A log that cannot be a NUT usbhid-ups debug log (the message says where)."""
-
-
-@dataclass(frozen=True)
-class CapturedField:
-    """One ``Path:`` line: where a field sits and the value NUT decoded."""
-
-    path: str
-    type: str
-    report_id: int
-    offset: int
-    size: int
-    value: str
 
 
 @dataclass
@@ -274,10 +263,9 @@ class CapturedHidPort(HidPort):
             if not capture.fields:
                 raise CaptureError("the log has neither a 'Report Descriptor:' line nor "
                                    "'Path:' lines (run the driver with -DD or more)")
-            from upskit.sim.usb.hidpaths import PathField, rebuild
+            from upskit.sim.usb.hidpaths import rebuild
 
-            made = rebuild(PathField(f.path, f.type, f.report_id, f.offset, f.size, f.value)
-                            for f in capture.fields)
+            made = rebuild(capture.fields)
             capture.descriptor, rebuilt = made.descriptor, made.reports
             self.skipped = made.skipped
         self.capture = capture

@@ -22,22 +22,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from upskit.sim.usb.hiddesc import APPLICATION, LOGICAL, PHYSICAL, ItemWriter
+from upskit.sim.usb.hidfield import CapturedField
 from upskit.transport.hidnames import usage_for_name
 
 _KINDS = ("feature", "input", "output")
-
-
-@dataclass(frozen=True)
-class PathField:
-    """One ``Path:`` line's facts (what :class:`~upskit.sim.usb.hidcapture.CapturedField`
-    holds)."""
-
-    path: str
-    type: str
-    report_id: int
-    offset: int
-    size: int
-    value: str
 
 
 @dataclass
@@ -105,11 +93,11 @@ def _put(buffer: bytearray, offset: int, size: int, raw: int) -> None:
             buffer[index // 8] &= ~(1 << (index % 8)) & 0xFF
 
 
-def rebuild(lines: Iterable[PathField], *, subdriver: str = "",
+def rebuild(lines: Iterable[CapturedField], *, subdriver: str = "",
             usage: Callable[[str, str], int | None] = _usage) -> Rebuilt:
     """The descriptor and feature reports that ``lines`` describe (the last line of a
     field wins; a second field at bits already taken is left out)."""
-    fields: dict[tuple[str, int, int], PathField] = {}
+    fields: dict[tuple[str, int, int], CapturedField] = {}
     for line in lines:
         kind = line.type.lower()
         if kind in _KINDS and line.size > 0:
