@@ -38,3 +38,12 @@ def _number(text: str) -> float:
         return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+def port_options(items: list[str]) -> dict[str, str | bool]:
+    """Repeated ``-o KEY=VALUE`` port options as a dict; a bare ``KEY`` is a flag (True)."""
+    options: dict[str, str | bool] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        options[key] = value if sep else True
+    return options

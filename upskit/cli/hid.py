@@ -67,14 +67,12 @@ def run(args: argparse.Namespace) -> int:
 def _device(args: argparse.Namespace) -> int:
     import asyncio
 
+    from upskit.cli.argtypes import port_options
     from upskit.transport.base import TransportError
     from upskit.transport.hid import HidPort
     from upskit.transport.url import open_port
 
-    options: dict[str, str | bool] = {}
-    for item in args.option:
-        key, sep, value = item.partition("=")
-        options[key] = value if sep else True
+    options = port_options(args.option)
     try:
         port = open_port(args.port, options, HidPort)  # type: ignore[type-abstract]
     except (ValueError, LookupError, ImportError, TypeError) as exc:

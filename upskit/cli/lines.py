@@ -168,13 +168,11 @@ async def _watch(session: _Session, args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
+    from upskit.cli.argtypes import port_options
     from upskit.transport import TransportError, open_port
     from upskit.transport.lines import LinesUnsupported, ModemLines
 
-    options: dict[str, str | bool] = {}
-    for item in args.option:
-        key, sep, value = item.partition("=")
-        options[key] = value if sep else True
+    options = port_options(args.option)
     try:
         port = open_port(args.port, options, ModemLines)  # type: ignore[type-abstract]
     except (ValueError, LookupError, ImportError, TypeError) as exc:

@@ -50,12 +50,10 @@ def encode_command(text: str, cr: bool = True) -> bytes:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
+    from upskit.cli.argtypes import port_options
     from upskit.transport import TransportError, open_transport
 
-    options: dict[str, str | bool] = {}
-    for item in args.option:
-        key, sep, value = item.partition("=")
-        options[key] = value if sep else True
+    options = port_options(args.option)
     try:
         command = encode_command(args.command, cr=not args.no_cr)
     except ValueError as exc:
