@@ -16,9 +16,10 @@ import logging
 import os
 import signal
 import socket
-import stat
 import struct
 from collections.abc import Awaitable, Callable
+
+from upskit.unixsock import bind_unix, unlink_if_ours
 
 log = logging.getLogger(__name__)
 
@@ -75,24 +76,7 @@ class ControlServer:
         directory = os.path.dirname(self.path) or "."
         if not os.path.isdir(directory):
             os.makedirs(directory, mode=0o700, exist_ok=True)
-        with contextlib.suppress(FileNotFoundError):
-            mode = os.lstat(self.path).st_mode
-            if not stat.S_ISSOCK(mode):
-                raise FileExistsError(f"{self.path} exists and is not a socket")
-            if _alive(self.path):
-                raise FileExistsError(f"another daemon answers on {self.path}")
-            os.unlink(self.path)
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        old = os.umask(0o177)
-        try:
-            sock.bind(self.path)
-        except OSError:
-            sock.close()
-            raise
-        finally:
-            os.umask(old)
-        sock.listen(8)
-        self._inode = os.stat(self.path).st_ino
+        sock, self._inode = bind_unix(self.path, 0o600, "daemon")
         return sock
 
     async def close(self) -> None:
@@ -100,9 +84,7 @@ class ControlServer:
         if self._server is None:
             return
         self._server.close()
-        with contextlib.suppress(OSError):
-            if os.stat(self.path).st_ino == self._inode:
-                os.unlink(self.path)
+        unlink_if_ours(self.path, self._inode)
         self._server = None
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -135,16 +117,6 @@ class ControlServer:
 async def _answer(writer: asyncio.StreamWriter, ok: bool, text: str) -> None:
     writer.write(f"{'OK' if ok else 'ERR'} {text}\n".encode())
     await writer.drain()
-
-
-def _alive(path: str) -> bool:
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-        probe.settimeout(1.0)
-        try:
-            probe.connect(path)
-        except OSError:
-            return False
-    return True
 
 
 def send_command(path: str, command: str, timeout: float = 30.0) -> tuple[bool, str]:
