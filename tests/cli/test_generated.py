@@ -3,11 +3,12 @@ unwritable directory one message."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 
-from upskit.cli.generated import WriteRefused, write_module_and_test
+from upskit.cli.generated import WriteRefused, read_input, write_module_and_test
 
 
 def test_writes_both_files_and_keeps_them_unless_forced(tmp_path: Path) -> None:
@@ -27,3 +28,14 @@ def test_an_unwritable_directory_is_one_message(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(WriteRefused, match="cannot write to"):
         write_module_and_test(blocker / "sub", "acme", "", "", force=False)
+
+
+def test_input_from_a_file_or_standard_input(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "walk"
+    path.write_bytes(b"a\xffb\n")
+    assert read_input(str(path)) == "a\ufffdb\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO("from stdin\n"))
+    assert read_input("-") == "from stdin\n"
+    with pytest.raises(OSError):
+        read_input(str(tmp_path / "missing"))

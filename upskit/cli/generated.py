@@ -1,9 +1,18 @@
-"""Writing a generated module and its test: the last step of ``snmp generate`` and
-``hid generate``."""
+"""Reading the input of ``snmp generate`` and ``hid generate`` and writing the module
+and test they make."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+
+def read_input(path: str) -> str:
+    """The text of file ``path`` (undecodable bytes replaced), standard input for ``-``;
+    raises ``OSError``."""
+    if path == "-":
+        return sys.stdin.read()
+    return Path(path).read_text(encoding="utf-8", errors="replace")
 
 
 class WriteRefused(Exception):

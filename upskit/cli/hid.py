@@ -112,14 +112,11 @@ async def _session(port: object, action: str) -> list[str]:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from upskit.cli.generated import WriteRefused, write_module_and_test
+    from upskit.cli.generated import WriteRefused, read_input, write_module_and_test
     from upskit.drivers.hid.generate import LogError, generate
 
     try:
-        if args.log == "-":
-            text = sys.stdin.read()
-        else:
-            text = Path(args.log).read_text(encoding="utf-8", errors="replace")
+        text = read_input(args.log)
     except OSError as exc:
         return _fail(f"cannot read {args.log}: {exc.strerror or exc}")
     try:

@@ -40,19 +40,13 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-def _read(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
-    return Path(path).read_text(encoding="utf-8", errors="replace")
-
-
 def run(args: argparse.Namespace) -> int:
-    from upskit.cli.generated import WriteRefused, write_module_and_test
+    from upskit.cli.generated import WriteRefused, read_input, write_module_and_test
     from upskit.drivers.snmp.generate import WalkError, generate
 
     try:
-        text = _read(args.walk)
-        names = _read(args.names) if args.names else None
+        text = read_input(args.walk)
+        names = read_input(args.names) if args.names else None
     except OSError as exc:
         return _fail(f"cannot read {exc.filename or args.walk}: {exc.strerror or exc}")
     source = "standard input" if args.walk == "-" else Path(args.walk).name
