@@ -171,6 +171,8 @@ def test_bad_options_are_clear_errors() -> None:
         build_units("nope", {})
     with pytest.raises(ValueError, match="charge"):
         build_units("ietf", {"charge": "full"})
+    with pytest.raises(ValueError, match="option delay needs a number"):
+        build_units("ietf", {"fault": "slow", "delay": "soon"})
 
 
 def test_version_peek_refuses_what_is_not_v1_or_v2c() -> None:

@@ -62,7 +62,7 @@ def build_unit(mib: str, community: str, query: Mapping[str, str]) -> SnmpUps:
     physics.charge = min(1.0, _number(options, "charge", physics.charge))
     device = SimDevice(f"snmp/{model.name}", physics, options, responder=NoCommands())
     if options.get("fault"):
-        delay = float(options["delay"]) if "delay" in options else None
+        delay = _number(options, "delay", 0.0) if "delay" in options else None
         device.faults.set(options["fault"], delay=delay)
     return SnmpUps(model.name, device, community, model.defaults)
 
