@@ -169,12 +169,16 @@ def test_apcupsd_ups_under_upskit_equals_debian_upsd(tmp_path: Path, procs: Proc
     assert os.path.exists(tmp_path / "ours" / "state" / "apcupsd-ups-a")
 
 
-def test_upskit_hid_driver_on_a_simulated_usb_bus_under_debian_upsd(
-        tmp_path: Path, procs: Processes) -> None:
-    conf = "[b]\n  driver = usbhid-ups\n  port = sim://usb/apc-back-ups\n  pollinterval = 1\n"
+@pytest.mark.parametrize(("driver", "port"), [
+    ("usbhid-ups", "sim://usb/apc-back-ups"),  # a HID Power Device
+    ("nutdrv_qx", "sim://usb/ippon-backpro"),  # a Q* UPS behind the Ippon USB bridge
+])
+def test_upskit_usb_drivers_on_a_simulated_bus_under_debian_upsd(
+        tmp_path: Path, procs: Processes, driver: str, port: str) -> None:
+    conf = f"[b]\n  driver = {driver}\n  port = {port}\n  pollinterval = 1\n"
     nut = NutDir(tmp_path / "nut", conf)
     procs.start([*UPSKIT, "driver", "-a", "b", "-F"], nut.env, nut.log("upskit-driver"))
-    wait_until(lambda: (nut.state / "usbhid-ups-b").exists(), 30, "the driver's socket")
+    wait_until(lambda: (nut.state / f"{driver}-b").exists(), 30, "the driver's socket")
     nut.start_upsd(procs)
     ours = NutDir(tmp_path / "ours", conf)
     ours.start_upskit(procs)
