@@ -129,7 +129,7 @@ class Driver(abc.ABC):
         self.initialised = False
         #: Health, for /metrics: port openings that reached initialisation, polls and
         #: failed polls so far, and how long the last poll took (seconds).
-        self.connects = self.polls = self.poll_failures = 0
+        self.connects = self.polls_done = self.poll_failures = 0
         self.last_poll_seconds: float | None = None
         device.bind(self._guarded_instcmd, self._guarded_setvar)
         device.ignore_lb = bool(self.options.ignorelb)
@@ -384,7 +384,7 @@ class Driver(abc.ABC):
                     self.log.info("%s: communication re-established", self.device.name)
                 was_stale = False
                 self.device.data_ok()
-            self.polls += 1
+            self.polls_done += 1
             self.last_poll_seconds = clock() - started
             delay = pause - (clock() - started)
             pause = self.poll_interval

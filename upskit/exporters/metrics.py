@@ -133,7 +133,7 @@ class UpsCollector:
                 continue
             labels = [ups, driver.config_name]
             reconnects.add_metric(labels, float(max(0, driver.connects - 1)))
-            polls.add_metric(labels, float(driver.polls))
+            polls.add_metric(labels, float(driver.polls_done))
             failures.add_metric(labels, float(driver.poll_failures))
             if driver.last_poll_seconds is not None:
                 poll_time.add_metric(labels, driver.last_poll_seconds)
