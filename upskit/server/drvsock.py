@@ -14,12 +14,11 @@ import asyncio
 import contextlib
 import logging
 import os
-import socket
-import stat
 from collections.abc import Iterator
 
 from upskit.drivers.nutsock.wire import LineBuffer, flag_words, line, quote, split_words, word
 from upskit.model import CmdResult, Device, DeviceEvent, DeviceSnapshot, EventKind
+from upskit.unixsock import bind_unix, unlink_if_ours
 
 log = logging.getLogger(__name__)
 
@@ -95,23 +94,7 @@ class DriverSocketServer:
     async def start(self, mode: int = 0o660) -> None:
         """Create the socket (an old one nobody answers on is replaced); raises
         ``OSError`` when it cannot, ``FileExistsError`` when a live driver holds it."""
-        with contextlib.suppress(FileNotFoundError):
-            if not stat.S_ISSOCK(os.lstat(self.path).st_mode):
-                raise FileExistsError(f"{self.path} exists and is not a socket")
-            if _alive(self.path):
-                raise FileExistsError(f"another driver answers on {self.path}")
-            os.unlink(self.path)
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        old = os.umask(0o777 & ~mode)
-        try:
-            sock.bind(self.path)
-        except OSError:
-            sock.close()
-            raise
-        finally:
-            os.umask(old)
-        sock.listen(8)
-        self._inode = os.stat(self.path).st_ino
+        sock, self._inode = bind_unix(self.path, mode, "driver")
         for var in self.device.variables():
             self._enums[var.name] = tuple(var.enums)
             self._ranges[var.name] = tuple(var.ranges)
@@ -128,9 +111,7 @@ class DriverSocketServer:
             self._server = None
         for client in list(self.clients):
             client.writer.transport.abort()
-        with contextlib.suppress(OSError):
-            if os.stat(self.path).st_ino == self._inode:
-                os.unlink(self.path)
+        unlink_if_ours(self.path, self._inode)
 
     # ----------------------------------------------------------- broadcasts
     def _on_event(self, event: DeviceEvent) -> None:
@@ -269,12 +250,3 @@ def _number(text: str) -> int:
     except ValueError:
         return 1
 
-
-def _alive(path: str) -> bool:
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-        probe.settimeout(1.0)
-        try:
-            probe.connect(path)
-        except OSError:
-            return False
-    return True
