@@ -196,3 +196,27 @@ def test_the_agent_side_reads_requests_and_writes_responses_as_pysnmp() -> None:
                                [(name, ber.encode_value(tag, plain))
                                 for name, _obj, tag, plain in binds])
     assert mine == pysnmp_response(1, 31337, [(name, obj) for name, obj, _t, _p in binds])
+
+
+async def test_a_cancel_that_comes_with_the_answer_is_not_swallowed() -> None:
+    """A stopping driver cancels its request just as the answer lands: the request must
+    end cancelled (Python 3.11's wait_for returned the answer instead, and the driver
+    went on polling while the runtime waited for it to stop)."""
+    agent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    agent.bind(("127.0.0.1", 0))
+    channel = CommunityChannel()
+    try:
+        request_id = channel.new_id()
+        message = ber.encode_request(1, "public", ber.GET, request_id, OIDS[:1])
+        task = asyncio.ensure_future(channel.request(agent.getsockname(), socket.AF_INET,
+                                                     message, request_id, 5.0, 0))
+        for _ in range(3):
+            await asyncio.sleep(0)  # the request is sent and waits
+        answer = pysnmp_response(1, request_id, [(OIDS[0], rfc1902.Integer32(1))])
+        channel._arrived(answer, agent.getsockname())
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    finally:
+        channel.close()
+        agent.close()

@@ -85,7 +85,10 @@ class CommunityChannel:
             for _ in range(retries + 1):
                 transport.sendto(message or b"", address)
                 try:
-                    return await asyncio.wait_for(asyncio.shield(future), timeout)
+                    # asyncio.timeout, not wait_for: wait_for in 3.11 can swallow a
+                    # cancel that comes with the answer, and a stopping driver hangs
+                    async with asyncio.timeout(timeout):
+                        return await asyncio.shield(future)
                 except TimeoutError:
                     continue
             return None
