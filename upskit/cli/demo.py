@@ -242,7 +242,8 @@ async def power_script(sim: PowerSim, device: Device, logins: Callable[[], int],
                 if loop.time() >= earliest and condition():
                     return True
             try:
-                await asyncio.wait_for(stop.wait(), 0.25)
+                async with asyncio.timeout(0.25):  # not wait_for: it may swallow a cancel
+                    await stop.wait()
             except TimeoutError:
                 continue
             return False

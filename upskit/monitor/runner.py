@@ -47,10 +47,11 @@ class ProgramRunner:
             log.error("cannot run %s: %s", argv[0], exc)
             return None
         try:
-            if stdin is not None:
-                await asyncio.wait_for(proc.communicate(stdin), self.timeout)
-            else:
-                await asyncio.wait_for(proc.wait(), self.timeout)
+            async with asyncio.timeout(self.timeout):  # not wait_for: it may swallow a cancel
+                if stdin is not None:
+                    await proc.communicate(stdin)
+                else:
+                    await proc.wait()
         except TimeoutError:
             log.error("%s did not finish within %.0f s; killing it", argv[0], self.timeout)
             proc.kill()

@@ -386,7 +386,8 @@ class HidrawPort(HidPort):
         async with self._lock:
             fd = await self._fd_ready()
             try:
-                return await asyncio.wait_for(WORKERS.run(func, fd), self.call_timeout)
+                async with asyncio.timeout(self.call_timeout):  # wait_for may swallow a cancel
+                    return await WORKERS.run(func, fd)
             except TimeoutError:
                 raise PortSilent(f"{self.describe()}: {what}: no answer in "
                                  f"{self.call_timeout:g} s") from None
@@ -529,7 +530,8 @@ class HidrawPort(HidPort):
             raise PortGone(f"{self.describe()}: cannot watch the node: {exc}") from exc
         self._waiters.add(waiter)
         try:
-            await asyncio.wait_for(asyncio.shield(waiter), INPUT_WAKE)
+            async with asyncio.timeout(INPUT_WAKE):  # not wait_for: it may swallow a cancel
+                await asyncio.shield(waiter)
         except TimeoutError:
             pass
         finally:

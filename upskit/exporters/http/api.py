@@ -241,7 +241,8 @@ class Api:
             quiet_since = loop.time()
             while True:
                 try:
-                    message = await asyncio.wait_for(queue.get(), 1.0)
+                    async with asyncio.timeout(1.0):  # not wait_for: it may swallow a cancel
+                        message = await queue.get()
                 except TimeoutError:
                     # aiohttp does not cancel a handler whose client left: look every second
                     if request.transport is None or request.transport.is_closing():
