@@ -299,6 +299,9 @@ class SnmpDriver(Driver):
             return
         if text is None:
             return
+        if self.options.symmetrathreephase and b.name in _LINE_TO_LINE:
+            # three-phase Symmetras give line-to-line voltages; NUT shows line-to-neutral
+            text = f"{float(text) * 0.707:.2f}"
         is_new = b.name not in self.device
         self.device.set(b.name, text)
         if is_new:
@@ -410,15 +413,28 @@ class SnmpDriver(Driver):
         return limits.refusal(value) is not None
 
     async def shutdown(self) -> CmdResult:
-        """Killpower: ``shutdown.return`` if the table has it, else ``load.off``."""
-        for name in ("shutdown.return", "load.off.delay", "load.off"):
-            if name in self.commands:
-                try:
-                    return await self.instcmd(name, None)
-                except TransportError as exc:
-                    self.log.error("%s: %s failed: %s", self.device.name, name, exc)
-                    return CmdResult.FAILED
-        return CmdResult.UNKNOWN
+        """Killpower as NUT's snmp-ups does it: ``shutdown.return``, else
+        ``shutdown.reboot``, else ``load.off.delay``, else ``shutdown.stayoff``, the
+        first the table offers and the agent accepts."""
+        result = CmdResult.UNKNOWN
+        for name in SHUTDOWN_ORDER:
+            if name not in self.commands:
+                continue
+            try:
+                result = await self.instcmd(name, None)
+            except TransportError as exc:
+                self.log.error("%s: %s failed: %s", self.device.name, name, exc)
+                result = CmdResult.FAILED
+                continue
+            if result is CmdResult.HANDLED:
+                return result
+        return result
+
+
+#: Killpower's commands in NUT's order.
+SHUTDOWN_ORDER = ("shutdown.return", "shutdown.reboot", "load.off.delay", "shutdown.stayoff")
+#: Variables ``symmetrathreephase`` turns from line-to-line into line-to-neutral volts.
+_LINE_TO_LINE = frozenset({"input.transfer.low", "input.transfer.high"})
 
 
 def _fmt(value: float) -> str:
