@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from tests.drivers.hid.test_ports import ups
 from upskit.drivers.build import build_driver
 from upskit.drivers.hid.descriptor import parse_descriptor
@@ -87,6 +89,17 @@ async def test_explore_of_the_served_log_gives_the_log_back() -> None:
     want = {line for line in path_lines() if "Frobnication" not in line}
     assert got == want
     assert not unreadable
+
+
+def test_fields_left_out_are_named_when_the_log_is_opened(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from upskit.transport import HidPort
+    from upskit.transport.url import open_port
+
+    log = write_log(tmp_path / "nut-dd.log")
+    open_port(f"sim://usb/hid?capture={log}", {}, HidPort)  # type: ignore[type-abstract]
+    assert "1 field(s) of the log name a usage no table knows" in caplog.text
+    assert "UPS.PowerSummary.Frobnication" in caplog.text
 
 
 async def test_the_driver_publishes_a_path_only_log(tmp_path: Path) -> None:

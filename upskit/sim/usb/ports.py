@@ -177,7 +177,15 @@ def _captured_port(url: str, query: dict[str, str]) -> Port:
     path = query.get("capture")
     if not path:
         raise CaptureError(f"{url}: needs capture=PATH, a NUT usbhid-ups debug log (-DDD)")
-    return CapturedHidPort(load_nut_log(path), url)
+    port = CapturedHidPort(load_nut_log(path), url)
+    if port.skipped:
+        import logging
+
+        logging.getLogger(__name__).warning(
+            "%s: %d field(s) of the log name a usage no table knows and are left out: %s",
+            path, len(port.skipped), "; ".join(port.skipped[:5])
+            + (" ..." if len(port.skipped) > 5 else ""))
+    return port
 
 
 def make_port(url: str, options: Mapping[str, Any]) -> Port:
