@@ -33,30 +33,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.load import DEV, UPS  # noqa: E402
-from bench.server_bench import build_generator  # noqa: E402
+from bench.server_bench import build_generator, upskit_server  # noqa: E402
 
 
 def _callgrind(out: Path) -> list[str]:
     return ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}/cg.%p.out"]
 
 
-@contextlib.contextmanager
-def upskit_under_callgrind(tmp: Path, dev: Path, loop: str) -> Iterator[tuple[int, int]]:
-    child = subprocess.Popen([*_callgrind(tmp), sys.executable,
-                              str(ROOT / "bench" / "server_bench.py"), "--serve", str(dev),
-                              "--loop", loop], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert child.stdout is not None
-        yield int(child.stdout.readline()), child.pid
-    finally:
-        if child.stdin:
-            child.stdin.close()
-        try:
-            child.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+def upskit_under_callgrind(tmp: Path, dev: Path,
+                           loop: str) -> contextlib.AbstractContextManager[tuple[int, int]]:
+    return upskit_server(dev, loop, wrapper=_callgrind(tmp), grace=60)
 
 
 @contextlib.contextmanager

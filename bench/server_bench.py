@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,9 +99,13 @@ def serve(dev_path: str, loop: str) -> None:
 
 
 @contextlib.contextmanager
-def upskit_server(dev: Path, loop: str) -> Iterator[tuple[int, int]]:
-    child = subprocess.Popen([sys.executable, __file__, "--serve", str(dev), "--loop", loop],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+def upskit_server(dev: Path, loop: str, wrapper: Sequence[str] = (),
+                  grace: float = 10) -> Iterator[tuple[int, int]]:
+    """``(port, pid)`` of this script serving ``dev`` in a child process (run under
+    ``wrapper``, e.g. valgrind); closing its standard input stops it."""
+    child = subprocess.Popen([*wrapper, sys.executable, __file__, "--serve", str(dev),
+                              "--loop", loop], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL if wrapper else None, text=True)
     try:
         assert child.stdout is not None
         yield int(child.stdout.readline()), child.pid
@@ -109,7 +113,7 @@ def upskit_server(dev: Path, loop: str) -> Iterator[tuple[int, int]]:
         if child.stdin:
             child.stdin.close()
         try:
-            child.wait(timeout=10)
+            child.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
