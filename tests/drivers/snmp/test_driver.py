@@ -141,7 +141,7 @@ async def test_an_rfc1628_agent_of_an_unknown_vendor_is_ietf(agent: Snmpsim) -> 
         "battery.voltage": "54.60", "battery.temperature": "27", "input.phases": "1",
         "input.frequency": "49.90", "input.voltage": "229", "output.voltage": "230",
         "output.frequency": "50", "output.current": "3.80", "output.realpower": "610",
-        "ups.load": "41", "ups.test.result": "No test initiated", "ups.start.auto": "yes",
+        "ups.load": "41", "ups.test.result": "no test initiated", "ups.start.auto": "yes",
         "input.voltage.nominal": "230", "battery.runtime.low": "120",
         "ups.beeper.status": "enabled", "input.transfer.low": "170",
         "input.transfer.high": "280", "ups.status": "OL",

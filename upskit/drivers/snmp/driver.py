@@ -185,6 +185,7 @@ class SnmpDriver(Driver):
         values = await port.get([b.oid for b in plain] + [oid for _, _, oid in cmds])
         chosen = self._keep(plain, values)
         counts = self._counts(rows, mib)
+        self._drop_single_line_rows(chosen, counts)
         templated = [Bound(r, expand(r.name, names), expand(r.oid, oids))
                      for r in rows if r.oid and r.templated
                      for names, oids in _expansions(r.each, counts)]
@@ -238,6 +239,18 @@ class SnmpDriver(Driver):
             if value_text:
                 self.device.set_default(device_name, value_text)
         return kept
+
+    def _drop_single_line_rows(self, chosen: list[Bound], counts: dict[str, int]) -> None:
+        """Unpublish the plain rows of a unit with several lines (``single_only``)."""
+        drop = {b.name for b in chosen
+                if b.row.single_only is not None and counts.get(b.row.single_only, 1) >= 2}
+        if not drop:
+            return
+        self.status_rows = [b for b in self.status_rows if b.name not in drop]
+        self.slow_rows = [b for b in self.slow_rows if b.name not in drop]
+        for name in drop:
+            self.writable.pop(name, None)
+            self.device.delete(name)
 
     def _counts(self, rows: Iterable[Var], mib: Mib) -> dict[str, int]:
         """How many of each templated thing there are, from the values read so far."""

@@ -159,7 +159,9 @@ class Var:
     is published when the OID does not answer (NUT's ``SU_FLAG_ABSENT``).  A value that
     is negative (``neg_invalid``), zero (``zero_invalid``) or says "not available"
     (``na_invalid``) is no reading.  ``each`` lists what the ``%i`` placeholders of
-    ``name`` and ``oid`` run over, in order.
+    ``name`` and ``oid`` run over, in order.  ``single_only`` names a count variable
+    (``"input.phases"``): the row is published only while that count is below 2, as a
+    plain name that a multi-line unit shows per line instead (NUT's ``SU_INPUT_1``).
     """
 
     name: str
@@ -177,6 +179,7 @@ class Var:
     zero_invalid: bool = False
     na_invalid: bool = False
     each: tuple[Index, ...] = ()
+    single_only: str | None = None
 
     @property
     def templated(self) -> bool:
