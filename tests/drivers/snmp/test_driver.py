@@ -184,6 +184,10 @@ async def test_three_phase_values_are_per_line(agent: Snmpsim) -> None:
     assert values.get("input.phases") == "3"
     assert [values.get(f"input.L{n}-N.voltage") for n in (1, 2, 3)] == ["229", "230", "231"]
     assert [values.get(f"input.L{n}.current") for n in (1, 2, 3)] == ["5.10", "5.20", "5.30"]
+    # as NUT: a three-line input has no plain names (they would be line 1's alone)
+    assert "input.voltage" not in values and "input.current" not in values
+    await drv.poll()
+    assert "input.voltage" not in drv.device.snapshot()
 
 
 async def test_garbage_values_are_skipped_and_the_rest_published(agent: Snmpsim) -> None:
