@@ -72,11 +72,11 @@ _battery = (
 
 _input = (
     Var("input.phases", f"{IN}.1.0", poll=Poll.STATIC, default="1"),
-    Var("input.voltage", f"{IN}.2.1.2.1", scale=0.1),
-    Var("input.frequency", f"{IN}.2.1.3.1", scale=0.1),
-    Var("input.voltage.minimum", f"{IN}.2.1.4.1", scale=0.1),
-    Var("input.voltage.maximum", f"{IN}.2.1.5.1", scale=0.1),
-    Var("input.current", f"{IN}.2.1.6.1", scale=0.1),
+    Var("input.voltage", f"{IN}.2.1.2.1", scale=0.1, single_only="input.phases"),
+    Var("input.frequency", f"{IN}.2.1.3.1", scale=0.1, single_only="input.phases"),
+    Var("input.voltage.minimum", f"{IN}.2.1.4.1", scale=0.1, single_only="input.phases"),
+    Var("input.voltage.maximum", f"{IN}.2.1.5.1", scale=0.1, single_only="input.phases"),
+    Var("input.current", f"{IN}.2.1.6.1", scale=0.1, single_only="input.phases"),
     Var("input.L%i-N.voltage", f"{IN}.2.1.2.%i", scale=0.1, each=(IN_PHASES,)),
     Var("input.L%i.current", f"{IN}.2.1.6.%i", scale=0.1, each=(IN_PHASES,)),
     # upsmgInputLineFailCause: 1 = no transfer (published empty, as NUT does)
@@ -87,10 +87,11 @@ _input = (
 
 _output = (
     Var("output.phases", f"{OUT}.1.0", poll=Poll.STATIC),
-    Var("output.voltage", f"{OUT}.2.1.2.1", scale=0.1),
-    Var("output.frequency", f"{OUT}.2.1.3.1", scale=0.1),
-    Var("output.current", f"{OUT}.2.1.5.1", scale=0.1),
-    Var("ups.load", f"{OUT}.2.1.4.1"),
+    Var("output.voltage", f"{OUT}.2.1.2.1", scale=0.1, single_only="output.phases"),
+    Var("output.frequency", f"{OUT}.2.1.3.1", scale=0.1, single_only="output.phases"),
+    Var("output.current", f"{OUT}.2.1.5.1", scale=0.1, single_only="output.phases"),
+    Var("ups.load", f"{OUT}.2.1.4.1", single_only="output.phases"),
+    Var("ups.L%i.load", f"{OUT}.2.1.4.%i", each=(OUT_PHASES,)),
     Var("output.L%i-N.voltage", f"{OUT}.2.1.2.%i", scale=0.1, each=(OUT_PHASES,)),
     Var("output.L%i.frequency", f"{OUT}.2.1.3.%i", scale=0.1, each=(OUT_PHASES,)),
     Var("output.L%i.current", f"{OUT}.2.1.5.%i", scale=0.1, each=(OUT_PHASES,)),
