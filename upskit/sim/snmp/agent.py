@@ -189,10 +189,11 @@ class SnmpAgent:
                 ber.decode_request(data)
         except (ber.BerError, IndexError):
             return None
-        unit = self.units.get(community.decode("latin-1"))
+        name = community.decode("latin-1")
+        unit = self.units.get(name)
         if unit is None:
             return None, 0.0
-        table = self.tables[community.decode("latin-1")]
+        table = self.tables[name]
         oids = [oid(name) for name in names]
         with unit.physics.lock:
             unit.refresh()

@@ -190,13 +190,7 @@ class Placement:
         spec = self.spec
         logical = round(physical / 10.0 ** _scale(spec))
         logical = min(max(logical, spec.low), spec.high)
-        raw = logical & ((1 << spec.bits) - 1)
-        for bit in range(spec.bits):
-            index = self.offset + bit
-            if raw >> bit & 1:
-                buffer[index // 8] |= 1 << (index % 8)
-            else:
-                buffer[index // 8] &= ~(1 << (index % 8)) & 0xFF
+        put_bits(buffer, self.offset, spec.bits, logical)
 
     def decode(self, data: bytes) -> float:
         """The physical value of this field in ``data`` (report without its ID)."""
@@ -209,6 +203,20 @@ class Placement:
         if spec.low < 0 and raw >> (spec.bits - 1) & 1:
             raw -= 1 << spec.bits
         return raw * 10.0 ** _scale(spec)
+
+
+def put_bits(buffer: bytearray, offset: int, size: int, raw: int) -> None:
+    """Write the low ``size`` bits of ``raw`` at bit ``offset`` of ``buffer`` (LSB first,
+    as HID reports hold them); bits past the buffer's end are dropped."""
+    raw &= (1 << size) - 1
+    for bit in range(size):
+        index = offset + bit
+        if index // 8 >= len(buffer):
+            break
+        if raw >> bit & 1:
+            buffer[index // 8] |= 1 << (index % 8)
+        else:
+            buffer[index // 8] &= ~(1 << (index % 8)) & 0xFF
 
 
 def _scale(spec: FieldSpec) -> int:

@@ -21,7 +21,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from upskit.sim.usb.hiddesc import APPLICATION, LOGICAL, PHYSICAL, ItemWriter
+from upskit.sim.usb.hiddesc import APPLICATION, LOGICAL, PHYSICAL, ItemWriter, put_bits
 from upskit.sim.usb.hidfield import CapturedField
 from upskit.transport.hidnames import usage_for_name
 
@@ -79,18 +79,6 @@ def _range(size: int, negative: bool) -> tuple[int, int]:
     if negative:
         return -(1 << (size - 1)), (1 << (size - 1)) - 1
     return 0, min((1 << size) - 1, (1 << 31) - 1)
-
-
-def _put(buffer: bytearray, offset: int, size: int, raw: int) -> None:
-    raw &= (1 << size) - 1
-    for bit in range(size):
-        index = offset + bit
-        if index // 8 >= len(buffer):
-            break
-        if raw >> bit & 1:
-            buffer[index // 8] |= 1 << (index % 8)
-        else:
-            buffer[index // 8] &= ~(1 << (index % 8)) & 0xFF
 
 
 def rebuild(lines: Iterable[CapturedField], *, subdriver: str = "",
@@ -159,6 +147,6 @@ def rebuild(lines: Iterable[CapturedField], *, subdriver: str = "",
                      default=0)
         buffer = bytearray((length + 7) // 8)
         for _feature, offset, size, logical in sorted(placed):
-            _put(buffer, offset, size, logical)
+            put_bits(buffer, offset, size, logical)
         reports[rid] = (bytes([rid]) if numbered else b"") + bytes(buffer)
     return Rebuilt(bytes(writer), reports, skipped)

@@ -45,9 +45,11 @@ def _tlv(tag: int, body: bytes) -> bytes:
     return bytes([tag]) + _length(len(body)) + body
 
 
-def _integer(value: int) -> bytes:
+def _integer(value: int, tag: int = 0x02) -> bytes:
+    """A number TLV in the fewest two's-complement octets (BER writes the unsigned
+    application types the same way, a leading zero octet where the top bit is set)."""
     size = max(1, (value + (value < 0)).bit_length() // 8 + 1)
-    return _tlv(0x02, value.to_bytes(size, "big", signed=True))
+    return _tlv(tag, value.to_bytes(size, "big", signed=True))
 
 
 @functools.lru_cache(maxsize=8192)  # a poll asks for the same OIDs every time
@@ -217,9 +219,7 @@ def encode_value(tag: int, value: int | str | bytes | None) -> bytes:
         raw = (value if isinstance(value, bytes) else
                value.encode("utf-8") if isinstance(value, str) else str(value).encode())
         return _tlv(OCTETS, raw)
-    number = int(value)
-    size = max(1, (number + (number < 0)).bit_length() // 8 + 1)
-    return _tlv(tag, number.to_bytes(size, "big", signed=True))
+    return _integer(int(value), tag)
 
 
 def decode_request(data: bytes) -> tuple[int, bytes, int, int, int, int, list[str]]:

@@ -42,7 +42,8 @@ class CommunityChannel:
         self._pending: dict[int, tuple[tuple[str, int], asyncio.Future[Answer]]] = {}
         self._ids = itertools.count(1)
 
-    def _next_id(self) -> int:
+    def new_id(self) -> int:
+        """A request-id no pending request uses."""
         while True:
             request_id = next(self._ids) & 0x7FFFFFFF
             if request_id and request_id not in self._pending:
@@ -74,7 +75,7 @@ class CommunityChannel:
             future.set_result((status, index, binds))
 
     async def request(self, address: tuple[str, int], family: int,
-                      message: bytes | None, request_id: int, timeout: float,
+                      message: bytes, request_id: int, timeout: float,
                       retries: int) -> Answer | None:
         """Send ``message`` (which carries ``request_id``) to ``address`` and wait for
         its Response, ``retries`` more times after a ``timeout``; ``None``: silence."""
@@ -83,7 +84,7 @@ class CommunityChannel:
         self._pending[request_id] = (address, future)
         try:
             for _ in range(retries + 1):
-                transport.sendto(message or b"", address)
+                transport.sendto(message, address)
                 try:
                     # asyncio.timeout, not wait_for: wait_for in 3.11 can swallow a
                     # cancel that comes with the answer, and a stopping driver hangs
@@ -96,10 +97,6 @@ class CommunityChannel:
             self._pending.pop(request_id, None)
             if not future.done():
                 future.cancel()
-
-    def new_id(self) -> int:
-        """A request-id no pending request uses."""
-        return self._next_id()
 
     def close(self) -> None:
         """Close the sockets and fail what is pending (also after their loop closed)."""
