@@ -20,8 +20,8 @@ class Throttle:
         self._count = 0
         self._last = -interval
 
-    def hit(self) -> int:
-        self._count += 1
+    def hit(self, times: int = 1) -> int:
+        self._count += times
         now = time.monotonic()
         if now - self._last < self.interval:
             return 0

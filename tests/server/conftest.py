@@ -103,13 +103,36 @@ async def start_server(
     return server
 
 
+def _native_built() -> bool:
+    try:
+        import upskit.server._fastpath  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+NATIVE_BUILT = _native_built()
+#: Both ways a plain-TCP connection is served: the native fast path and a Python session.
+SERVING = [pytest.param("native", marks=pytest.mark.skipif(
+    not NATIVE_BUILT, reason="the native fast path is not built")), "python"]
+
+
+@pytest.fixture(params=SERVING)
+def serving(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test once on the native fast path and once on Python sessions."""
+    mode = str(request.param)
+    monkeypatch.setenv("UPSKIT_FASTPATH", "1" if mode == "native" else "0")
+    return mode
+
+
 @pytest.fixture
-async def served() -> AsyncIterator[Served]:
+async def served(serving: str) -> AsyncIterator[Served]:
     recorder = Recorder()
     registry = DeviceRegistry()
     device = make_device("ups1", recorder)
     registry.add(device, aliases=["ups"])
     server = await start_server(registry)
+    assert server.native == (serving == "native")
     try:
         yield Served(server, registry, device, recorder)
     finally:

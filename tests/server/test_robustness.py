@@ -50,6 +50,8 @@ async def test_one_megabyte_line_is_refused_without_buffering(client: LineClient
     await client.writer.drain()
     assert await client.line() == "ERR INVALID-ARGUMENT"
     assert await client.line() == VER
+    if served.server.native:
+        assert _native_stats(served)["largest"] <= 2 * served.server.max_line
     sessions = list(served.server._sessions)
     assert all(len(s._buffer) <= served.server.max_line for s in sessions)
 
@@ -101,6 +103,10 @@ async def test_a_client_that_never_reads_does_not_block_others(served: Served) -
             assert await other.ask("GET VAR ups1 battery.charge") == 'VAR ups1 battery.charge "100"'
         finally:
             await other.close()
+        if served.server.native:
+            # a read's worth of input held, replies up to the high-water mark plus a batch
+            assert _native_stats(served)["largest"] <= 128 * 1024
+            return
         session = next(s for s in served.server._sessions if s.conn.port == hog.getsockname()[1])
         assert len(session._lines) <= 64 + 1 and len(session._buffer) <= served.server.max_line
         assert session.transport is not None
@@ -281,3 +287,9 @@ async def test_memory_stays_flat_under_abuse(served: Served) -> None:
         assert await c.line() == "ERR INVALID-ARGUMENT"
         await c.close()
     assert rss_kb() - before < 20 * 1024
+
+
+def _native_stats(served: Served) -> dict[str, int]:
+    front = served.server._front
+    assert front is not None
+    return front.native.stats

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+import os
 import socket
 import time
 from collections.abc import Mapping
@@ -17,6 +19,8 @@ from upskit.model import DeviceRegistry
 from upskit.ratelimit import Throttle
 from upskit.server.auth import Accounts
 from upskit.server.commands import Commands, ServerState
+from upskit.server.connection import ConnectionState
+from upskit.server.fastpath import FastFront, native_fastpath
 from upskit.server.limits import DescriptorBudget, descriptor_budget
 from upskit.server.listener import Acceptor, bind
 from upskit.server.memory import MemoryReturner
@@ -51,6 +55,10 @@ class NutServer:
     ``maxconn`` is ``MAXCONN`` lowered, when needed, to what the process's open files
     limit allows.  A connection whose replies stay unread (its output above the
     transport's high-water mark) for ``write_stall_timeout`` seconds is closed.
+
+    Plain-TCP connections are served by the native fast path where it is built (see
+    :mod:`upskit.server.fastpath`), the others (TLS, or no extension) by a
+    :class:`Session` each; both answer through the same :class:`Commands`.
     """
 
     #: Seconds a client may leave its replies unread before it is dropped.
@@ -79,6 +87,7 @@ class NutServer:
         self._budget: DescriptorBudget | None = None
         self.maxconn = settings.maxconn
         self._memory = MemoryReturner()
+        self._front: FastFront | None = None
 
     # ------------------------------------------------------------- life cycle
     async def start(self) -> None:
@@ -119,9 +128,15 @@ class NutServer:
             raise OSError("; ".join(failures) + " (set ALLOW_NOT_ALL_LISTENERS to start anyway)")
         for message in failures:  # serving on the others: a failed address is a warning
             log.warning("%s", message)
+        if self.tls_context is None:
+            native = native_fastpath(self.max_line)
+            if native is not None:
+                self._front = FastFront(native, self.commands, self.registry,
+                                        self._native_closed)
+                self._front.start()
         self._acceptor.start()
-        if self.settings.idle_timeout > 0:
-            self._sweeper = asyncio.create_task(self._sweep_idle())
+        if self.settings.idle_timeout > 0 or self._front is not None:
+            self._sweeper = asyncio.create_task(self._sweep())
         log.info("Listening on %s", ", ".join(_address(h, p) for h, p in self.ports))
 
     def _apply_maxconn(self) -> None:
@@ -145,6 +160,9 @@ class NutServer:
                 await self._sweeper
             self._sweeper = None
         self._acceptor.close()
+        if self._front is not None:
+            self._front.stop()
+            self._front = None
         self._memory.cancel()
         for task in list(self._opening):
             task.cancel()
@@ -165,6 +183,9 @@ class NutServer:
         self.settings = settings
         self.state.settings = settings
         self.max_line = max(64, settings.max_line)
+        if self._front is not None:
+            self._front.native.set_max_line(self.max_line)
+            self._front.forget_all()  # MAXAGE may have changed
         if settings.maxconn != old.maxconn:
             self._apply_maxconn()
         self.state.accounts = Accounts(users)
@@ -186,12 +207,17 @@ class NutServer:
 
     @property
     def connection_count(self) -> int:
-        return len(self._sessions)
+        return len(self._sessions) + (0 if self._front is None else self._front.count)
+
+    @property
+    def native(self) -> bool:
+        """Whether plain-TCP connections are served by the native fast path."""
+        return self._front is not None
 
     # ------------------------------------------------------------ connections
     def _accepted(self, sock: socket.socket, address: object) -> None:
         """A new connection: refuse it beyond MAXCONN, else give it a session."""
-        if len(self._sessions) >= self.maxconn:
+        if self.connection_count >= self.maxconn:
             sock.close()
             count = self._refusals.hit()
             if count:
@@ -203,14 +229,36 @@ class NutServer:
         sock.setblocking(False)
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _SEND_BUFFER)
+        if self._front is not None:
+            self._hand_over(sock, self._front)
+            return
         session = Session(self)
         self._sessions.add(session)
-        self._memory.changed(len(self._sessions))
+        self._memory.changed(self.connection_count)
         loop = asyncio.get_running_loop()
         task: asyncio.Task[object] = asyncio.ensure_future(
             loop.connect_accepted_socket(lambda: session, sock))
         self._opening.add(task)
         task.add_done_callback(lambda t: self._opened(t, session, sock))
+
+    def _hand_over(self, sock: socket.socket, front: FastFront) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        fd = sock.detach()
+        try:
+            front.add(fd)
+        except (OSError, ValueError, RuntimeError) as exc:
+            log.debug("could not set up a connection: %s", exc)
+            os.close(fd)
+            return
+        self._memory.changed(self.connection_count)
+
+    def _native_closed(self, conn: ConnectionState | None) -> None:
+        if conn is not None and conn.login_ups is not None:
+            self.state.logins.remove(conn)
+        self._memory.changed(self.connection_count)
+        self._acceptor.resume()
 
     def _opened(self, task: asyncio.Task[object], session: Session, sock: socket.socket) -> None:
         self._opening.discard(task)
@@ -223,23 +271,42 @@ class NutServer:
     def forget(self, session: Session) -> None:
         """Drop a connection that has closed (every close ends here, via ``connection_lost``)."""
         self._sessions.discard(session)
-        self._memory.changed(len(self._sessions))
+        self._memory.changed(self.connection_count)
         if session.conn.login_ups is not None:
             self.state.logins.remove(session.conn)
         self._acceptor.resume()
 
-    async def _sweep_idle(self) -> None:
-        timeout = self.settings.idle_timeout
+    async def _sweep(self) -> None:
+        """Close idle clients (``idle_timeout``) and native ones that leave replies unread."""
         while True:
-            await asyncio.sleep(min(timeout / 2, 5.0))
-            deadline = time.monotonic() - timeout
-            for session in list(self._sessions):
-                if session.last_active < deadline and session.waiting_for_client:
-                    count = self._idle_closes.hit()
+            idle = self.settings.idle_timeout
+            pause = 5.0 if idle <= 0 else min(idle / 2, 5.0)
+            if self._front is not None:
+                pause = min(pause, max(self.write_stall_timeout / 2, 0.05))
+            await asyncio.sleep(pause)
+            now = time.monotonic()
+            idle = self.settings.idle_timeout
+            deadline = now - idle if idle > 0 else -math.inf
+            if idle > 0:
+                for session in list(self._sessions):
+                    if session.last_active < deadline and session.waiting_for_client:
+                        self._log_idle(session.conn.who, idle)
+                        session.close()
+            if self._front is not None:
+                idled, stalled = self._front.sweep(deadline, now - self.write_stall_timeout)
+                for _ in range(idled):
+                    self._log_idle("a client", idle)
+                if stalled:
+                    count = self._stall_closes.hit(stalled)
                     if count:
-                        log.info("Closed %d connection(s) (latest from %s): no complete "
-                                 "request line for %.0f s", count, session.conn.who, timeout)
-                    session.close()
+                        log.warning("Closed %d connection(s): replies left unread for %.0f s",
+                                    count, self.write_stall_timeout)
+
+    def _log_idle(self, who: str, timeout: float) -> None:
+        count = self._idle_closes.hit()
+        if count:
+            log.info("Closed %d connection(s) (latest from %s): no complete "
+                     "request line for %.0f s", count, who, timeout)
 
     def stalled(self, session: Session) -> None:
         """Drop a client that has left its replies unread for ``write_stall_timeout``."""
