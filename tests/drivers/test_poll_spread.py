@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.support import eventually
+from upskit.drivers import base
 from upskit.drivers.base import Driver
 from upskit.drivers.context import DriverContext
 from upskit.drivers.scheduler import POLL_SLOTS, PollPhases
@@ -72,3 +75,36 @@ async def test_the_first_poll_still_comes_right_after_initialisation() -> None:
     async with Supervisor([drv]):
         await eventually(lambda: drv.polled, 30)  # not 33 s later
         assert len(drv.polled) == 1
+
+
+async def test_the_drivers_of_one_slot_stay_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Polls are timed from their slot, not from when they ran: a driver that polled late
+    # (after the others of its pass) must not drift into a slot of its own, or a thousand
+    # drivers end up on a thousand timers and as many wake-ups of the loop per interval.
+    timers: list[float] = []
+    wait = base._PollTicks.wait
+
+    def counting(self: base._PollTicks, loop: asyncio.AbstractEventLoop,
+                 when: float) -> asyncio.Future[None]:
+        if when not in self._due:
+            timers.append(when)
+        return wait(self, loop, when)
+
+    monkeypatch.setattr(base._PollTicks, "wait", counting)
+    context = DriverContext()
+    interval = 0.4
+    drivers = [_Recorder(Device(f"ups{n}"), context) for n in range(200)]
+    for drv in drivers:
+        drv.options.pollinterval = interval
+    async with Supervisor(drivers):
+        await eventually(lambda: all(len(d.polled) >= 2 for d in drivers), 30)
+        marks = [len(d.polled) for d in drivers]
+        timers.clear()
+        await eventually(lambda: all(len(d.polled) >= m + 6 for d, m in
+                                     zip(drivers, marks, strict=True)), 30)
+        polls = sum(len(d.polled) - m for d, m in zip(drivers, marks, strict=True))
+    # one timer per slot whatever the count of drivers (a few more for the intervals
+    # that began while the last drivers caught up), never one per poll
+    assert polls >= 200 * 6
+    assert len(timers) <= POLL_SLOTS * 8, (len(timers), polls)
+    assert len(set(timers)) == len(timers)

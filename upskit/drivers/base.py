@@ -8,6 +8,7 @@ import contextlib
 import functools
 import logging
 import math
+import weakref
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -15,7 +16,12 @@ from upskit import NUT_COMPAT_VERSION
 from upskit.config.settings import UpsSettings
 from upskit.drivers.context import DriverContext, default_context
 from upskit.drivers.options import CommonOptions, UpsOptions, split_options
-from upskit.drivers.scheduler import DEFAULT_QUEUE_LIMIT, PollPhases, PortScheduler
+from upskit.drivers.scheduler import (
+    DEFAULT_QUEUE_LIMIT,
+    POLL_SLOTS,
+    PollPhases,
+    PortScheduler,
+)
 from upskit.model import CmdResult, Device
 from upskit.options import BadOption, NoOptions, Option, OptionSet
 from upskit.transport import Port, Transport, open_port
@@ -34,9 +40,6 @@ P = TypeVar("P", bound=Port)
 _SECRET_OPTIONS = frozenset({"password", "authpassword", "privpassword", "community", "secname"})
 #: Options owned by the core, never echoed either.
 _CORE_ONLY = frozenset({"driver", "desc"})
-#: Seconds of the grid that poll times are rounded up to (at most a sixteenth of the
-#: interval), so that drivers due at nearly the same moment poll in one pass.
-POLL_TICK = 0.01
 
 
 class CommunicationError(Exception):
@@ -292,9 +295,6 @@ class Driver(abc.ABC):
         if waiter is not None:
             _wake(waiter)
 
-    async def _pause(self, delay: float) -> None:
-        await _pause_driver(self, delay)
-
     # ----------------------------------------------------------- life cycle
     async def run(self) -> None:
         """Open, initialise and poll forever; reconnect by itself; never exits on trouble."""
@@ -361,13 +361,19 @@ class Driver(abc.ABC):
         failures = 0
         was_stale = self.device.stale
         clock = self.context.clock
+        turns = self.port_turns
         # The first poll goes at once; the pause after it sets this driver's phase.
         pause = self.poll_interval * (self.poll_phase or 1.0)
+        slot: tuple[float, int] | None = None  # (slot length, slot number) of a poll on time
         while True:
             started = clock()
             try:
-                async with self.port_turns.claim():
+                if not turns.take():  # the port is free at almost every poll
+                    await turns.acquire()
+                try:
                     await self.poll()
+                finally:
+                    turns.release()
             except PortGone:
                 raise
             except (TransportError, CommunicationError) as exc:
@@ -385,31 +391,78 @@ class Driver(abc.ABC):
                 was_stale = False
                 self.device.data_ok()
             self.polls_done += 1
-            self.last_poll_seconds = clock() - started
-            delay = pause - (clock() - started)
-            pause = self.poll_interval
+            took = self.last_poll_seconds = clock() - started
+            delay = pause - took
+            interval = self.poll_interval
             self._wakeup.clear()
             if delay > 0:
-                await self._pause(delay)
+                slot = await self._pause_slot(delay, pause, interval, slot)
             else:
+                slot = None
                 await asyncio.sleep(0)  # a poll as long as the interval still lets others run
+            pause = interval
+
+    async def _pause_slot(self, delay: float, pause: float, interval: float,
+                          slot: tuple[float, int] | None) -> tuple[float, int] | None:
+        """Wait until the next poll's slot: ``pause`` after the slot of the poll just made
+        when it started on time, else ``delay`` from now rounded up to the slot grid (a
+        sixteenth of the interval).  So the drivers of one slot stay together, whatever
+        their polls or the loop's latency take, and one timer wakes them all.  Returns the
+        slot waited for, or None when :meth:`request_update` ended the wait early."""
+        loop = asyncio.get_running_loop()
+        length = interval / POLL_SLOTS
+        if slot is not None and slot[0] == length and pause == interval:
+            number = slot[1] + POLL_SLOTS
+        else:
+            number = math.ceil((loop.time() + delay) / length)
+        waiter = _ticks(loop).wait(loop, number * length)
+        self._waiter = waiter
+        try:
+            await waiter
+        finally:
+            self._waiter = None
+        return None if self._wakeup.is_set() else (length, number)
 
 
-async def _pause_driver(driver: Driver, delay: float) -> None:
-    """Wait ``delay`` seconds, rounded up to the tick grid so that drivers due at nearly
-    the same moment poll in one pass of the loop; :meth:`Driver.request_update` ends the
-    wait early.  A bare future and timer: this runs once per poll of every driver."""
-    loop = asyncio.get_running_loop()
-    tick = min(POLL_TICK, driver.poll_interval / 16)
-    due = math.ceil((loop.time() + delay) / tick) * tick
-    waiter: asyncio.Future[None] = loop.create_future()
-    driver._waiter = waiter
-    timer = loop.call_at(due, _wake, waiter)
-    try:
-        await waiter
-    finally:
-        timer.cancel()
-        driver._waiter = None
+class _PollTicks:
+    """One timer per poll slot for all the drivers of one event loop due at that time
+    (instead of a timer per driver and poll)."""
+
+    __slots__ = ("_due",)
+
+    def __init__(self) -> None:
+        self._due: dict[float, list[asyncio.Future[None]]] = {}
+
+    def wait(self, loop: asyncio.AbstractEventLoop, when: float) -> asyncio.Future[None]:
+        """A future that is done at loop time ``when`` (or earlier, by :func:`_wake`)."""
+        waiter: asyncio.Future[None] = loop.create_future()
+        waiting = self._due.get(when)
+        if waiting is None:
+            self._due[when] = [waiter]
+            loop.call_at(when, self._fire, when)
+        else:
+            waiting.append(waiter)
+        return waiter
+
+    def pending(self) -> int:
+        """Timers set and not yet fired."""
+        return len(self._due)
+
+    def _fire(self, when: float) -> None:
+        for waiter in self._due.pop(when, ()):
+            _wake(waiter)
+
+
+#: The poll timers of each running event loop.
+_TICKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _PollTicks] = \
+    weakref.WeakKeyDictionary()
+
+
+def _ticks(loop: asyncio.AbstractEventLoop) -> _PollTicks:
+    ticks = _TICKS.get(loop)
+    if ticks is None:
+        ticks = _TICKS[loop] = _PollTicks()
+    return ticks
 
 
 def _wake(waiter: asyncio.Future[None]) -> None:

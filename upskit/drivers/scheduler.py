@@ -90,6 +90,24 @@ class PortScheduler:
         ``async with turns.claim(): ...``."""
         return _Claim(self)
 
+    def take(self) -> bool:
+        """Hold the port at once if it is free (then :meth:`release` it); False when it
+        is busy (then :meth:`acquire` waits for it).  The poll loop's claim, without
+        the coroutines of ``async with``."""
+        if self._busy:
+            return False
+        self._busy = True
+        return True
+
+    async def acquire(self) -> None:
+        """Hold the port once it is free (then :meth:`release` it)."""
+        await self._acquire()
+
+    def release(self) -> None:
+        """Give the port back after :meth:`take` or :meth:`acquire`: a queued command
+        goes next."""
+        self._release(commands_next=True)
+
     async def _acquire(self) -> None:
         if not self._busy:
             self._busy = True
