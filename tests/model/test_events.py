@@ -207,6 +207,8 @@ DEVICE_CHANGES: dict[str, Change] = {
     "set_status": lambda r, d: d.set_status(
         r.sample(("OL", "OB", "LB", "CHRG", "ALARM"), r.randint(0, 3)),
         r.sample(("Replace battery!", "Overheat"), r.randint(0, 2))),
+    "publish_status": lambda r, d: d.publish_status(
+        r.choice(("OL", "OB LB", "ALARM OL CHRG")), r.choice((None, "Overheat"))),
     "set_fsd": lambda r, d: d.set_fsd() if r.random() < 0.3 else None,
     "clear_fsd": lambda r, d: d.clear_fsd() if r.random() < 0.3 else None,
     "data_ok": lambda r, d: d.data_ok(),

@@ -210,7 +210,7 @@ class Device:
         var = self._vars.get(name)
         if var is None:
             self._vars[name] = Variable(name, text)
-        elif (var.immutable and not force) or var.value == text:
+        elif var.value == text or (var.immutable and not force):
             return False
         else:
             var.value = text
@@ -306,7 +306,11 @@ class Device:
     # ------------------------------------------------------------------ status
     def set_status(self, tokens: Iterable[str], alarms: Iterable[str] = ()) -> None:
         """Commit status tokens and alarm texts into ``ups.status`` / ``ups.alarm``."""
-        status, alarm = compose_status(tokens, alarms)
+        self.publish_status(*compose_status(tokens, alarms))
+
+    def publish_status(self, status: str, alarm: str | None) -> None:
+        """Publish ``ups.status`` and ``ups.alarm`` (None: removed) as already composed
+        by :func:`~upskit.model.status.compose_status` (what :meth:`set_status` does)."""
         if alarm is None:
             self.delete("ups.alarm")
         else:

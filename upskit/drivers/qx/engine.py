@@ -21,6 +21,7 @@ from upskit.drivers.qx.items import Item, QxFlag
 from upskit.model import CmdResult, Device, VarFlag
 from upskit.model.limits import SetLimits
 from upskit.model.mapping import StatusBuilder
+from upskit.model.status import compose_status
 from upskit.transport.base import PortGone, PortSilent, Transport, TransportError
 
 log = logging.getLogger(__name__)
@@ -36,10 +37,20 @@ STATUS_BUILDER = StatusBuilder(order=STATUS_ORDER, alarms=(
 
 _NUMERIC = frozenset("0123456789. ")
 _SEMI_STATIC = int(QxFlag.SEMI_STATIC)
+_QUICK_POLL = int(QxFlag.QUICK_POLL)
+#: Where a walked value goes (a row's kind).
+_VARIABLE, _STATUS, _ALARM, _NONUT = range(4)
+#: Status compositions an engine remembers (a unit goes through a handful).
+_COMPOSED_KEPT = 64
 
 
 class ItemFailed(Exception):
     """An item's reply or value could not be used."""
+
+
+#: One row of a walk: index, item, fixed frame (None: built per walk), kind, and whether
+#: it waits for a SEMI_STATIC refresh.
+_Row = tuple[int, Item, bytes | None, int, bool]
 
 
 class WalkMode(enum.Enum):
@@ -193,9 +204,10 @@ class QxEngine:
         self._status: dict[int, str] = {}
         self._alarms: dict[int, str] = {}
         self._skipped_queries = self._queries_skipped_by_options()
-        self._quick_items = self._candidates(WalkMode.QUICK)
-        self._full_items = self._candidates(WalkMode.FULL)
-        self._init_items = self._candidates(WalkMode.INIT)
+        self._rows = {mode: self._plan(mode) for mode in WalkMode}
+        #: (status values, alarm values) -> (ups.status, ups.alarm) as last composed.
+        self._composed: dict[tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]],
+                             tuple[str, str | None]] = {}
         self.log = logging.LoggerAdapter(log, {"ups": device.name})
 
     def _queries_skipped_by_options(self) -> set[str]:
@@ -216,12 +228,29 @@ class QxEngine:
             and (mode is not WalkMode.QUICK or item.has(QxFlag.QUICK_POLL))
             and (mode is not WalkMode.FULL or not item.has(QxFlag.STATIC)))
 
-    def _wanted(self, index: int, item: Item, mode: WalkMode) -> bool:
-        if index in self.skipped:
-            return False
-        if mode is WalkMode.FULL and item.bits & _SEMI_STATIC:
-            return self.semi_static_due
-        return True
+    def _plan(self, mode: WalkMode) -> tuple[_Row, ...]:
+        """The rows of a walk of ``mode``, with what can be worked out once: the frame
+        of a query without hooks, where the value goes, and whether it waits for a
+        SEMI_STATIC refresh."""
+        rows = []
+        for index, item in self._candidates(mode):
+            fixed: bytes | None = None
+            if item.build is None and item.encode is None and "{}" not in item.query:
+                try:
+                    fixed = self.io.frame(item, item.query, self.ctx)
+                except ItemFailed:
+                    fixed = None  # the walk reports it, item by item
+            if item.is_status:
+                kind = _STATUS
+            elif item.is_alarm:
+                kind = _ALARM
+            elif item.has(QxFlag.NONUT):
+                kind = _NONUT
+            else:
+                kind = _VARIABLE
+            semi = mode is WalkMode.FULL and bool(item.bits & _SEMI_STATIC)
+            rows.append((index, item, fixed, kind, semi))
+        return tuple(rows)
 
     async def walk(self, mode: WalkMode) -> None:
         """Process the items of ``mode``; raise CommunicationError if a QUICK_POLL item fails."""
@@ -229,20 +258,19 @@ class QxEngine:
             self._init_static_rows()
         last_frame: bytes | None = None
         last_reply: str | ItemFailed = ItemFailed("nothing sent")
-        if mode is WalkMode.QUICK:
-            candidates = self._quick_items
-        else:
-            candidates = self._full_items if mode is WalkMode.FULL else self._init_items
-        for index, item in candidates:
-            if not self._wanted(index, item, mode):
+        ctx, io, dialect, skipped = self.ctx, self.io, self.dialect, self.skipped
+        semi_due = self.semi_static_due
+        for index, item, fixed, kind, semi in self._rows[mode]:
+            if index in skipped or (semi and not semi_due):
                 continue
-            self.ctx.reply = ""
+            ctx.reply = ""
             try:
-                frame = self.io.frame(item, build_command(item, None, self.ctx), self.ctx)
+                frame = fixed if fixed is not None else \
+                    io.frame(item, build_command(item, None, ctx), ctx)
                 if frame != last_frame:
                     last_frame = frame
                     try:
-                        last_reply = await self.io.send(item, frame, self.ctx)
+                        last_reply = await io.send(item, frame, ctx)
                     except PortGone:
                         raise
                     except TransportError as exc:
@@ -251,19 +279,28 @@ class QxEngine:
                         last_reply = exc
                 if isinstance(last_reply, ItemFailed):
                     raise last_reply
-                self.ctx.reply = last_reply
-                value = convert(item, extract(self.dialect, item, last_reply), self.ctx)
+                ctx.reply = last_reply
+                value = convert(item, extract(dialect, item, last_reply), ctx)
             except ItemFailed as exc:
-                if item.has(QxFlag.QUICK_POLL):
+                if item.bits & _QUICK_POLL:
                     raise CommunicationError(f"{item.name}: {exc}") from None
                 if mode is WalkMode.INIT:
                     self.log.debug("%s: %s unavailable, skipping it: %s",
                                    self.device.name, item.name, exc)
-                    self.skipped.add(index)
+                    skipped.add(index)
                 else:
                     self.log.debug("%s: %s: %s", self.device.name, item.name, exc)
                 continue
-            self._publish(index, item, value, mode)
+            if kind == _STATUS:
+                self._status[index] = value
+            elif kind == _ALARM:
+                self._alarms[index] = value
+            elif kind == _NONUT:
+                self.log.debug("%s: %s = %s", self.device.name, item.name, value)
+            elif value:
+                self.device.set(item.name, value)
+                if mode is WalkMode.INIT:
+                    self._describe(item)
         if mode is not WalkMode.QUICK:
             self.semi_static_due = False
         self.commit_status()
@@ -293,18 +330,6 @@ class QxEngine:
         """Flags, string length, enums and ranges of a writable variable."""
         item.mapping.describe(self.device)
 
-    def _publish(self, index: int, item: Item, value: str, mode: WalkMode) -> None:
-        if item.is_status:
-            self._status[index] = value
-        elif item.is_alarm:
-            self._alarms[index] = value
-        elif item.has(QxFlag.NONUT):
-            self.log.debug("%s: %s = %s", self.device.name, item.name, value)
-        elif value:
-            self.device.set(item.name, value)
-            if mode is WalkMode.INIT:
-                self._describe(item)
-
     # -------------------------------------------------------------- status
     def status_words(self) -> list[str]:
         """Status words in NUT's order: OL or OB first, then the rest."""
@@ -315,8 +340,14 @@ class QxEngine:
         return texts + STATUS_BUILDER.alarm_texts(words)
 
     def commit_status(self) -> None:
-        words = self.status_words()
-        self.device.set_status(words, self.alarms(words))
+        key = (tuple(sorted(self._status.items())), tuple(sorted(self._alarms.items())))
+        composed = self._composed.get(key)
+        if composed is None:
+            if len(self._composed) >= _COMPOSED_KEPT:
+                self._composed.clear()
+            words = self.status_words()
+            composed = self._composed[key] = compose_status(words, self.alarms(words))
+        self.device.publish_status(*composed)
 
     # ------------------------------------------------------------ commands
     async def run_command(self, name: str, param: str | None) -> CmdResult:
