@@ -9,9 +9,12 @@ the limit and each wake-up of its loop finds as many requests as there are clien
 compare servers at the same client count, not this figure with unprofiled runs.
 
     python bench/instructions.py [--clients 10,100] [--seconds 5]
-        [--servers upskit,upskit-uvloop,upsd] [--request 'GET VAR bench ups.status']
+        [--servers upskit,upskit-python,upskit-python-uvloop,upsd]
+        [--request 'GET VAR bench ups.status']
 
-upskit is ``bench/server_bench.py --serve`` (one UPS, 34 variables); upsd is Debian's
+upskit is ``bench/server_bench.py --serve`` (one UPS, 34 variables) with its
+connections on the native fast path; ``upskit-python`` serves them from Python
+sessions (``UPSKIT_FASTPATH=0``), on asyncio's loop or uvloop; upsd is Debian's
 NUT 2.8.0 with dummy-ups on the same data (its driver is not counted).  Writes
 bench/results/instructions.txt.
 """
@@ -40,9 +43,9 @@ def _callgrind(out: Path) -> list[str]:
     return ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}/cg.%p.out"]
 
 
-def upskit_under_callgrind(tmp: Path, dev: Path,
-                           loop: str) -> contextlib.AbstractContextManager[tuple[int, int]]:
-    return upskit_server(dev, loop, wrapper=_callgrind(tmp), grace=60)
+def upskit_under_callgrind(tmp: Path, dev: Path, loop: str,
+                           path: str) -> contextlib.AbstractContextManager[tuple[int, int]]:
+    return upskit_server(dev, loop, wrapper=_callgrind(tmp), grace=60, path=path)
 
 
 @contextlib.contextmanager
@@ -91,7 +94,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", default="10,100")
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--servers", default="upskit,upskit-uvloop,upsd")
+    parser.add_argument("--servers", default="upskit,upskit-python,upskit-python-uvloop,upsd")
     parser.add_argument("--request", default=f"GET VAR {UPS} ups.status")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "instructions.txt"))
     args = parser.parse_args()
@@ -112,7 +115,8 @@ def main() -> int:
                 context = upsd_under_callgrind(tmp)
             else:
                 loop = "uvloop" if server.endswith("uvloop") else "asyncio"
-                context = upskit_under_callgrind(tmp, dev, loop)
+                path = "python" if "-python" in server else "native"
+                context = upskit_under_callgrind(tmp, dev, loop, path)
             with context as running:
                 if running is None:
                     lines.append(f"| {server} | - | not available | - |")

@@ -7,8 +7,12 @@
  * latency percentiles (microseconds) and the generator's own CPU time, so that a
  * bench can say whether the generator or the server was the limit.
  *
- *   nutload HOST PORT CLIENTS SECONDS 'GET VAR ups ups.status'
+ *   nutload [--rate R] HOST PORT CLIENTS SECONDS 'GET VAR ups ups.status'
  *   nutload --connect HOST PORT CLIENTS 'GET VAR ups ups.status'
+ *
+ * --rate paces the load to R requests per second in all (a connection whose reply
+ * has come waits for its turn), so that both servers can be compared at the same
+ * rate with the generator using well under one core.
  *
  * --connect opens CLIENTS connections (at most 256 connecting at a time), sends one
  * request on each and waits for its reply, keeps them all open, then closes them all;
@@ -38,6 +42,7 @@ struct conn {
     int fd;
     int connected;
     int answered;
+    int writing; /* EPOLLOUT wanted: the request did not fit in the socket */
     size_t sent;
     size_t have;
     double started;
@@ -50,6 +55,7 @@ static char end_marker[256];
 static int is_list;
 static uint64_t *latency;
 static uint64_t done;
+static double rate; /* requests per second in all; 0: as fast as the server answers */
 
 static double now(void) {
     struct timespec ts;
@@ -91,6 +97,7 @@ static int open_conn(struct conn *c, int ep) {
     c->fd = fd;
     c->connected = 0;
     c->answered = 0;
+    c->writing = 1;
     c->sent = c->have = 0;
     if (connect(fd, (struct sockaddr *)&addr, addr_len) < 0 && errno != EINPROGRESS) {
         perror("nutload: connect");
@@ -102,7 +109,8 @@ static int open_conn(struct conn *c, int ep) {
     return 0;
 }
 
-/* Send what is left of the request; 0 when it is all out, 1 when the socket is full. */
+/* Send what is left of the request; 0 when it is all out, 1 when the socket is full.
+ * The epoll interest changes only when the socket fills or drains, not per request. */
 static int send_request(struct conn *c, int ep) {
     if (c->sent == 0)
         c->started = now();
@@ -110,8 +118,11 @@ static int send_request(struct conn *c, int ep) {
         ssize_t n = send(c->fd, request + c->sent, request_len - c->sent, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EAGAIN) {
-                struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT, .data.ptr = c};
-                epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+                if (!c->writing) {
+                    struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT, .data.ptr = c};
+                    epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+                    c->writing = 1;
+                }
                 return 1;
             }
             perror("nutload: send");
@@ -119,8 +130,11 @@ static int send_request(struct conn *c, int ep) {
         }
         c->sent += (size_t)n;
     }
-    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
-    epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+    if (c->writing) {
+        struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
+        epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+        c->writing = 0;
+    }
     return 0;
 }
 
@@ -224,14 +238,37 @@ static int load(int clients, double seconds) {
             ready++;
             struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
             epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+            c->writing = 0;
         }
     }
+    /* with --rate: connections whose reply has come, waiting for their turn (a ring) */
+    struct conn **waiting = calloc((size_t)clients, sizeof *waiting);
+    size_t head = 0, queued = 0;
+    uint64_t issued = 0;
     double cpu0 = cpu_self(), start = now(), stop = start + seconds;
-    for (int i = 0; i < clients; i++)
-        send_request(&conns[i], ep);
+    for (int i = 0; i < clients; i++) {
+        if (rate > 0) {
+            waiting[(head + queued++) % (size_t)clients] = &conns[i];
+        } else {
+            send_request(&conns[i], ep);
+        }
+    }
     double t = start;
     while (t < stop) {
-        int n = epoll_wait(ep, events, 512, 100);
+        int timeout = 100;
+        if (rate > 0) {
+            uint64_t allowed = (uint64_t)((t - start) * rate);
+            while (queued && issued < allowed) {
+                struct conn *c = waiting[head];
+                head = (head + 1) % (size_t)clients;
+                queued--;
+                issued++;
+                send_request(c, ep);
+            }
+            if (queued)
+                timeout = 1;
+        }
+        int n = epoll_wait(ep, events, 512, timeout);
         t = now();
         for (int i = 0; i < n; i++) {
             struct conn *c = events[i].data.ptr;
@@ -242,11 +279,17 @@ static int load(int clients, double seconds) {
             if (read_reply(c)) {
                 record(c, t);
                 c->have = c->sent = 0;
-                if (t < stop)
+                if (t >= stop)
+                    continue;
+                if (rate > 0) {
+                    waiting[(head + queued++) % (size_t)clients] = c;
+                } else {
                     send_request(c, ep);
+                }
             }
         }
     }
+    free(waiting);
     double elapsed = now() - start, cpu = cpu_self() - cpu0;
     printf("requests=%llu seconds=%.3f rate=%.0f p50_us=%.0f p90_us=%.0f p99_us=%.0f "
            "max_us=%.0f generator_cpu_s=%.3f generator_core_share=%.3f\n",
@@ -324,6 +367,11 @@ int main(int argc, char **argv) {
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
+    if (argc > 2 && strcmp(argv[1], "--rate") == 0) {
+        rate = atof(argv[2]);
+        argv += 2;
+        argc -= 2;
+    }
     if (argc == 6 && strcmp(argv[1], "--connect") == 0) {
         resolve(argv[2], argv[3]);
         set_request(argv[5]);
@@ -331,7 +379,7 @@ int main(int argc, char **argv) {
     }
     if (argc != 6) {
         fprintf(stderr,
-                "usage: nutload HOST PORT CLIENTS SECONDS 'REQUEST'\n"
+                "usage: nutload [--rate R] HOST PORT CLIENTS SECONDS 'REQUEST'\n"
                 "       nutload --connect HOST PORT CLIENTS 'REQUEST'\n");
         return 2;
     }

@@ -5,13 +5,18 @@ CPU time, so every row says whether the generator (its share of a core) or a ser
 was the limit.  Both servers get the same settings: one UPS with the 34 variables of
 ``bench/load.py``, ``MAXCONN 8192``, the open files limit raised to 65,536, loopback.
 upskit runs in its own process (``--serve``), with asyncio's default loop or uvloop
-(``--loop``).  Each (request, clients) cell runs upskit and upsd one after the other,
+(``--loop``), its plain-TCP connections on the native fast path (the default) or on
+Python sessions (``--path python``).  ``--rate R`` paces the generator to R requests
+per second in all, so that both servers are compared at the same rate with the
+generator well under half a core; without it each connection sends its next request
+as soon as its reply is in (closed loop).  Each (request, clients) cell runs upskit and upsd one after the other,
 alternating which goes first, ``--rounds`` times; the table gives the median of each
 and the ratio of the medians.  Server CPU is the server process's own user + system
 time over the run (upsd without its driver: dummy-ups does nothing per request).
 
     python bench/server_bench.py [--seconds 3] [--clients 1,10,100,1000,5000]
-        [--rounds 2] [--loop asyncio|uvloop] [--connections 1000,5000] [--no-nut]
+        [--rounds 2] [--loop asyncio|uvloop] [--path native|python] [--rate R]
+        [--connections 1000,5000] [--no-nut]
 
 Writes bench/results/server.txt.  Needs root and Debian's nut-server for the upsd
 column.
@@ -100,12 +105,14 @@ def serve(dev_path: str, loop: str) -> None:
 
 @contextlib.contextmanager
 def upskit_server(dev: Path, loop: str, wrapper: Sequence[str] = (),
-                  grace: float = 10) -> Iterator[tuple[int, int]]:
+                  grace: float = 10, path: str = "native") -> Iterator[tuple[int, int]]:
     """``(port, pid)`` of this script serving ``dev`` in a child process (run under
-    ``wrapper``, e.g. valgrind); closing its standard input stops it."""
+    ``wrapper``, e.g. valgrind); closing its standard input stops it.  ``path`` is
+    "native" (the fast path) or "python" (sessions on the event loop)."""
+    env = dict(os.environ, UPSKIT_FASTPATH="1" if path == "native" else "0")
     child = subprocess.Popen([*wrapper, sys.executable, __file__, "--serve", str(dev),
                               "--loop", loop], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL if wrapper else None, text=True)
+                             stderr=subprocess.DEVNULL if wrapper else None, text=True, env=env)
     try:
         assert child.stdout is not None
         yield int(child.stdout.readline()), child.pid
@@ -135,9 +142,11 @@ def nut_upsd(tmp: Path) -> Iterator[tuple[int, int] | None]:
 
 # ------------------------------------------------------------------ running load
 def run_load(exe: Path, port: int, pid: int, clients: int, seconds: float,
-             request: str) -> dict[str, float]:
+             request: str, rate: float = 0.0) -> dict[str, float]:
     cpu0 = cpu_seconds(pid)
-    out = subprocess.run([str(exe), "127.0.0.1", str(port), str(clients), str(seconds), request],
+    pacing = ["--rate", str(rate)] if rate > 0 else []
+    out = subprocess.run([str(exe), *pacing, "127.0.0.1", str(port), str(clients), str(seconds),
+                          request],
                          capture_output=True, text=True, timeout=seconds + 120, check=True)
     server_cpu = cpu_seconds(pid) - cpu0
     found = dict(pair.split("=") for pair in out.stdout.split())
@@ -175,6 +184,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", default="1000,5000")
     parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio")
+    parser.add_argument("--path", choices=("native", "python"), default="native")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="requests per second in all (default: closed loop, unpaced)")
     parser.add_argument("--no-nut", action="store_true")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "server.txt"))
@@ -194,13 +206,16 @@ def main() -> int:
         exe = build_generator(tmp)
         dev = tmp / "bench.dev"
         dev.write_text(DEV)
-        with upskit_server(dev, args.loop) as ours, \
+        with upskit_server(dev, args.loop, path=args.path) as ours, \
                 (contextlib.nullcontext(None) if args.no_nut else nut_upsd(tmp)) as theirs:
             time.sleep(1.0)
             rss_idle = memory_kb(ours[1])[0] / 1024
             lines.append(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-                         f"upskit on {args.loop}, {args.seconds:g} s per run, {args.rounds} "
-                         f"round(s) alternating, MAXCONN {MAXCONN} on both, loopback")
+                         f"upskit on {args.loop} ({args.path} connections), {args.seconds:g} s "
+                         f"per run, {args.rounds} round(s) alternating, MAXCONN {MAXCONN} on "
+                         f"both, loopback, "
+                         + (f"load paced to {args.rate:,.0f} req/s" if args.rate > 0
+                            else "closed loop (unpaced)"))
             lines.append("")
             lines.append("| request | clients | upskit req/s | upsd req/s | upskit / upsd | "
                          "upskit CPU µs/req | upsd CPU µs/req | upskit p50 µs | upsd p50 µs | "
@@ -218,7 +233,7 @@ def main() -> int:
                         for server, rows in order:
                             if server is not None:
                                 rows.append(run_load(exe, server[0], server[1], n,
-                                                     args.seconds, request))
+                                                     args.seconds, request, args.rate))
                     a = _median(mine, "rate")
                     if other:
                         b = _median(other, "rate")
