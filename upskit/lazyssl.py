@@ -9,9 +9,12 @@ works exactly as usual once something asks for it.
 
 from __future__ import annotations
 
-import importlib
 import sys
-from types import ModuleType
+
+from upskit.lean import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 #: asyncio modules that bind ``ssl`` at import time (``None`` when it was held back).
 _ASYNCIO_USERS = ("asyncio.base_events", "asyncio.selector_events", "asyncio.proactor_events")
@@ -43,6 +46,8 @@ def load_ssl() -> ModuleType:
                 module.ssl = ssl  # type: ignore[attr-defined]
         proto = sys.modules.get("asyncio.sslproto")
         if proto is not None and getattr(proto, "ssl", ssl) is None:
+            import importlib
+
             importlib.reload(proto)
         _held_back = False
     return ssl

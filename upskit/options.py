@@ -20,10 +20,15 @@ The value words every reader shares live here too (this module sits below every 
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, ClassVar, Generic, Self, TypeVar, overload
+# collections.abc's Mapping, without the collections package (and operator, reprlib...):
+# ``upskit get`` reads ports through this module; typing's names without typing and re
+from _collections_abc import Mapping
+
+from upskit.lean import TYPE_CHECKING, Generic, TypeVar, overload
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import Any, ClassVar, Self
 
 T = TypeVar("T")
 
@@ -93,6 +98,8 @@ def text(value: str) -> str:
 def number(minimum: float | None = None, maximum: float | None = None,
            unit: str = "") -> Callable[[str], float]:
     """A decimal number within the bounds; ``unit`` names it in messages (``seconds``)."""
+    import math
+
     what = f"a number of {unit}" if unit else "a number"
 
     def parse(value: str) -> float:
@@ -114,6 +121,8 @@ def whole(minimum: int | None = None, maximum: int | None = None,
     what = f"a whole number of {unit}" if unit else "a whole number"
 
     def parse(value: str) -> int:
+        import re  # only when a configuration is read
+
         if not re.fullmatch(r"\s*[+-]?\d+\s*", value):
             raise BadValue(f"needs {what}, got {show(value)}")
         result = int(value)
@@ -138,6 +147,8 @@ def choice(*words: str) -> Callable[[str], str]:
 
 def pattern(value: str) -> str:
     """A regular expression (USB matching options are regular expressions, as in NUT)."""
+    import re
+
     try:
         re.compile(value)
     except re.error as exc:
@@ -180,11 +191,12 @@ class Option(Generic[T]):
         if self.key is None:
             self.key = name
 
+    # (noqa: F811 below: ruff does not know upskit.lean.overload for typing's)
     @overload
     def __get__(self, obj: None, owner: type) -> Self: ...
     @overload
-    def __get__(self, obj: OptionSet, owner: type) -> T: ...
-    def __get__(self, obj: OptionSet | None, owner: type) -> Self | T:
+    def __get__(self, obj: OptionSet, owner: type) -> T: ...  # noqa: F811
+    def __get__(self, obj: OptionSet | None, owner: type) -> Self | T:  # noqa: F811
         if obj is None:
             return self
         assert self.key is not None

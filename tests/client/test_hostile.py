@@ -210,3 +210,26 @@ async def test_logout_closes_even_when_server_just_hangs_up() -> None:
         client = AsyncClient(fake.host, fake.port)
         await client.logout()
         assert not client.connected
+
+
+def test_the_blocking_client_tries_each_address_of_a_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As socket.create_connection does: the first address refuses, the next answers."""
+    import _socket
+
+    with fake_nut({"VER": b"fake 1.0\n"}) as fake:
+        stream = (_socket.AF_INET, _socket.SOCK_STREAM, _socket.IPPROTO_TCP, "")
+        addresses = [(*stream, ("127.0.0.1", closed_port())), (*stream, (fake.host, fake.port))]
+        asked: list[tuple[Any, ...]] = []
+
+        def getaddrinfo(*args: Any) -> list[Any]:
+            asked.append(args)
+            return addresses
+
+        monkeypatch.setattr(_socket, "getaddrinfo", getaddrinfo)
+        with Client("ups.example", 3493, timeout=2) as client:
+            assert client.ver() == "fake 1.0"
+        assert asked == [(b"ups.example", 3493, 0, _socket.SOCK_STREAM)]
+        addresses.pop()
+        with pytest.raises(NutConnectionError) as info:
+            Client("ups.example", 3493, timeout=2).connect()
+        assert info.value.message == "Connection failure: Connection refused"

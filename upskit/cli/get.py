@@ -7,9 +7,11 @@ errors too (``Error: ...`` on stderr, exit code 1).  ``--json`` prints
 
 from __future__ import annotations
 
-import argparse
-
 from upskit.cli import target as t
+from upskit.lean import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,9 +8,11 @@ with ``-c`` the addresses of the clients logged in to a UPS.  ``--json`` prints
 
 from __future__ import annotations
 
-import argparse
-
 from upskit.cli import target as t
+from upskit.lean import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -2,7 +2,9 @@
 
 Each built-in subcommand lives in ``upskit/cli/<name>.py`` (dashes become underscores)
 and defines ``add_arguments(parser)`` and ``run(args) -> int``.  Those modules import
-only argparse at module level, so ``upskit get`` starts fast.  The names are a plugin
+little at module level, so ``upskit get`` starts fast; the plain forms of ``get`` and
+``list`` (positional words and ``--json``) are even read without argparse (see
+:func:`quick_args`), anything else goes through the full parser.  The names are a plugin
 registry: a package adds a subcommand through the entry-point group ``upskit.commands``
 (a module or object with the same two functions, and ``HELP``, a one-line help)::
 
@@ -12,14 +14,40 @@ registry: a package adds a subcommand through the entry-point group ``upskit.com
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Sequence
-from typing import Protocol, cast
 
 from upskit import __version__
-from upskit.plugins import PluginRegistry, PluginUnavailable
+from upskit.lean import TYPE_CHECKING  # typing's, without importing typing at start
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from typing import Protocol
+
+    from upskit.plugins import PluginRegistry
+
+    class Subcommand(Protocol):
+        """What a subcommand module (or plugin object) provides."""
+
+        def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+        def run(self, args: argparse.Namespace) -> int: ...
+
+    Namespace = argparse.Namespace
+    #: Subcommand name -> its module (entry-point group ``upskit.commands``); made on
+    #: first use by the module's ``__getattr__``.
+    SUBCOMMANDS: PluginRegistry[Subcommand]
+else:
+    class Namespace:
+        """What the quick path hands a subcommand: argparse.Namespace's attributes."""
+
+        def __init__(self, **kwargs: object) -> None:
+            self.__dict__.update(kwargs)
+
+        def __repr__(self) -> str:
+            items = ", ".join(f"{key}={value!r}" for key, value in self.__dict__.items())
+            return f"Namespace({items})"
 
 #: Built-in subcommand -> one-line help, in the order ``--help`` lists them.
 COMMANDS: dict[str, str] = {
@@ -45,26 +73,35 @@ COMMANDS: dict[str, str] = {
 }
 
 
-class Subcommand(Protocol):
-    """What a subcommand module (or plugin object) provides."""
-
-    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
-
-    def run(self, args: argparse.Namespace) -> int: ...
-
-
 def _subcommand(obj: object) -> Subcommand:
     if callable(getattr(obj, "add_arguments", None)) and callable(getattr(obj, "run", None)):
-        return cast(Subcommand, obj)
+        command: Subcommand = obj  # type: ignore[assignment]  # checked just above
+        return command
     raise TypeError(f"{obj!r} defines no add_arguments(parser) and run(args)")
 
 
-#: Subcommand name -> its module (entry-point group ``upskit.commands``).
-SUBCOMMANDS: PluginRegistry[Subcommand] = PluginRegistry(
-    "command", "commands",
-    {name: f"upskit.cli.{name.replace('-', '_')}" for name in COMMANDS},
-    check=_subcommand, casefold=False,
-)
+_registry: PluginRegistry[Subcommand] | None = None
+
+
+def _subcommands() -> PluginRegistry[Subcommand]:
+    """Subcommand name -> its module (entry-point group ``upskit.commands``); made on
+    first use, as ``SUBCOMMANDS`` (the quick path of ``get``/``list`` needs none of it)."""
+    global _registry
+    if _registry is None:
+        from upskit.plugins import PluginRegistry
+
+        _registry = PluginRegistry(
+            "command", "commands",
+            {name: f"upskit.cli.{name.replace('-', '_')}" for name in COMMANDS},
+            check=_subcommand, casefold=False,
+        )
+    return _registry
+
+
+def __getattr__(name: str) -> object:
+    if name == "SUBCOMMANDS":
+        return _subcommands()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: Subcommands that never touch asyncio: they start without loading it at all.
 _SYNC_COMMANDS = frozenset({"get", "list", "cmd", "set", "udev-rules"})
@@ -78,7 +115,7 @@ def _command_names(argv: Sequence[str] | None) -> list[str]:
     wanted = next((word for word in words if not word.startswith("-")), None)
     if wanted in COMMANDS:
         return [wanted]
-    return [*COMMANDS, *(name for name in SUBCOMMANDS.names() if name not in COMMANDS)]
+    return [*COMMANDS, *(name for name in _subcommands().names() if name not in COMMANDS)]
 
 
 def _help(name: str, command: Subcommand) -> str:
@@ -88,15 +125,12 @@ def _help(name: str, command: Subcommand) -> str:
     return str(text).strip().split("\n", 1)[0]
 
 
-class _Formatter(argparse.HelpFormatter):
+def _formatter(prog: str) -> argparse.HelpFormatter:
     """argparse's formatter, sized without importing ``shutil`` (and through it bz2,
     lzma and zlib) at every start: only help output needs the terminal's width."""
+    import argparse
 
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
-                 width: int | None = None) -> None:
-        if width is None:
-            width = _terminal_columns() - 2
-        super().__init__(prog, indent_increment, max_help_position, width)
+    return argparse.HelpFormatter(prog, width=_terminal_columns() - 2)
 
 
 def _terminal_columns() -> int:
@@ -113,9 +147,13 @@ def _terminal_columns() -> int:
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser for ``argv`` (default: this process's arguments)."""
+    import argparse
+
+    from upskit.plugins import PluginUnavailable
+
     parser = argparse.ArgumentParser(
         prog="upskit", description="UPS monitoring and safe shutdown, NUT-compatible.",
-        formatter_class=_Formatter,
+        formatter_class=_formatter,
     )
     parser.add_argument("--version", action="version", version=f"upskit {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0,
@@ -123,13 +161,13 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _command_names(argv):
         try:
-            command = SUBCOMMANDS.load(name)
+            command = _subcommands().load(name)
         except PluginUnavailable as exc:
             print(f"upskit: {exc}; command left out", file=sys.stderr)
             continue
         help_text = _help(name, command)
         sp = sub.add_parser(name, help=help_text, description=help_text,
-                            formatter_class=_Formatter)
+                            formatter_class=_formatter)
         # -v also after the subcommand (``upskit run -v``); counted with the global ones
         sp.add_argument("-v", "--verbose", action="count", default=0, dest="sub_verbose",
                         help="more log output (repeat for debug)")
@@ -145,13 +183,50 @@ def setup_logging(verbosity: int) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+#: Subcommand -> (its positional arguments, how many of them are required, the
+#: defaults of its options) for :func:`quick_args`; tests/cli/test_quick_args.py checks
+#: that these read a command line exactly as the full parser does.
+_QUICK: dict[str, tuple[tuple[str, ...], int, dict[str, object]]] = {
+    "get": (("ups", "var"), 1, {}),
+    "list": (("where",), 0, {"long": False, "clients": False}),
+}
+
+
+def quick_args(argv: Sequence[str]) -> Namespace | None:
+    """``get`` and ``list`` given only positional words and ``--json``, read without
+    argparse (whose import and parser set-up cost more than the rest of such a run),
+    with what the full parser would make of them; None for anything else (another
+    command, an option, a wrong count, help), which the full parser then reads."""
+    if not argv or argv[0] not in _QUICK:
+        return None
+    names, required, defaults = _QUICK[argv[0]]
+    at = [index for index, word in enumerate(argv) if index and word != "--json"]
+    words = [argv[index] for index in at]
+    if not required <= len(words) <= len(names) or any(w.startswith("-") for w in words):
+        return None
+    if at and at[-1] - at[0] >= len(at):
+        return None  # an option between the positionals: argparse refuses some of those
+    from upskit.cli.target import connection_defaults
+
+    # __import__, not importlib.import_module: importlib would load warnings as well
+    module = _subcommand(__import__(f"upskit.cli.{argv[0]}", fromlist=["run"]))
+    values = {**defaults, **connection_defaults(), **dict.fromkeys(names)}
+    values.update(zip(names, words, strict=False))
+    values["json"] = len(words) < len(argv) - 1
+    return Namespace(command=argv[0], verbose=0, sub_verbose=0, **values, _module=module)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
-    module: Subcommand | None = getattr(args, "_module", None)
-    if module is None:
-        parser.print_help(sys.stderr)
-        return 2
+    args = quick_args(sys.argv[1:] if argv is None else argv)
+    if args is None:
+        parser = build_parser(argv)
+        args = parser.parse_args(argv)
+        module: Subcommand | None = getattr(args, "_module", None)
+        if module is None:
+            parser.print_help(sys.stderr)
+            return 2
+    else:
+        module = args._module
     args.verbose += args.sub_verbose
     if args.command not in _SYNC_COMMANDS:
         from upskit.lazyssl import import_asyncio

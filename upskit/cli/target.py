@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from upskit.config.addresses import DEFAULT_HOST, DEFAULT_PORT, split_host_port, split_system
 from upskit.config.values import BadValue
+from upskit.lean import TYPE_CHECKING, Frozen
 
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
+    from typing import Any
+
     from upskit.client import Client
 
 FORMAT_HELP = "Required format: upsname[@hostname[:port]]"
@@ -22,13 +23,17 @@ class TargetError(ValueError):
     """A ``ups@host:port`` (or ``host:port``) argument that cannot be understood."""
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Frozen):
     """Where to connect, and (when named) which UPS."""
 
+    _fields = ("ups", "host", "port")
     ups: str | None
-    host: str = DEFAULT_HOST
-    port: int = DEFAULT_PORT
+    host: str
+    port: int
+
+    def __init__(self, ups: str | None, host: str = DEFAULT_HOST,
+                 port: int = DEFAULT_PORT) -> None:
+        self._init(ups, host, port)
 
 
 def parse_target(text: str) -> Target:
@@ -64,16 +69,25 @@ def on_ups(args: argparse.Namespace, action: Callable[[Target, str], int]) -> in
     return action(target, target.ups)
 
 
+#: Seconds a client command waits for each reply, unless ``--timeout`` says otherwise.
+DEFAULT_TIMEOUT = 5.0
+
+
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
-    """Options every client command shares."""
+    """Options every client command shares (their defaults: :func:`connection_defaults`)."""
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     from upskit.cli.argtypes import positive_number
 
-    parser.add_argument("--timeout", type=positive_number, default=5.0, metavar="SECONDS",
-                        help="network timeout per reply (default 5)")
+    parser.add_argument("--timeout", type=positive_number, default=DEFAULT_TIMEOUT,
+                        metavar="SECONDS", help="network timeout per reply (default 5)")
     parser.add_argument("--starttls", action="store_true",
                         help="require STARTTLS (verified against the system CAs or --cafile)")
     parser.add_argument("--cafile", metavar="PEM", help="CA certificates for --starttls")
+
+
+def connection_defaults() -> dict[str, object]:
+    """What :func:`add_connection_options` sets when none of its options is given."""
+    return {"json": False, "timeout": DEFAULT_TIMEOUT, "starttls": False, "cafile": None}
 
 
 def open_client(target: Target, args: argparse.Namespace) -> Client:

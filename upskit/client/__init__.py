@@ -12,13 +12,14 @@ blocking users do not pay for asyncio.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from upskit.client.errors import NutArgumentError, NutConnectionError, NutError, NutProtocolError
 from upskit.client.protocol import DEFAULT_PORT, format_command, quote, split_words
 from upskit.client.sync import Client
+from upskit.lean import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from upskit.client.aio import AsyncClient
 
 __all__ = [

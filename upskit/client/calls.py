@@ -9,26 +9,29 @@ steps, blocking (:meth:`Run.blocking`) or on asyncio (:meth:`Run.awaiting`).
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
-
 from upskit.client import commands as c
 from upskit.client.errors import NutConnectionError, NutError
+from upskit.lean import TYPE_CHECKING, Frozen, Generic, TypeVar
 
 if TYPE_CHECKING:
     import ssl
+    from collections.abc import Generator, Iterator
+    from typing import Any, TypeAlias
 
 T = TypeVar("T")
 
-Call: TypeAlias = Generator[c.Step, Any, T]
+if TYPE_CHECKING:
+    Call: TypeAlias = Generator[c.Step, Any, T]
 
 
-@dataclass(frozen=True)
-class Pause(c.Step):
+class Pause(Frozen, c.Step):
     """Wait ``seconds`` without holding the connection."""
 
+    _fields = ("seconds",)
     seconds: float
+
+    def __init__(self, seconds: float) -> None:
+        self._init(seconds)
 
     def apply(self, shell: Any) -> Any:
         """The shell's ``_pause``."""
@@ -51,11 +54,14 @@ class Close(c.Step):
         return shell.close()
 
 
-@dataclass(frozen=True)
-class StartTLS(c.Step):
+class StartTLS(Frozen, c.Step):
     """Send ``STARTTLS`` and, once the server agrees, run the TLS handshake."""
 
+    _fields = ("context",)
     context: ssl.SSLContext | None
+
+    def __init__(self, context: ssl.SSLContext | None) -> None:
+        self._init(context)
 
     def apply(self, shell: Any) -> Any:
         """The shell's ``_secure``."""

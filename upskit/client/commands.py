@@ -9,21 +9,23 @@ a :class:`Reply` that takes the reply's lines one by one as they arrive.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
 
 from upskit.client.errors import NutArgumentError, NutError, NutProtocolError, dropping
 from upskit.client.protocol import (
     ENCODING,
     ERRORS,
-    FORBIDDEN,
     MAX_LIST_ITEMS,
     expect,
     format_command,
+    has_forbidden,
     parse_reply,
     split_words,
 )
+from upskit.lean import TYPE_CHECKING, Frozen, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 T = TypeVar("T")
 
@@ -99,13 +101,17 @@ class _LineReply(Reply[T]):
         return True
 
 
-@dataclass(frozen=True)
-class Query(Exchange[T]):
+class Query(Frozen, Exchange[T]):
     """A command answered by exactly one line; ``parse`` turns that line into a result."""
 
+    _fields = ("words", "parse", "verbatim")
     words: tuple[str, ...]
     parse: Callable[[str], T]
-    verbatim: bytes | None = None
+    verbatim: bytes | None
+
+    def __init__(self, words: tuple[str, ...], parse: Callable[[str], T],
+                 verbatim: bytes | None = None) -> None:
+        self._init(words, parse, verbatim)
 
     def encode(self) -> bytes:
         """The command line as bytes, newline included."""
@@ -143,13 +149,17 @@ class _ListReply(Reply[T]):
         return False
 
 
-@dataclass(frozen=True)
-class ListQuery(Exchange[T]):
+class ListQuery(Frozen, Exchange[T]):
     """A ``LIST`` command: ``args`` follow ``LIST``; each item carries ``width`` words."""
 
+    _fields = ("args", "width", "build")
     args: tuple[str, ...]
     width: int
     build: Callable[[list[list[str]]], T]
+
+    def __init__(self, args: tuple[str, ...], width: int,
+                 build: Callable[[list[list[str]]], T]) -> None:
+        self._init(args, width, build)
 
     def encode(self) -> bytes:
         """The command line as bytes, newline included."""
@@ -213,7 +223,7 @@ def _firsts(items: list[list[str]]) -> list[str]:
 
 def raw(line: str) -> Query[str]:
     """Any command line, sent as is; the reply line is returned as is, ``ERR`` included."""
-    if FORBIDDEN.search(line):
+    if has_forbidden(line):
         raise NutArgumentError(f"line break or NUL character in {line!r}")
     return Query((), lambda reply: reply, (line + "\n").encode(ENCODING, ERRORS))
 

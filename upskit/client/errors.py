@@ -9,11 +9,15 @@ server (:class:`NutError`), a broken or silent connection
 
 from __future__ import annotations
 
+import _socket  # not socket.py: the client commands start without it
 import os
-import socket
 import sys
-from collections.abc import Callable
-from types import TracebackType
+
+from upskit.lean import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import TracebackType
 
 #: Human wording of the server's error codes, as NUT's command-line tools print them.
 _MESSAGES: dict[str, str] = {
@@ -104,7 +108,7 @@ class NutArgumentError(NutError, ValueError):
 
 def connection_error(exc: OSError) -> NutConnectionError:
     """Turn a socket-level failure into a :class:`NutConnectionError`."""
-    if isinstance(exc, socket.gaierror):
+    if isinstance(exc, _socket.gaierror):
         return NutConnectionError(exc.strerror or str(exc), code="NO-SUCH-HOST")
     ssl = sys.modules.get("ssl")  # only loaded once TLS was used
     if ssl is not None and isinstance(exc, ssl.SSLError):

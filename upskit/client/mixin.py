@@ -10,17 +10,18 @@ reading lines, pausing, the TLS handshake and closing.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Self, TypeVar, overload
 
 from upskit.client import calls
 from upskit.client import commands as c
 from upskit.client.errors import NutConnectionError
 from upskit.client.protocol import DEFAULT_PORT
 from upskit.lazyssl import load_ssl
+from upskit.lean import TYPE_CHECKING, Generic, ParamSpec, TypeVar, overload
 
 if TYPE_CHECKING:
     import ssl
+    from collections.abc import Callable, Coroutine
+    from typing import Any, Self
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -46,18 +47,21 @@ class command(Generic[P, T]):
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = name
 
+    # (noqa: F811 below: ruff does not know upskit.lean.overload for typing's)
     @overload
     def __get__(self, instance: None, owner: type | None = None) -> Self: ...
 
     @overload
-    def __get__(
+    def __get__(  # noqa: F811
         self, instance: AsyncShell, owner: type | None = None
     ) -> Callable[P, Coroutine[Any, Any, T]]: ...
 
     @overload
-    def __get__(self, instance: BlockingShell, owner: type | None = None) -> Callable[P, T]: ...
+    def __get__(  # noqa: F811
+        self, instance: BlockingShell, owner: type | None = None
+    ) -> Callable[P, T]: ...
 
-    def __get__(self, instance: BlockingShell | AsyncShell | None,
+    def __get__(self, instance: BlockingShell | AsyncShell | None,  # noqa: F811
                 owner: type | None = None) -> Any:
         if instance is None:
             return self

@@ -14,8 +14,6 @@ and written back travels unchanged.
 
 from __future__ import annotations
 
-import re
-
 from upskit.client.errors import NutArgumentError, NutError, NutProtocolError
 from upskit.config.addresses import DEFAULT_PORT as DEFAULT_PORT  # the NUT port, re-exported
 
@@ -24,17 +22,22 @@ MAX_LINE = 65536
 #: Most item lines accepted in one LIST reply.
 MAX_LIST_ITEMS = 100_000
 
-_SAFE_WORD = re.compile(r"[A-Za-z0-9._@:+/\-]+")
-FORBIDDEN = re.compile(r"[\r\n\x00]")
+#: Characters of a word sent bare (any other makes it travel quoted).
+_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._@:+/-")
 ENCODING = "utf-8"
 ERRORS = "surrogateescape"
 
 
+def has_forbidden(text: str) -> bool:
+    """Whether ``text`` holds a character no command line can carry: CR, LF or NUL."""
+    return "\n" in text or "\r" in text or "\x00" in text
+
+
 def quote(word: str) -> str:
     """Return ``word`` ready to send: bare when safe, else quoted and escaped."""
-    if FORBIDDEN.search(word):
+    if has_forbidden(word):
         raise NutArgumentError(f"line break or NUL character in {word!r}")
-    if _SAFE_WORD.fullmatch(word):
+    if word and _SAFE.issuperset(word):
         return word
     escaped = word.replace("\\", "\\\\").replace('"', '\\"').replace("#", "\\#")
     return f'"{escaped}"'

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import socket
-import threading
+import _socket  # socket.py's core: socket.py itself loads enum, selectors and more
 import time
-from types import TracebackType
-from typing import TYPE_CHECKING, TypeVar
+from _thread import RLock  # threading's RLock, without importing threading
 
 from upskit.client import commands as c
 from upskit.client.errors import (
@@ -19,9 +16,12 @@ from upskit.client.errors import (
 )
 from upskit.client.mixin import BlockingShell
 from upskit.client.protocol import MAX_LINE, decode_line
+from upskit.lean import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     import ssl
+    import threading
+    from types import TracebackType
 
 T = TypeVar("T")
 
@@ -37,14 +37,14 @@ class Client(BlockingShell):
     Use as ``with Client(host) as nut: nut.list_ups()``.
     """
 
-    _sock: socket.socket | None
+    _sock: _socket.socket | None
     _buf: bytearray
     _lock: threading.RLock
 
     def _init_io(self) -> None:
         self._sock = None
         self._buf = bytearray()
-        self._lock = threading.RLock()
+        self._lock = RLock()
 
     # ------------------------------------------------------------------ life cycle
 
@@ -65,8 +65,7 @@ class Client(BlockingShell):
         with translated("Connection timed out"):
             # an ASCII name goes as bytes: a str makes getaddrinfo load the idna codec
             host: str | bytes = self.host.encode() if self.host.isascii() else self.host
-            sock = socket.create_connection((host, self.port),  # type: ignore[arg-type]
-                                            timeout=self.timeout)
+            sock = _open_tcp(host, self.port, self.timeout)
         self._sock = sock
         self._buf.clear()
         self._tls = False
@@ -96,10 +95,12 @@ class Client(BlockingShell):
         self._buf.clear()
         self._tls = False
         if sock is not None:
-            with contextlib.suppress(OSError):
+            try:  # noqa: SIM105  # contextlib.suppress: one more module at start-up
                 sock.close()
+            except OSError:
+                pass
 
-    def _ensure(self) -> socket.socket:
+    def _ensure(self) -> _socket.socket:
         if self._sock is None:
             self._check_reconnect()
             self._connect()
@@ -161,7 +162,10 @@ class Client(BlockingShell):
             self._drop()
             raise NutProtocolError("data after OK STARTTLS before the TLS handshake")
         ctx = self._tls_context(context)
-        sock = self._ensure()
+        raw = self._ensure()
+        import socket  # ssl wraps socket.py's sockets (and has loaded socket.py already)
+
+        self._sock = sock = socket.socket(raw.family, raw.type, raw.proto, raw.detach())
         with translated("TLS handshake timed out", self._drop):
             sock.settimeout(self.timeout)
             self._sock = ctx.wrap_socket(sock, server_hostname=self.host)
@@ -172,3 +176,23 @@ class Client(BlockingShell):
 
     def _clock(self) -> float:
         return time.monotonic()
+
+
+def _open_tcp(host: str | bytes, port: int, timeout: float) -> _socket.socket:
+    """``socket.create_connection((host, port), timeout)``, on ``_socket`` alone: each
+    address ``host`` has in turn; when none answers, the last one's error."""
+    error: OSError | None = None
+    for family, kind, proto, _, address in _socket.getaddrinfo(host, port, 0,
+                                                               _socket.SOCK_STREAM):
+        sock = None
+        try:
+            sock = _socket.socket(family, kind, proto)
+            sock.settimeout(timeout)
+            sock.connect(address)
+        except OSError as exc:
+            if sock is not None:
+                sock.close()
+            error = exc
+            continue
+        return sock
+    raise error or OSError("getaddrinfo returns an empty list")

@@ -9,9 +9,8 @@ file and line.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from typing import Any
+# typing's, without importing typing (nor re): ``upskit get`` reads ports here
+from upskit.lean import TYPE_CHECKING
 
 # The value words below the configuration (ports read options too), re-exported here.
 from upskit.options import BadValue as BadValue
@@ -19,10 +18,27 @@ from upskit.options import is_yes as is_yes
 from upskit.options import parse_bool as parse_bool
 from upskit.options import show as show
 
-_INT_RE = re.compile(r"[+-]?\d+")
-_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
-Converter = Callable[[Any], Any]
+    Converter = Callable[[Any], Any]
+else:
+    def __getattr__(name):
+        if name == "Converter":  # made when first asked for, with typing
+            from collections.abc import Callable
+            from typing import Any
+
+            globals()["Converter"] = converter = Callable[[Any], Any]
+            return converter
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+_NUMBER = r"[+-]?(\d+(\.\d*)?|\.\d+)"
+
+
+def _is_whole(text: str) -> bool:
+    """``[+-]?\\d+`` (``\\d``: any decimal digit, as int() reads them), without re."""
+    return (text[1:] if text[:1] in ("+", "-") else text).isdecimal()
 
 
 def to_int(value: object, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -30,7 +46,7 @@ def to_int(value: object, minimum: int | None = None, maximum: int | None = None
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise BadValue(f"needs a whole number, got {show(value)}")
     if isinstance(value, str):
-        if not _INT_RE.fullmatch(value.strip()):
+        if not _is_whole(value.strip()):
             raise BadValue(f"needs a whole number, got {show(value)}")
         result = int(value)
     else:
@@ -44,7 +60,9 @@ def to_float(value: object, minimum: float | None = None) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise BadValue(f"needs a number, got {show(value)}")
     if isinstance(value, str):
-        if not _NUMBER_RE.fullmatch(value.strip()):
+        import re  # only when a configuration is read
+
+        if not re.fullmatch(_NUMBER, value.strip()):
             raise BadValue(f"needs a number, got {show(value)}")
         result = float(value)
     else:
