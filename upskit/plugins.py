@@ -88,25 +88,28 @@ class PluginRegistry(Generic[T]):
 
     def reset(self) -> None:
         """Forget every run-time registration and installed entry point (for tests)."""
+        from upskit.entrypoints import forget
+
         self._entries = dict(self._builtins)
         self._loaded.clear()
         self._entry_points_read = False
+        forget()
 
     def _read_entry_points(self) -> None:
         if self._entry_points_read:
             return
         self._entry_points_read = True
-        from importlib.metadata import entry_points
+        from upskit.entrypoints import entry_points
 
         try:
-            found = entry_points(group=self.group)
+            found = entry_points(self.group)
         except Exception as exc:  # a broken installed distribution must not stop upskit
             import logging  # not at start-up: ``upskit get`` never needs it
 
             logging.getLogger(__name__).warning("cannot read %s plugins: %s", self.group, exc)
             return
-        for ep in found:
-            self._entries.setdefault(self._key(ep.name), ep.value)
+        for name, value in found:
+            self._entries.setdefault(self._key(name), value)
 
     def names(self) -> list[str]:
         """Every known name, sorted (built in, registered and installed)."""

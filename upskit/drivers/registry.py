@@ -65,7 +65,7 @@ def driver_class_for(ups: UpsSettings) -> type[Driver]:
     names a NUT driver upskit lacks (:mod:`upskit.drivers.nutsock`), else ``driver``'s."""
     from upskit.drivers.nutsock.driver import NutSocketDriver, wants_nut_program
 
-    if wants_nut_program(ups, native=ups.driver in DRIVERS.names()):
+    if wants_nut_program(ups, native=ups.driver in DRIVERS):
         return NutSocketDriver
     return driver_class(ups.driver)
 

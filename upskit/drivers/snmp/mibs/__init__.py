@@ -78,10 +78,12 @@ def installed() -> dict[str, str]:
     """Tables installed by other packages (entry points), read once."""
     global _installed
     if _installed is None:
-        from importlib.metadata import entry_points
+        from upskit.entrypoints import entry_points
 
-        _installed = {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)
-                      if ep.name not in MIBS}
+        _installed = {}
+        for name, value in entry_points(ENTRY_POINT_GROUP):
+            if name not in MIBS:
+                _installed.setdefault(name, value)
     return _installed
 
 
