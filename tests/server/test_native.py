@@ -206,3 +206,19 @@ async def test_stop_closes_native_connections(served: Served, client: LineClient
     assert await client.ask("NETVER") == "1.3"
     await served.server.stop()
     assert await client.closed()
+
+
+async def test_the_shared_table_stays_bounded_whatever_the_lines(served: Served,
+                                                                 client: LineClient) -> None:
+    """Names match without regard to case, so a client can make endless distinct lines."""
+    name = "battery.charge"
+    batch = []
+    for i in range(5000):
+        variant = "".join(c.upper() if (i >> k) & 1 else c for k, c in enumerate(name))
+        batch.append(f"GET VAR ups1 {variant}")
+    client.writer.write(("\n".join(batch) + "\n").encode())
+    await client.writer.drain()
+    for line in batch:
+        assert await client.line() == f'VAR ups1 {line.split()[3]} "100"'
+    assert 0 < stats(served)["shared"] <= 4096
+    assert stats(served)["shared_bytes"] <= 4 * 1024 * 1024

@@ -37,8 +37,8 @@
 #define HIGH_WATER (32 * 1024)
 #define LOW_WATER (8 * 1024)
 #define MAX_EVENTS 256
-#define CACHE_BUCKETS 2048
-#define CACHE_MAX_ENTRIES 1024
+#define CACHE_BUCKETS 4096
+#define CACHE_MAX_ENTRIES 4096
 #define CACHE_MAX_BYTES (4 * 1024 * 1024)
 #define FD_BITS 24
 #define FD_MASK ((1u << FD_BITS) - 1)
