@@ -211,11 +211,11 @@ async def test_stop_closes_native_connections(served: Served, client: LineClient
 async def test_the_shared_table_stays_bounded_whatever_the_lines(served: Served,
                                                                  client: LineClient) -> None:
     """Names match without regard to case, so a client can make endless distinct lines."""
-    name = "battery.charge"
+    letters = "batterycharge"
     batch = []
-    for i in range(5000):
-        variant = "".join(c.upper() if (i >> k) & 1 else c for k, c in enumerate(name))
-        batch.append(f"GET VAR ups1 {variant}")
+    for i in range(6000):  # distinct: more than the table holds
+        variant = "".join(c.upper() if (i >> k) & 1 else c for k, c in enumerate(letters))
+        batch.append(f"GET VAR ups1 {variant[:7]}.{variant[7:]}")
     client.writer.write(("\n".join(batch) + "\n").encode())
     await client.writer.drain()
     for line in batch:
