@@ -1,5 +1,6 @@
 # Shared set-up for scripts/demo and scripts/test: a virtual environment in .venv
-# with upskit installed (editable).  Sourced, not executed.
+# with upskit installed (editable; reinstalled when the build files or the C source of
+# the server's native fast path change).  Sourced, not executed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${UPSKIT_VENV:-$ROOT/.venv}"
@@ -8,7 +9,11 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
 fi
 stamp="$VENV/.upskit-installed-$1"
-if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+stale=""
+for file in "$ROOT/pyproject.toml" "$ROOT/setup.py" "$ROOT"/upskit/server/*.c; do
+    [ -f "$stamp" ] && [ ! "$file" -nt "$stamp" ] || stale=1
+done
+if [ -n "$stale" ]; then
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null || true
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT$2"
     touch "$stamp"
