@@ -132,20 +132,6 @@ async def test_login_state_lives_across_shared_answers(served: Served) -> None:
         await b.close()
 
 
-async def test_a_command_in_flight_when_the_client_leaves(served: Served) -> None:
-    served.recorder.delay = 0.5
-    c = await LineClient.connect(served.port)
-    await c.login("admin", "secret")
-    await c.send("INSTCMD ups1 beeper.toggle")
-    await c.close()
-    await eventually(lambda: served.server.connection_count == 0, 5)
-    other = await LineClient.connect(served.port)
-    try:
-        assert await other.ask("NETVER") == "1.3"
-    finally:
-        await other.close()
-
-
 async def test_logout_closes_after_the_reply(client: LineClient) -> None:
     assert await client.ask("GET VAR ups1 battery.charge") == 'VAR ups1 battery.charge "100"'
     client.writer.write(b"LOGOUT\nGET VAR ups1 battery.charge\n")

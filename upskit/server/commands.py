@@ -35,6 +35,8 @@ VERSION_LINE = f"Network UPS Tools upsd {NUT_COMPAT_VERSION} - upskit {__version
 HELP_LINE = (
     "Commands: HELP VER PROTVER GET LIST SET INSTCMD LOGIN LOGOUT USERNAME PASSWORD STARTTLS\n"
 )
+#: The reply to a request whose handling hit a bug (logged with its traceback).
+INTERNAL_ERROR_REPLY = "ERR UNKNOWN-COMMAND\n"
 #: Reply of GET DESC / GET CMDDESC for a name without a known description.
 NO_DESCRIPTION = "Description unavailable"
 
@@ -173,6 +175,25 @@ class Commands:
                 and words[0] == "GET" and words[1] == "VAR"):
             self._remember(line, words[2], words[3], reply)
         return reply
+
+    def answer_safely(self, conn: ConnectionState, line: bytes) -> Reply:
+        """:meth:`answer`; a bug costs one ``ERR UNKNOWN-COMMAND`` reply, never the server."""
+        try:
+            return self.answer(conn, line)
+        except Exception:
+            log.exception("Internal error answering %r from %s", line[:80], conn.who)
+            return INTERNAL_ERROR_REPLY
+
+    @staticmethod
+    async def settle(conn: ConnectionState, pending: Coroutine[Any, Any, str]) -> str:
+        """The reply a command still being worked out comes to (an error reply for a bug)."""
+        try:
+            return await pending
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("Internal error finishing a request from %s", conn.who)
+            return INTERNAL_ERROR_REPLY
 
     def _remember(self, line: bytes, ups: str, name: str, reply: str) -> None:
         device = self.state.registry.get(ups)

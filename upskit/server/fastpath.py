@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _OVERLONG_REPLY = b"ERR INVALID-ARGUMENT\n"
-_INTERNAL_ERROR_REPLY = "ERR UNKNOWN-COMMAND\n"
 #: Requests whose reply depends on one UPS only: (first word, second word) -> words.
 _SHAREABLE = {
     (b"GET", b"VAR"): 4, (b"GET", b"TYPE"): 4, (b"GET", b"DESC"): 4,
@@ -166,11 +165,7 @@ class FastFront:
 
     def _line(self, cid: int, line: bytes) -> None:
         client = self._client(cid)
-        try:
-            reply = self.commands.answer(client.conn, line)
-        except Exception:
-            log.exception("Internal error answering %r from %s", line[:80], client.conn.who)
-            reply = _INTERNAL_ERROR_REPLY
+        reply = self.commands.answer_safely(client.conn, line)
         if isinstance(reply, str):
             self._reply(cid, client, line, reply)
             return
@@ -179,13 +174,7 @@ class FastFront:
 
     async def _finish(self, cid: int, client: _Client, line: bytes,
                       pending: Coroutine[Any, Any, str]) -> None:
-        try:
-            reply = await pending
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("Internal error finishing a request from %s", client.conn.who)
-            reply = _INTERNAL_ERROR_REPLY
+        reply = await self.commands.settle(client.conn, pending)
         client.busy = None
         if self._clients.get(cid) is client:
             self._reply(cid, client, line, reply)

@@ -34,7 +34,6 @@ _BATCH = 8 * 1024
 #: has read some; the transport asks to resume below a quarter of that.
 WRITE_HIGH_WATER = 32 * 1024
 _OVERLONG_REPLY = "ERR INVALID-ARGUMENT\n"
-_INTERNAL_ERROR_REPLY = "ERR UNKNOWN-COMMAND\n"
 
 
 class SessionHost(Protocol):
@@ -256,20 +255,10 @@ class Session(asyncio.BufferedProtocol):
         return True
 
     def _answer(self, line: bytes) -> str | Coroutine[Any, Any, str]:
-        try:
-            return self.host.commands.answer(self.conn, line)
-        except Exception:  # a bug must cost one reply, never the server
-            log.exception("Internal error answering %r from %s", line[:80], self.conn.who)
-            return _INTERNAL_ERROR_REPLY
+        return self.host.commands.answer_safely(self.conn, line)
 
     async def _finish(self, pending: Coroutine[Any, Any, str]) -> None:
-        try:
-            reply = await pending
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("Internal error finishing a request from %s", self.conn.who)
-            reply = _INTERNAL_ERROR_REPLY
+        reply = await self.host.commands.settle(self.conn, pending)
         self._busy = None
         self._write([reply])
         self._pump()
