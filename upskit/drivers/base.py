@@ -362,9 +362,13 @@ class Driver(abc.ABC):
         was_stale = self.device.stale
         clock = self.context.clock
         turns = self.port_turns
+        loop = asyncio.get_running_loop()
+        ticks = _ticks(loop)
         # The first poll goes at once; the pause after it sets this driver's phase.
         pause = self.poll_interval * (self.poll_phase or 1.0)
-        slot: tuple[float, int] | None = None  # (slot length, slot number) of a poll on time
+        # The slot (length, number) of the poll under way when it started on time: the
+        # next one is a whole interval later, however late this one ran.
+        slot: tuple[float, int] | None = None
         while True:
             started = clock()
             try:
@@ -395,33 +399,28 @@ class Driver(abc.ABC):
             delay = pause - took
             interval = self.poll_interval
             self._wakeup.clear()
-            if delay > 0:
-                slot = await self._pause_slot(delay, pause, interval, slot)
-            else:
+            if delay <= 0:
                 slot = None
                 await asyncio.sleep(0)  # a poll as long as the interval still lets others run
+                pause = interval
+                continue
+            # Wait for the next poll's slot: a whole interval after the slot of the poll
+            # just made when it started on time, else ``delay`` from now rounded up to the
+            # slot grid (a sixteenth of the interval).  So the drivers of one slot stay
+            # together, whatever their polls or the loop's latency take, and one timer
+            # wakes them all; request_update() ends the wait early.
+            length = interval / POLL_SLOTS
+            if slot is not None and slot[0] == length and pause == interval:
+                number = slot[1] + POLL_SLOTS
+            else:
+                number = math.ceil((loop.time() + delay) / length)
+            waiter = self._waiter = ticks.wait(loop, number * length)
+            try:
+                await waiter
+            finally:
+                self._waiter = None
+            slot = None if self._wakeup.is_set() else (length, number)
             pause = interval
-
-    async def _pause_slot(self, delay: float, pause: float, interval: float,
-                          slot: tuple[float, int] | None) -> tuple[float, int] | None:
-        """Wait until the next poll's slot: ``pause`` after the slot of the poll just made
-        when it started on time, else ``delay`` from now rounded up to the slot grid (a
-        sixteenth of the interval).  So the drivers of one slot stay together, whatever
-        their polls or the loop's latency take, and one timer wakes them all.  Returns the
-        slot waited for, or None when :meth:`request_update` ended the wait early."""
-        loop = asyncio.get_running_loop()
-        length = interval / POLL_SLOTS
-        if slot is not None and slot[0] == length and pause == interval:
-            number = slot[1] + POLL_SLOTS
-        else:
-            number = math.ceil((loop.time() + delay) / length)
-        waiter = _ticks(loop).wait(loop, number * length)
-        self._waiter = waiter
-        try:
-            await waiter
-        finally:
-            self._waiter = None
-        return None if self._wakeup.is_set() else (length, number)
 
 
 class _PollTicks:

@@ -106,7 +106,9 @@ class PortScheduler:
     def release(self) -> None:
         """Give the port back after :meth:`take` or :meth:`acquire`: a queued command
         goes next."""
-        self._release(commands_next=True)
+        self._busy = False
+        if self._queue or self._claims:
+            self._grant(commands_first=True)
 
     async def _acquire(self) -> None:
         if not self._busy:
