@@ -38,6 +38,7 @@ STATUS_BUILDER = StatusBuilder(order=STATUS_ORDER, alarms=(
 _NUMERIC = frozenset("0123456789. ")
 _SEMI_STATIC = int(QxFlag.SEMI_STATIC)
 _QUICK_POLL = int(QxFlag.QUICK_POLL)
+_TRIM = int(QxFlag.TRIM)
 #: Where a walked value goes (a row's kind).
 _VARIABLE, _STATUS, _ALARM, _NONUT = range(4)
 #: Status compositions an engine remembers (a unit goes through a handful).
@@ -84,7 +85,7 @@ def extract(dialect: Dialect, item: Item, reply: str) -> str:
 
 def format_value(item: Item, value: str) -> str:
     """Apply TRIM and the numeric format of an item without a convert hook."""
-    if item.has(QxFlag.TRIM):
+    if item.bits & _TRIM:
         value = value.strip(" #")
     if item.fmt and item.fmt != "%s":
         if not value.strip() or not set(value) <= _NUMERIC:
@@ -141,7 +142,7 @@ def convert(item: Item, value: str, ctx: Context) -> str:
     """Value -> NUT value: the item's convert hook, or TRIM + format."""
     if item.convert is None:
         return format_value(item, value)
-    if item.has(QxFlag.TRIM):
+    if item.bits & _TRIM:
         value = value.strip(" #")
     try:
         return item.convert(ctx, item, value)
@@ -204,7 +205,9 @@ class QxEngine:
         self._status: dict[int, str] = {}
         self._alarms: dict[int, str] = {}
         self._skipped_queries = self._queries_skipped_by_options()
-        self._rows = {mode: self._plan(mode) for mode in WalkMode}
+        self._quick_rows = self._plan(WalkMode.QUICK)
+        self._full_rows = self._plan(WalkMode.FULL)
+        self._init_rows = self._plan(WalkMode.INIT)
         #: (status values, alarm values) -> (ups.status, ups.alarm) as last composed.
         self._composed: dict[tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]],
                              tuple[str, str | None]] = {}
@@ -260,7 +263,11 @@ class QxEngine:
         last_reply: str | ItemFailed = ItemFailed("nothing sent")
         ctx, io, dialect, skipped = self.ctx, self.io, self.dialect, self.skipped
         semi_due = self.semi_static_due
-        for index, item, fixed, kind, semi in self._rows[mode]:
+        if mode is WalkMode.QUICK:
+            rows = self._quick_rows
+        else:
+            rows = self._full_rows if mode is WalkMode.FULL else self._init_rows
+        for index, item, fixed, kind, semi in rows:
             if index in skipped or (semi and not semi_due):
                 continue
             ctx.reply = ""

@@ -15,21 +15,25 @@ from upskit.sim.physics import UpsPhysics
 
 _SHUTDOWN = re.compile(r"S(\.[1-9]|0[0-9]|10)(?:R(\d{4}))?")
 _TEST_MINUTES = re.compile(r"T(\d\d)")
+#: The status byte ``b7..b0``, one ``%d`` per bit (of ``bool`` values: ``1`` or ``0``).
+_BITS = "%d" * 8
 
 
 def q1_reply(ups: UpsPhysics, battery_per_cell: bool = False) -> str:
     """The 47-byte status line ``(MMM.M NNN.N PPP.P QQQ RR.R S.SS TT.T b7..b0\\r``."""
     with ups.lock:
         ups.update()
-        vin = ups.input_voltage if ups.mains else 0.0
+        mains = ups.mains
+        vin = ups.input_voltage if mains else 0.0
         load = ups.load if ups.output_on else 0.0
         volts = ups.battery_voltage / (ups.battery_nominal / 2.0) if battery_per_cell \
             else ups.battery_voltage
-        bits = "".join("1" if b else "0" for b in (
-            ups.on_battery and not ups.testing, ups.battery_low and ups.on_battery,
-            ups.avr_active, ups.failed, ups.standby, ups.testing,
-            ups.shutdown_at is not None, ups.beeper))
-        freq = ups.frequency if ups.mains else 0.0
+        on_battery, testing = ups.on_battery, ups.testing
+        bits = _BITS % tuple(map(bool, (
+            on_battery and not testing, ups.battery_low and on_battery,
+            ups.avr_active, ups.failed, ups.standby, testing,
+            ups.shutdown_at is not None, ups.beeper)))
+        freq = ups.frequency if mains else 0.0
         return (f"({vin:05.1f} {ups.fault_voltage:05.1f} {ups.output_voltage:05.1f} "
                 f"{min(999, round(load)):03d} {freq:04.1f} {_four(volts)} "
                 f"{ups.temperature:04.1f} {bits}\r")
