@@ -103,6 +103,8 @@ async def test_the_drivers_of_one_slot_stay_together(monkeypatch: pytest.MonkeyP
         await eventually(lambda: all(len(d.polled) >= m + 6 for d, m in
                                      zip(drivers, marks, strict=True)), 30)
         polls = sum(len(d.polled) - m for d, m in zip(drivers, marks, strict=True))
+    # stopped drivers leave no waiter behind (nothing keeps a closed loop alive)
+    assert base._ticks(asyncio.get_running_loop()).pending() == 0
     # one timer per slot whatever the count of drivers (a few more for the intervals
     # that began while the last drivers caught up), never one per poll
     assert polls >= 200 * 6

@@ -414,11 +414,13 @@ class Driver(abc.ABC):
                 number = slot[1] + POLL_SLOTS
             else:
                 number = math.ceil((loop.time() + delay) / length)
-            waiter = self._waiter = ticks.wait(loop, number * length)
+            when = number * length
+            waiter = self._waiter = ticks.wait(loop, when)
             try:
                 await waiter
             finally:
                 self._waiter = None
+                ticks.forget(when, waiter)
             slot = None if self._wakeup.is_set() else (length, number)
             pause = interval
 
@@ -443,8 +445,17 @@ class _PollTicks:
             waiting.append(waiter)
         return waiter
 
+    def forget(self, when: float, waiter: asyncio.Future[None]) -> None:
+        """Drop ``waiter`` if its timer has not fired (it was woken early or cancelled),
+        so that nothing of a closed loop stays here."""
+        waiting = self._due.get(when)
+        if waiting is not None and waiter in waiting:
+            waiting.remove(waiter)
+            if not waiting:
+                del self._due[when]  # its timer finds nothing when it fires
+
     def pending(self) -> int:
-        """Timers set and not yet fired."""
+        """Times with waiters whose timer has not fired."""
         return len(self._due)
 
     def _fire(self, when: float) -> None:
