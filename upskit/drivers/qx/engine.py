@@ -41,17 +41,22 @@ _QUICK_POLL = int(QxFlag.QUICK_POLL)
 _TRIM = int(QxFlag.TRIM)
 #: Where a walked value goes (a row's kind).
 _VARIABLE, _STATUS, _ALARM, _NONUT = range(4)
-#: Status compositions an engine remembers (a unit goes through a handful).
-_COMPOSED_KEPT = 64
+#: One row of a walk: index, item, fixed frame (None: built per walk), kind, and whether
+#: it waits for a SEMI_STATIC refresh.
+_Row = tuple[int, Item, bytes | None, int, bool]
+#: (status values, alarm values by row) -> (ups.status, ups.alarm), for every engine:
+#: a unit goes through a handful, a thousand units of one model share them.
+_COMPOSED: dict[tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]],
+                tuple[str, str | None]] = {}
+_COMPOSED_KEPT = 256
+#: Walk plans by dialect (its id, the dialect kept beside them) and skipped queries.
+_PLANS: dict[tuple[int, frozenset[str]],
+             tuple[Dialect, tuple[tuple[_Row, ...], tuple[_Row, ...], tuple[_Row, ...]]]] = {}
+_PLANS_KEPT = 64
 
 
 class ItemFailed(Exception):
     """An item's reply or value could not be used."""
-
-
-#: One row of a walk: index, item, fixed frame (None: built per walk), kind, and whether
-#: it waits for a SEMI_STATIC refresh.
-_Row = tuple[int, Item, bytes | None, int, bool]
 
 
 class WalkMode(enum.Enum):
@@ -205,12 +210,7 @@ class QxEngine:
         self._status: dict[int, str] = {}
         self._alarms: dict[int, str] = {}
         self._skipped_queries = self._queries_skipped_by_options()
-        self._quick_rows = self._plan(WalkMode.QUICK)
-        self._full_rows = self._plan(WalkMode.FULL)
-        self._init_rows = self._plan(WalkMode.INIT)
-        #: (status values, alarm values) -> (ups.status, ups.alarm) as last composed.
-        self._composed: dict[tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]],
-                             tuple[str, str | None]] = {}
+        self._quick_rows, self._full_rows, self._init_rows = self._plans()
         self.log = logging.LoggerAdapter(log, {"ups": device.name})
 
     def _queries_skipped_by_options(self) -> set[str]:
@@ -230,6 +230,20 @@ class QxEngine:
             if not item.has(never) and item.query not in self._skipped_queries
             and (mode is not WalkMode.QUICK or item.has(QxFlag.QUICK_POLL))
             and (mode is not WalkMode.FULL or not item.has(QxFlag.STATIC)))
+
+    def _plans(self) -> tuple[tuple[_Row, ...], tuple[_Row, ...], tuple[_Row, ...]]:
+        """The rows of the QUICK, FULL and INIT walks, shared by the engines of one
+        dialect with the same queries skipped (a thousand units of one model hold one)."""
+        key = (id(self.dialect), frozenset(self._skipped_queries))
+        found = _PLANS.get(key)
+        if found is not None and found[0] is self.dialect:
+            return found[1]
+        plans = (self._plan(WalkMode.QUICK), self._plan(WalkMode.FULL),
+                 self._plan(WalkMode.INIT))
+        if len(_PLANS) >= _PLANS_KEPT:
+            _PLANS.clear()
+        _PLANS[key] = (self.dialect, plans)
+        return plans
 
     def _plan(self, mode: WalkMode) -> tuple[_Row, ...]:
         """The rows of a walk of ``mode``, with what can be worked out once: the frame
@@ -348,12 +362,12 @@ class QxEngine:
 
     def commit_status(self) -> None:
         key = (tuple(sorted(self._status.items())), tuple(sorted(self._alarms.items())))
-        composed = self._composed.get(key)
+        composed = _COMPOSED.get(key)
         if composed is None:
-            if len(self._composed) >= _COMPOSED_KEPT:
-                self._composed.clear()
+            if len(_COMPOSED) >= _COMPOSED_KEPT:
+                _COMPOSED.clear()
             words = self.status_words()
-            composed = self._composed[key] = compose_status(words, self.alarms(words))
+            composed = _COMPOSED[key] = compose_status(words, self.alarms(words))
         self.device.publish_status(*composed)
 
     # ------------------------------------------------------------ commands
