@@ -3,6 +3,12 @@
     python bench/qx_bench.py cpu
     python bench/qx_bench.py detect [--nut]
     python bench/qx_bench.py memory [--count 100] [--nut]
+    python bench/qx_bench.py many [--count 1000] [--idle] [--window 10]
+
+``many`` runs ``--count`` Q* drivers on sim://megatec (or, with ``--idle``, drivers whose
+poll does nothing: the poll loop alone) under one Supervisor in this process at
+pollinterval 2, and prints CPU (% of one core) and CPU per poll over ``--window``
+seconds, simulators included.
 
 ``--nut`` runs Debian's nutdrv_qx (and upsd) on the same simulated devices for
 comparison; it needs root and the nut-server package.  Results are printed as
@@ -26,7 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import memory_kb, start_pty_farm
 from tests.support import UPSKIT, cpu_seconds, free_port, nut_binary, wait_until
+from upskit.drivers.base import Driver
+from upskit.drivers.context import DriverContext
 from upskit.drivers.qx.driver import QxDriver
+from upskit.drivers.supervisor import Supervisor
 from upskit.model import Device
 from upskit.sim.device import SimDevice
 from upskit.sim.pty import PtyServer
@@ -216,19 +225,63 @@ def bench_memory(count: int, with_nut: bool) -> None:
         farm.wait(10)
 
 
+# -------------------------------------------------------------------------- many
+class _IdleDriver(Driver):
+    """A driver whose poll does nothing: what the poll loop alone costs."""
+
+    name = "idle"
+
+    async def initialise(self) -> None:
+        self.device.set_status(["OL"])
+
+    async def poll(self) -> None:
+        pass
+
+
+async def _many(count: int, idle: bool, window: float, settle: float) -> tuple[float, float]:
+    context = DriverContext()
+    drivers: list[Driver] = [
+        _IdleDriver(Device(f"ups{n}"), {"pollinterval": "2"}, context=context) if idle
+        else QxDriver(Device(f"ups{n}"), {"port": f"sim://megatec?id=many{n}",
+                                          "protocol": "megatec", "pollinterval": "2"},
+                      context=context)
+        for n in range(count)]
+    async with Supervisor(drivers):
+        while not all(d.polls_done for d in drivers):
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(settle)
+        polls, cpu = sum(d.polls_done for d in drivers), time.process_time()
+        started = time.monotonic()
+        await asyncio.sleep(window)
+        cpu = time.process_time() - cpu
+        polls = sum(d.polls_done for d in drivers) - polls
+        return cpu / (time.monotonic() - started) * 100, cpu / polls * 1e6
+
+
+def bench_many(count: int, idle: bool, window: float) -> None:
+    share, per_poll = asyncio.run(_many(count, idle, window, 5.0))
+    what = "idle drivers (the poll loop alone)" if idle else "Q* UPSes on sim://megatec"
+    print(f"| {count:,} {what}, pollinterval 2 | {share:.1f} | {per_poll:.0f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("cpu", "detect", "memory"))
+    parser.add_argument("what", choices=("cpu", "detect", "memory", "many"))
     parser.add_argument("--nut", action="store_true", help="compare with Debian's NUT")
-    parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--count", type=int, default=None,
+                        help="UPSes (memory: 100, many: 1,000)")
+    parser.add_argument("--idle", action="store_true", help="many: drivers that do nothing")
+    parser.add_argument("--window", type=float, default=10.0, help="many: seconds measured")
     args = parser.parse_args()
     if args.what == "cpu":
         bench_cpu()
+    elif args.what == "many":
+        bench_many(args.count or 1000, args.idle, args.window)
     elif args.what == "detect":
         bench_detect(args.nut)
     else:
-        bench_memory(args.count, args.nut)
+        bench_memory(args.count or 100, args.nut)
 
 
 if __name__ == "__main__":
