@@ -23,6 +23,7 @@
 #include <math.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -636,7 +637,12 @@ static PyObject *FastPath_start(FastPath *fp, PyObject *unused) {
         PyErr_SetString(PyExc_RuntimeError, "FastPath was stopped");
         return NULL;
     }
+    /* the thread takes no signal: SIGTERM, SIGHUP and the rest go to Python's thread */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
     int err = pthread_create(&fp->thread, NULL, run_thread, fp);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (err != 0) {
         errno = err;
         return PyErr_SetFromErrno(PyExc_OSError);
