@@ -15,7 +15,9 @@ answers and until every UPS has data; RSS and CPU (% of one core) over ``--windo
 seconds once all have data; then GET VAR latency of the last UPS from one closed-loop
 client (bench/nutload.c, compiled here) for ``--probe`` seconds while the polls go on.
 A last table times ``upskit run`` start-up at the largest count from ups.conf and from
-the same configuration in TOML.
+the same configuration in TOML.  upskit runs as a regular install runs it: its modules
+compiled to bytecode first (as pip does at install time) and without
+``PYTHONDONTWRITEBYTECODE``, with which every start would compile them from source.
 
     python bench/scale_bench.py [--counts 1,10,100,1000] [--window 10] [--probe 5]
         [--nut-max 100] [--sides qx-sim,dummy,nut]
@@ -26,6 +28,7 @@ Writes bench/results/scale.txt.
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import os
 import resource
@@ -127,8 +130,9 @@ def _private(tmp: Path) -> list[str]:
 @contextlib.contextmanager
 def upskit_run(argv: list[str]) -> Iterator[subprocess.Popen[bytes]]:
     log = open(Path(argv[-1]).parent / "upskit.log", "wb")  # noqa: SIM115
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     proc = subprocess.Popen([*UPSKIT, "run", *argv], stdout=log, stderr=subprocess.STDOUT,
-                            cwd=ROOT)
+                            cwd=ROOT, env=env)
     try:
         yield proc
     finally:
@@ -194,6 +198,7 @@ def main() -> int:
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(65536, hard), hard))
+    compileall.compile_dir(str(ROOT / "upskit"), quiet=1)
     counts = [int(n) for n in args.counts.split(",") if n]
     sides = [s.strip() for s in args.sides.split(",") if s.strip()]
     lines = [f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, pollinterval = "

@@ -240,8 +240,8 @@ class Device:
     def set_flags(self, name: str, flags: VarFlag) -> None:
         """Replace the flags of ``name`` (an override's immutability is kept)."""
         var = self._vars.get(name)
-        if var is not None:
-            self._change_flags(var, flags | (var.flags & VarFlag.IMMUTABLE))
+        if var is not None and var.flags != flags:
+            self._change_flags(var, flags | VarFlag.IMMUTABLE if var.immutable else flags)
 
     def add_flags(self, name: str, flags: VarFlag) -> None:
         var = self._vars.get(name)

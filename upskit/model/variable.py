@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from upskit.model.flags import VarFlag
 
+_IMMUTABLE = VarFlag.IMMUTABLE.value
+
 
 class _Described:
     """What a variable's flags, enums and ranges say about it (shared by the live
@@ -29,7 +31,7 @@ class _Described:
 
     @property
     def immutable(self) -> bool:
-        return bool(self.flags & VarFlag.IMMUTABLE)
+        return bool(self.flags.value & _IMMUTABLE)  # an int test: Flag's & is slow
 
     def type_words(self) -> list[str]:
         """The words of a ``TYPE`` reply, truthful about what the value is."""

@@ -104,6 +104,8 @@ def split_words(text: str) -> list[str]:
     An unquoted word that starts with ``#`` ends the line (a trailing comment).
     Raises :class:`DumpSyntaxError` for an unterminated quote.
     """
+    if '"' not in text and "\\" not in text and "#" not in text:
+        return text.split()  # the usual value: nothing to unquote
     words: list[str] = []
     chars = iter(text)
     current: list[str] = []

@@ -44,6 +44,11 @@ _TIMER_SLACK = 0.002
 Logger = logging.Logger | logging.LoggerAdapter[logging.Logger]
 
 
+#: The flags of a writable variable without markup (computed once: enum arithmetic is slow).
+_RW_NUMBER = VarFlag.RW | VarFlag.NUMBER
+_RW_STRING = VarFlag.RW | VarFlag.STRING
+
+
 class FileReplay:
     """Plays one dump file into a device.
 
@@ -219,9 +224,9 @@ class FileReplay:
         if not marks:
             length = string_length(name)
             if length is None:
-                self.device.set_flags(name, VarFlag.RW | VarFlag.NUMBER)
+                self.device.set_flags(name, _RW_NUMBER)
             else:
-                self.device.set_flags(name, VarFlag.RW | VarFlag.STRING)
+                self.device.set_flags(name, _RW_STRING)
                 self.device.set_aux(name, length)
             return
         flags = VarFlag.RW
