@@ -220,7 +220,7 @@ DEVICE_CHANGES: dict[str, Change] = {
 #: Public members of Device that change nothing a snapshot shows.
 DEVICE_READERS = {
     "get", "variable", "variables", "rw_variables", "has_command", "commands",
-    "status_tokens", "is_stale", "check_set", "snapshot", "subscribe",
+    "status_tokens", "is_stale", "fresh_until", "check_set", "snapshot", "subscribe",
     "name", "connected", "stale", "fsd",
     # these reach the owning driver; its answers come back as the changes above
     "bind", "instcmd", "setvar",

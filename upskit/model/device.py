@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -366,9 +367,14 @@ class Device:
 
     def is_stale(self, maxage: float | None = None) -> bool:
         """Stale when the driver said so, or no fresh data arrived for ``maxage`` seconds."""
+        return time.monotonic() > self.fresh_until(maxage)
+
+    def fresh_until(self, maxage: float | None = None) -> float:
+        """The monotonic time at which the data turns stale (``maxage`` seconds after the
+        last fresh data); -inf when it is stale already by the driver's word."""
         if self._stale:
-            return True
-        return maxage is not None and time.monotonic() - self.last_ok > maxage
+            return -math.inf
+        return math.inf if maxage is None else self.last_ok + maxage
 
     def set_connected(self, connected: bool) -> None:
         if self._connected != connected:

@@ -37,6 +37,8 @@ HELP_LINE = (
 )
 #: The reply to a request whose handling hit a bug (logged with its traceback).
 INTERNAL_ERROR_REPLY = "ERR UNKNOWN-COMMAND\n"
+#: The reply to a request line longer than MAXLINE (its bytes are dropped as they come).
+OVERLONG_REPLY = "ERR INVALID-ARGUMENT\n"
 #: Reply of GET DESC / GET CMDDESC for a name without a known description.
 NO_DESCRIPTION = "Description unavailable"
 
@@ -183,6 +185,12 @@ class Commands:
         except Exception:
             log.exception("Internal error answering %r from %s", line[:80], conn.who)
             return INTERNAL_ERROR_REPLY
+
+    def overlong(self, conn: ConnectionState) -> str:
+        """Log a request line over MAXLINE from ``conn``; the reply it gets."""
+        log.warning("Client %s sent a request line longer than %d bytes; ignored it",
+                    conn.who, max(64, self.state.settings.max_line))
+        return OVERLONG_REPLY
 
     @staticmethod
     async def settle(conn: ConnectionState, pending: Coroutine[Any, Any, str]) -> str:

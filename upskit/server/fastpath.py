@@ -25,7 +25,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-import math
 import os
 import time
 from collections.abc import Callable, Coroutine
@@ -42,7 +41,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_OVERLONG_REPLY = b"ERR INVALID-ARGUMENT\n"
+#: What the native side posts for a line over MAXLINE (``_fastpath.OVERLONG``).
+_KIND_OVERLONG = 1
 #: Requests whose reply depends on one UPS only: (first word, second word) -> words.
 _SHAREABLE = {
     (b"GET", b"VAR"): 4, (b"GET", b"TYPE"): 4, (b"GET", b"DESC"): 4,
@@ -124,9 +124,6 @@ class FastFront:
         """Serve the connected socket ``fd`` (now owned by the native side)."""
         return self.native.add(fd)
 
-    def close(self, cid: int) -> None:
-        self.native.close(cid)
-
     def sweep(self, idle_before: float, stalled_before: float) -> tuple[int, int]:
         """Close clients idle since ``idle_before`` or stalled since ``stalled_before``."""
         return self.native.sweep(idle_before, stalled_before)
@@ -146,7 +143,7 @@ class FastFront:
             try:
                 if line is not None:
                     self._line(cid, line)
-                elif kind == 1:  # over-long line
+                elif kind == _KIND_OVERLONG:
                     self._overlong(cid)
                 else:
                     self._gone(cid)
@@ -196,10 +193,8 @@ class FastFront:
         self.native.respond(cid, data, False)
 
     def _overlong(self, cid: int) -> None:
-        client = self._client(cid)
-        log.warning("Client %s sent a request line longer than %d bytes; ignored it",
-                    client.conn.who, self.commands.state.settings.max_line)
-        self.native.respond(cid, _OVERLONG_REPLY, False)
+        reply = self.commands.overlong(self._client(cid).conn)
+        self.native.respond(cid, reply.encode("ascii"), False)
 
     def _gone(self, cid: int) -> None:
         client = self._clients.pop(cid, None)
@@ -227,8 +222,7 @@ class FastFront:
         device = found[1]
         if device.fsd or not device.connected or device.stale:
             return
-        maxage = self.commands.state.settings.maxage
-        deadline = math.inf if maxage is None else device.last_ok + maxage
+        deadline = device.fresh_until(self.commands.state.settings.maxage)
         if deadline <= time.monotonic():
             return
         tag = id(device)

@@ -132,7 +132,7 @@ class NutServer:
             native = native_fastpath(self.max_line)
             if native is not None:
                 self._front = FastFront(native, self.commands, self.registry,
-                                        self._native_closed)
+                                        self._closed)
                 self._front.start()
         self._acceptor.start()
         if self.settings.idle_timeout > 0 or self._front is not None:
@@ -254,7 +254,8 @@ class NutServer:
             return
         self._memory.changed(self.connection_count)
 
-    def _native_closed(self, conn: ConnectionState | None) -> None:
+    def _closed(self, conn: ConnectionState | None) -> None:
+        """A connection closed, native or not; ``conn`` is its state if Python kept any."""
         if conn is not None and conn.login_ups is not None:
             self.state.logins.remove(conn)
         self._memory.changed(self.connection_count)
@@ -271,10 +272,7 @@ class NutServer:
     def forget(self, session: Session) -> None:
         """Drop a connection that has closed (every close ends here, via ``connection_lost``)."""
         self._sessions.discard(session)
-        self._memory.changed(self.connection_count)
-        if session.conn.login_ups is not None:
-            self.state.logins.remove(session.conn)
-        self._acceptor.resume()
+        self._closed(session.conn)
 
     async def _sweep(self) -> None:
         """Close idle clients (``idle_timeout``) and native ones that leave replies unread."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 if TYPE_CHECKING:
     import ssl
 
-from upskit.server.commands import Commands
+from upskit.server.commands import OVERLONG_REPLY, Commands
 from upskit.server.connection import ConnectionState
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,6 @@ _BATCH = 8 * 1024
 #: Unsent reply bytes at which a session stops answering (and reading) until the client
 #: has read some; the transport asks to resume below a quarter of that.
 WRITE_HIGH_WATER = 32 * 1024
-_OVERLONG_REPLY = "ERR INVALID-ARGUMENT\n"
 
 
 class SessionHost(Protocol):
@@ -200,8 +199,7 @@ class Session(asyncio.BufferedProtocol):
         self._queued = 0
 
     def _overlong(self) -> None:
-        log.warning("Client %s sent a request line longer than %d bytes; ignored it",
-                    self.conn.who, self.host.max_line)
+        self.host.commands.overlong(self.conn)  # logged now, answered in its turn
         self._lines.append(None)
 
     # ------------------------------------------------------------------ work
@@ -224,7 +222,7 @@ class Session(asyncio.BufferedProtocol):
                 if self._write_paused or self._closed:
                     return
             line = self._next_line()
-            if not self._take(_OVERLONG_REPLY if line is None else self._answer(line), out):
+            if not self._take(OVERLONG_REPLY if line is None else self._answer(line), out):
                 return
             size += len(out[-1])
         self._write(out)
