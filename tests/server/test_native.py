@@ -208,3 +208,18 @@ async def test_the_shared_table_stays_bounded_whatever_the_lines(served: Served,
         assert await client.line() == f'VAR ups1 {line.split()[3]} "100"'
     assert 0 < stats(served)["shared"] <= 4096
     assert stats(served)["shared_bytes"] <= 4 * 1024 * 1024
+
+
+async def test_the_native_thread_takes_no_signal(served: Served) -> None:
+    """SIGTERM and SIGHUP must reach Python's thread, which runs the handlers."""
+    import os
+    from pathlib import Path
+
+    masks = {}
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        fields = dict(line.split(":\t", 1) for line in
+                      (task / "status").read_text().splitlines() if ":\t" in line)
+        masks[task.name] = int(fields["SigBlk"], 16)
+    blocked = [tid for tid, mask in masks.items() if mask & (1 << 14)]  # SIGTERM is 15
+    assert blocked, "no thread blocks SIGTERM: the native thread would take it"
+    assert str(os.getpid()) not in blocked
